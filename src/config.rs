@@ -1,0 +1,352 @@
+//! Configuration: a TOML file (the user's config directory, or `--config FILE`), then
+//! `GUDANG_<SECTION>_<KEY>` environment overrides, then validation. Every key is documented in
+//! `config.example.toml`; an unknown key or a bad value is an error that names the key.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Backend, ShardName};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where the embedded SQLite shards (and the log file) live.
+    pub data_dir: Option<PathBuf>,
+    pub database: DatabaseConfig,
+    pub security: SecurityConfig,
+    pub posting: PostingConfig,
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub master_url: String,
+    pub location_url: String,
+    pub transaction_url: String,
+    pub master_replicas: Vec<String>,
+    pub location_replicas: Vec<String>,
+    pub transaction_replicas: Vec<String>,
+    /// Connections per shard for reads (writes use one connection per shard, batched).
+    pub read_connections: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// How many password hashes may run at once (each takes `argon2_memory_kib`).
+    pub hash_concurrency: u32,
+    /// Failed logins before an account is locked until an admin resets its password.
+    pub max_failed_logins: u32,
+    /// First delay after a failed login; doubles with each further failure.
+    pub login_delay_base_ms: u64,
+    pub login_delay_max_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PostingConfig {
+    /// A posting left pending longer than this is resolved by recovery.
+    pub recovery_grace_secs: u64,
+    /// How often a running app looks for postings to recover.
+    pub recovery_interval_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Interface language: "en" or "id".
+    pub language: String,
+    /// Colours on or off (the NO_COLOR environment variable also turns them off).
+    pub color: bool,
+    /// Rows fetched per page in long tables.
+    pub page_size: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: None,
+            database: DatabaseConfig::default(),
+            security: SecurityConfig::default(),
+            posting: PostingConfig::default(),
+            ui: UiConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            master_url: String::new(),
+            location_url: String::new(),
+            transaction_url: String::new(),
+            master_replicas: Vec::new(),
+            location_replicas: Vec::new(),
+            transaction_replicas: Vec::new(),
+            read_connections: 4,
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig {
+            argon2_memory_kib: 19456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hash_concurrency: 2,
+            max_failed_logins: 10,
+            login_delay_base_ms: 1000,
+            login_delay_max_ms: 60_000,
+        }
+    }
+}
+
+impl Default for PostingConfig {
+    fn default() -> Self {
+        PostingConfig { recovery_grace_secs: 30, recovery_interval_secs: 60 }
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig { language: "en".into(), color: true, page_size: 200 }
+    }
+}
+
+impl Config {
+    /// The config file used when `--config` is not given (it need not exist).
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "gudang").map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// Loads the config: `explicit` must exist; the default path is used only if present.
+    /// `data_dir` (from `--data-dir`) wins over everything else.
+    pub fn load(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Config> {
+        let text = match explicit {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+                Error::Config(format!("cannot read config file {}: {e}", p.display()))
+            })?),
+            None => match Self::default_path() {
+                Some(p) if p.exists() => Some(std::fs::read_to_string(&p).map_err(|e| {
+                    Error::Config(format!("cannot read config file {}: {e}", p.display()))
+                })?),
+                _ => None,
+            },
+        };
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let mut cfg = Self::from_sources(text.as_deref(), &env)?;
+        if let Some(d) = data_dir {
+            cfg.data_dir = Some(d.to_path_buf());
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Parses TOML text (if any) and applies `GUDANG_*` overrides from `env`.
+    pub fn from_sources(text: Option<&str>, env: &[(String, String)]) -> Result<Config> {
+        let mut table: toml::Table = match text {
+            Some(t) => t.parse().map_err(|e: toml::de::Error| Error::Config(e.to_string()))?,
+            None => toml::Table::new(),
+        };
+        let defaults = toml::Table::try_from(Config::default())
+            .map_err(|e| Error::Config(e.to_string()))?;
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("GUDANG_") else { continue };
+            let rest = rest.to_ascii_lowercase();
+            if rest == "data_dir" {
+                table.insert("data_dir".into(), toml::Value::String(value.clone()));
+                continue;
+            }
+            for (section, keys) in defaults.iter().filter_map(|(k, v)| v.as_table().map(|t| (k, t))) {
+                let Some(key) = rest.strip_prefix(&format!("{section}_")) else { continue };
+                let Some(default) = keys.get(key) else { continue };
+                let parsed = env_value(default, value).map_err(|m| {
+                    Error::Config(format!("environment variable {name}: {m}"))
+                })?;
+                let sec = table
+                    .entry(section.clone())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let Some(t) = sec.as_table_mut() {
+                    t.insert(key.to_string(), parsed);
+                }
+            }
+        }
+        toml::Value::Table(table)
+            .try_into::<Config>()
+            .map_err(|e| Error::Config(e.to_string().trim().replace('\n', " ")))
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let d = &self.database;
+        for (key, url) in [
+            ("database.master_url", &d.master_url),
+            ("database.location_url", &d.location_url),
+            ("database.transaction_url", &d.transaction_url),
+        ] {
+            if !url.is_empty() {
+                Backend::from_url(url).map_err(|e| Error::Config(format!("{key}: {e}")))?;
+            }
+        }
+        for (key, list) in [
+            ("database.master_replicas", &d.master_replicas),
+            ("database.location_replicas", &d.location_replicas),
+            ("database.transaction_replicas", &d.transaction_replicas),
+        ] {
+            if !list.is_empty() {
+                return Err(Error::Config(format!(
+                    "{key}: replicas are not supported by this version of gudang yet; remove the key"
+                )));
+            }
+        }
+        if d.read_connections == 0 || d.read_connections > 64 {
+            return Err(Error::Config("database.read_connections must be between 1 and 64".into()));
+        }
+        let s = &self.security;
+        if s.argon2_memory_kib < 19456 || s.argon2_iterations < 2 || s.argon2_parallelism < 1 {
+            return Err(Error::Config(
+                "security.argon2_*: below OWASP's minimum (memory 19456 KiB, 2 iterations, parallelism 1)".into(),
+            ));
+        }
+        if s.argon2_memory_kib > 4 * 1024 * 1024 || s.argon2_iterations > 100 || s.argon2_parallelism > 16 {
+            return Err(Error::Config("security.argon2_*: values are unreasonably large".into()));
+        }
+        if s.hash_concurrency == 0 || s.hash_concurrency > 64 {
+            return Err(Error::Config("security.hash_concurrency must be between 1 and 64".into()));
+        }
+        if s.max_failed_logins == 0 || s.max_failed_logins > 100 {
+            return Err(Error::Config("security.max_failed_logins must be between 1 and 100".into()));
+        }
+        if s.login_delay_max_ms < s.login_delay_base_ms || s.login_delay_max_ms > 3_600_000 {
+            return Err(Error::Config(
+                "security.login_delay_max_ms must be at least login_delay_base_ms and at most one hour".into(),
+            ));
+        }
+        if self.posting.recovery_interval_secs == 0 {
+            return Err(Error::Config("posting.recovery_interval_secs must be at least 1".into()));
+        }
+        if !["en", "id"].contains(&self.ui.language.as_str()) {
+            return Err(Error::Config(format!(
+                "ui.language: '{}' is not available (use \"en\" or \"id\")",
+                self.ui.language
+            )));
+        }
+        if self.ui.page_size < 10 || self.ui.page_size > 10_000 {
+            return Err(Error::Config("ui.page_size must be between 10 and 10000".into()));
+        }
+        Ok(())
+    }
+
+    /// The data directory: configured, or the platform's data directory for gudang.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| {
+            directories::ProjectDirs::from("", "", "gudang")
+                .map(|d| d.data_dir().to_path_buf())
+                .unwrap_or_else(|| PathBuf::from("gudang-data"))
+        })
+    }
+
+    /// The URL of a shard: configured, or a SQLite file in the data directory.
+    pub fn shard_url(&self, shard: ShardName) -> String {
+        let d = &self.database;
+        let url = match shard {
+            ShardName::Master => &d.master_url,
+            ShardName::Location => &d.location_url,
+            ShardName::Transaction => &d.transaction_url,
+        };
+        if url.is_empty() {
+            format!("sqlite://{}", self.data_dir().join(format!("{}.db", shard.as_str())).display())
+        } else {
+            url.clone()
+        }
+    }
+
+    /// The data directory, if any shard is embedded and so needs it to exist.
+    pub fn sqlite_dir_to_create(&self) -> Option<PathBuf> {
+        ShardName::ALL
+            .iter()
+            .any(|s| self.shard_url(*s).starts_with("sqlite:"))
+            .then(|| self.data_dir())
+    }
+}
+
+fn env_value(default: &toml::Value, raw: &str) -> std::result::Result<toml::Value, String> {
+    Ok(match default {
+        toml::Value::Integer(_) => toml::Value::Integer(
+            raw.trim().parse::<i64>().map_err(|_| format!("'{raw}' is not a whole number"))?,
+        ),
+        toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => return Err(format!("'{raw}' is not true or false")),
+        }),
+        toml::Value::Array(_) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.to_string()))
+                .collect(),
+        ),
+        _ => toml::Value::String(raw.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_validate() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = Config::from_sources(Some("[database]\nmaster_ulr = \"x\""), &[]).unwrap_err();
+        assert!(e.to_string().contains("master_ulr"), "{e}");
+    }
+
+    #[test]
+    fn bad_url_is_named() {
+        let c = Config::from_sources(Some("[database]\nmaster_url = \"mongodb://x\""), &[]).unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("database.master_url"), "{e}");
+    }
+
+    #[test]
+    fn env_overrides() {
+        let c = Config::from_sources(
+            Some("[posting]\nrecovery_grace_secs = 5"),
+            &env(&[("GUDANG_POSTING_RECOVERY_GRACE_SECS", "0"), ("GUDANG_UI_COLOR", "false")]),
+        )
+        .unwrap();
+        assert_eq!(c.posting.recovery_grace_secs, 0);
+        assert!(!c.ui.color);
+        let e = Config::from_sources(None, &env(&[("GUDANG_SECURITY_MAX_FAILED_LOGINS", "lots")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("GUDANG_SECURITY_MAX_FAILED_LOGINS"));
+    }
+
+    #[test]
+    fn weak_argon2_refused() {
+        let c = Config::from_sources(Some("[security]\nargon2_memory_kib = 1024"), &[]).unwrap();
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn example_config_parses() {
+        let text = include_str!("../config.example.toml");
+        let c = Config::from_sources(Some(text), &[]).unwrap();
+        c.validate().unwrap();
+    }
+}

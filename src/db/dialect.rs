@@ -1,0 +1,158 @@
+//! Backend differences, kept in one place. SQL in this crate is written once, SQLite-style with
+//! `?` placeholders and portable types (VARCHAR, BIGINT, TEXT); [`Backend::sql`] rewrites it for
+//! the backend at hand (numbered placeholders for PostgreSQL), once per statement text.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use sqlx::AssertSqlSafe;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(Error::Config(format!(
+                "unsupported database URL '{}' (use sqlite://PATH or postgres://USER@HOST/DB)",
+                redact_url(url)
+            )))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The migration folder holding this backend's variant of a migration, if it has one.
+    pub fn migration_dir(self) -> &'static str {
+        self.name()
+    }
+
+    /// Statement text for this backend. Static SQL is rewritten once and cached for the life of
+    /// the process, so the hot path allocates nothing.
+    pub fn sql(self, sql: &'static str) -> &'static str {
+        match self {
+            Backend::Sqlite => sql,
+            Backend::Postgres => {
+                static CACHE: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
+                let cache = CACHE.get_or_init(Default::default);
+                let key = sql.as_ptr() as usize;
+                let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+                map.entry(key)
+                    .or_insert_with(|| Box::leak(numbered_placeholders(sql).into_boxed_str()))
+            }
+        }
+    }
+
+    /// Statement text built at run time (IN lists, optional filters).
+    pub fn dyn_sql(self, sql: String) -> AssertSqlSafe<String> {
+        match self {
+            Backend::Sqlite => AssertSqlSafe(sql),
+            Backend::Postgres => AssertSqlSafe(numbered_placeholders(&sql)),
+        }
+    }
+
+    /// Statement that opens a write batch. SQLite takes the write lock up front so that a batch
+    /// that reads before it writes never fails to upgrade its lock against another process.
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// Suffix that locks the selected rows for the rest of the transaction, where the backend
+    /// needs it (SQLite's write lock already covers the whole database).
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Statements run on every new connection.
+    pub fn session_setup(self) -> &'static [&'static str] {
+        match self {
+            Backend::Sqlite => &[
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA cache_size = -32000",
+            ],
+            Backend::Postgres => &["SET synchronous_commit = on"],
+        }
+    }
+}
+
+/// Rewrites `?` placeholders as `$1, $2, ...`, leaving quoted text alone.
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut in_quote = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                in_quote = !in_quote;
+                out.push(c);
+            }
+            '?' if !in_quote => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL fit to print: the password, if any, replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.rsplit_once('@')
+        && let Some((user, _pw)) = creds.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(
+            numbered_placeholders("SELECT '?' FROM t WHERE a = ? AND b = ?"),
+            "SELECT '?' FROM t WHERE a = $1 AND b = $2"
+        );
+        let s = Backend::Postgres.sql("SELECT ? + ?");
+        assert_eq!(s, "SELECT $1 + $2");
+        assert!(std::ptr::eq(s, Backend::Postgres.sql("SELECT ? + ?")) || s == "SELECT $1 + $2");
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(Backend::from_url("sqlite:///tmp/x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert!(Backend::from_url("mongodb://x").is_err());
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
+    }
+}

@@ -1,0 +1,225 @@
+//! Queries of the transaction shard: transaction headers and lines, number sequences and the
+//! daily summaries kept in step with postings.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use super::dialect::Backend;
+use crate::error::{Error, Result};
+
+const S: &str = "transaction";
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Header {
+    pub id: String,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub source_id: Option<String>,
+    pub source_code: Option<String>,
+    pub dest_id: Option<String>,
+    pub dest_code: Option<String>,
+    pub partner: Option<String>,
+    pub reference: Option<String>,
+    pub notes: Option<String>,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    pub day: String,
+    pub line_count: i64,
+    pub total_qty: i64,
+    pub total_value: i64,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Line {
+    pub txn_id: String,
+    pub line_no: i64,
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub total: i64,
+    pub applied_delta: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct DaySummary {
+    pub day: String,
+    pub kind: String,
+    pub txn_count: i64,
+    pub line_count: i64,
+    pub total_qty: i64,
+    pub total_value: i64,
+}
+
+const HEADER_COLS: &str = "id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value";
+const LINE_COLS: &str = "txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta";
+
+/// Next number in a (prefix, year) sequence. Runs inside the caller's write job, so numbers are
+/// unique under any concurrency; a rolled-back job gives its number back.
+pub async fn next_number(c: &mut AnyConnection, b: Backend, kind: &str, year: i64) -> Result<i64> {
+    sqlx::query_scalar::<_, i64>(b.sql("INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, 1) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + 1 RETURNING last_no"))
+        .bind(kind).bind(year)
+        .fetch_one(c).await.map_err(Error::db(S))
+}
+
+pub async fn header_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<Header>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(e).await.map_err(Error::db(S))
+}
+
+pub async fn header_by_number(p: &AnyPool, b: Backend, number: &str) -> Result<Option<Header>> {
+    sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE number = ?")))
+        .bind(number.trim().to_uppercase())
+        .fetch_optional(p).await.map_err(Error::db(S))
+}
+
+pub async fn lines_of<'e, E>(e: E, b: Backend, txn_id: &str) -> Result<Vec<Line>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Line>(b.dyn_sql(format!("SELECT {LINE_COLS} FROM transaction_lines WHERE txn_id = ? ORDER BY line_no")))
+        .bind(txn_id)
+        .fetch_all(e).await.map_err(Error::db(S))
+}
+
+/// Writes a new pending header and its lines. Fails with a unique violation if the id exists.
+pub async fn insert_pending(c: &mut AnyConnection, b: Backend, h: &Header, lines: &[Line]) -> Result<()> {
+    sqlx::query(b.sql("INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        .bind(&h.id).bind(&h.number).bind(&h.kind).bind(&h.status).bind(&h.source_id).bind(&h.source_code)
+        .bind(&h.dest_id).bind(&h.dest_code).bind(&h.partner).bind(&h.reference).bind(&h.notes).bind(&h.reason)
+        .bind(&h.created_by).bind(h.created_at).bind(h.decided_at).bind(&h.day).bind(h.line_count)
+        .bind(h.total_qty).bind(h.total_value)
+        .execute(&mut *c).await.map_err(Error::db(S))?;
+    for l in lines {
+        sqlx::query(b.sql("INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+            .bind(&l.txn_id).bind(l.line_no).bind(&l.product_id).bind(&l.sku).bind(&l.product_name)
+            .bind(l.quantity).bind(l.unit_price).bind(l.total).bind(l.applied_delta)
+            .execute(&mut *c).await.map_err(Error::db(S))?;
+    }
+    Ok(())
+}
+
+/// Moves a pending header to `posted` (with the applied delta of each line) or `rejected`
+/// (with the reason), and counts a posting in its day's summary, in the same local
+/// transaction. Returns false if the header was no longer pending (someone else decided it).
+pub async fn mark_decided(
+    c: &mut AnyConnection,
+    b: Backend,
+    id: &str,
+    posted: bool,
+    reason: Option<&str>,
+    line_deltas: &[(i64, i64)],
+    at: i64,
+) -> Result<bool> {
+    let status = if posted { "posted" } else { "rejected" };
+    let r = sqlx::query(b.sql("UPDATE transactions SET status = ?, reason = ?, decided_at = ? WHERE id = ? AND status = 'pending'"))
+        .bind(status).bind(reason).bind(at).bind(id)
+        .execute(&mut *c).await.map_err(Error::db(S))?;
+    if r.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if posted {
+        for (line_no, delta) in line_deltas {
+            sqlx::query(b.sql("UPDATE transaction_lines SET applied_delta = ? WHERE txn_id = ? AND line_no = ?"))
+                .bind(*delta).bind(id).bind(*line_no)
+                .execute(&mut *c).await.map_err(Error::db(S))?;
+        }
+        sqlx::query(b.sql("INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) SELECT day, kind, 1, line_count, total_qty, total_value FROM transactions WHERE id = ? ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + 1, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value"))
+            .bind(id)
+            .execute(c).await.map_err(Error::db(S))?;
+    }
+    Ok(true)
+}
+
+/// Ids of headers still pending that were created before `before`.
+pub async fn pending_before(p: &AnyPool, b: Backend, before: i64, limit: i64) -> Result<Vec<String>> {
+    sqlx::query_scalar::<_, String>(b.sql("SELECT id FROM transactions WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?"))
+        .bind(before).bind(limit)
+        .fetch_all(p).await.map_err(Error::db(S))
+}
+
+/// Filters for the transaction list.
+#[derive(Debug, Clone, Default)]
+pub struct TxnFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub reference: Option<String>,
+    pub location_id: Option<String>,
+    /// Matches number, reference, partner or notes (case-insensitive substring).
+    pub text: Option<String>,
+}
+
+pub async fn list_headers(p: &AnyPool, b: Backend, f: &TxnFilter, limit: Option<i64>, offset: i64) -> Result<Vec<Header>> {
+    let mut sql = format!("SELECT {HEADER_COLS} FROM transactions WHERE 1 = 1");
+    let mut args: Vec<String> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    if let Some(k) = &f.kind {
+        sql.push_str(" AND kind = ?");
+        args.push(k.clone());
+    }
+    if let Some(s) = &f.status {
+        sql.push_str(" AND status = ?");
+        args.push(s.clone());
+    }
+    if let Some(r) = &f.reference {
+        sql.push_str(" AND reference = ?");
+        args.push(r.clone());
+    }
+    if let Some(l) = &f.location_id {
+        sql.push_str(" AND (source_id = ? OR dest_id = ?)");
+        args.push(l.clone());
+        args.push(l.clone());
+    }
+    if let Some(t) = &f.text {
+        sql.push_str(" AND (LOWER(number) LIKE ? OR LOWER(COALESCE(reference, '')) LIKE ? OR LOWER(COALESCE(partner, '')) LIKE ? OR LOWER(COALESCE(notes, '')) LIKE ?)");
+        let pat = format!("%{}%", t.to_lowercase());
+        for _ in 0..4 {
+            args.push(pat.clone());
+        }
+    }
+    if let Some(s) = f.since {
+        sql.push_str(" AND created_at >= ?");
+        ints.push(s);
+    }
+    if let Some(u) = f.until {
+        sql.push_str(" AND created_at < ?");
+        ints.push(u);
+    }
+    sql.push_str(" ORDER BY created_at DESC, id DESC");
+    if limit.is_some() {
+        sql.push_str(" LIMIT ? OFFSET ?");
+    }
+    let mut q = sqlx::query_as::<_, Header>(b.dyn_sql(sql));
+    for a in args {
+        q = q.bind(a);
+    }
+    for i in ints {
+        q = q.bind(i);
+    }
+    if let Some(l) = limit {
+        q = q.bind(l).bind(offset);
+    }
+    q.fetch_all(p).await.map_err(Error::db(S))
+}
+
+/// Daily summaries from `since_day` (inclusive, `YYYY-MM-DD`).
+pub async fn summaries_since(p: &AnyPool, b: Backend, since_day: &str) -> Result<Vec<DaySummary>> {
+    sqlx::query_as::<_, DaySummary>(b.sql("SELECT day, kind, txn_count, line_count, total_qty, total_value FROM daily_summary WHERE day >= ? ORDER BY day"))
+        .bind(since_day)
+        .fetch_all(p).await.map_err(Error::db(S))
+}
+
+pub async fn count_headers(p: &AnyPool, b: Backend) -> Result<i64> {
+    sqlx::query_scalar::<_, i64>(b.sql("SELECT COUNT(*) FROM transactions"))
+        .fetch_one(p).await.map_err(Error::db(S))
+}

@@ -1,0 +1,291 @@
+//! Queries of the location shard: locations, stock, movements and posting outcomes. The stock
+//! side of a posting ([`apply_posting`]) is decided here, in one local transaction.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use super::dialect::Backend;
+use crate::domain::txn::{Effect, Leg};
+use crate::error::{Error, Result};
+
+const S: &str = "location";
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Location {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub active: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct StockRow {
+    pub location_id: String,
+    pub product_id: String,
+    pub quantity: i64,
+    pub min_override: Option<i64>,
+    pub default_min: i64,
+    pub price: i64,
+    pub updated_at: i64,
+}
+
+impl StockRow {
+    pub fn effective_min(&self) -> i64 {
+        self.min_override.unwrap_or(self.default_min)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Movement {
+    pub txn_id: String,
+    pub line_no: i64,
+    pub leg: i64,
+    pub location_id: String,
+    pub product_id: String,
+    pub delta: i64,
+    pub at: i64,
+}
+
+const LOC_COLS: &str = "id, code, name, parent_id, active, created_at, updated_at";
+const STOCK_COLS: &str = "location_id, product_id, quantity, min_override, default_min, price, updated_at";
+
+pub async fn insert_location(c: &mut AnyConnection, b: Backend, l: &Location) -> Result<()> {
+    sqlx::query(b.sql("INSERT INTO locations (id, code, code_norm, name, parent_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        .bind(&l.id).bind(&l.code).bind(crate::domain::text::norm(&l.code)).bind(&l.name)
+        .bind(&l.parent_id).bind(l.active).bind(l.created_at).bind(l.updated_at)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(())
+}
+
+pub async fn update_location(c: &mut AnyConnection, b: Backend, l: &Location) -> Result<u64> {
+    let r = sqlx::query(b.sql("UPDATE locations SET code = ?, code_norm = ?, name = ?, parent_id = ?, active = ?, updated_at = ? WHERE id = ?"))
+        .bind(&l.code).bind(crate::domain::text::norm(&l.code)).bind(&l.name).bind(&l.parent_id)
+        .bind(l.active).bind(l.updated_at).bind(&l.id)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(r.rows_affected())
+}
+
+pub async fn list_locations<'e, E>(e: E, b: Backend) -> Result<Vec<Location>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations ORDER BY code_norm")))
+        .fetch_all(e).await.map_err(Error::db(S))
+}
+
+pub async fn location_by_code<'e, E>(e: E, b: Backend, code: &str) -> Result<Option<Location>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations WHERE code_norm = ?")))
+        .bind(crate::domain::text::norm(code))
+        .fetch_optional(e).await.map_err(Error::db(S))
+}
+
+pub async fn location_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<Location>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(e).await.map_err(Error::db(S))
+}
+
+/// Stock rows, optionally for one location and/or one product, only those below their minimum
+/// when `low` is set.
+pub async fn stock_rows(p: &AnyPool, b: Backend, location_id: Option<&str>, product_id: Option<&str>, low: bool, limit: i64) -> Result<Vec<StockRow>> {
+    let mut sql = format!("SELECT {STOCK_COLS} FROM stock WHERE 1 = 1");
+    if location_id.is_some() {
+        sql.push_str(" AND location_id = ?");
+    }
+    if product_id.is_some() {
+        sql.push_str(" AND product_id = ?");
+    }
+    if low {
+        sql.push_str(" AND quantity < COALESCE(min_override, default_min)");
+    } else {
+        sql.push_str(" AND (quantity <> 0 OR min_override IS NOT NULL)");
+    }
+    sql.push_str(" ORDER BY location_id, product_id LIMIT ?");
+    let mut q = sqlx::query_as::<_, StockRow>(b.dyn_sql(sql));
+    if let Some(l) = location_id {
+        q = q.bind(l);
+    }
+    if let Some(pid) = product_id {
+        q = q.bind(pid);
+    }
+    q.bind(limit).fetch_all(p).await.map_err(Error::db(S))
+}
+
+/// Sets or clears a location's minimum for one product.
+pub async fn set_min_override(c: &mut AnyConnection, b: Backend, location_id: &str, product_id: &str, min: Option<i64>, at: i64) -> Result<()> {
+    sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, ?, 0, 0, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET min_override = excluded.min_override, updated_at = excluded.updated_at"))
+        .bind(location_id).bind(product_id).bind(min).bind(at)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(())
+}
+
+/// Refreshes the product mirror (price, default minimum) on every stock row of a product.
+pub async fn refresh_product_mirror(c: &mut AnyConnection, b: Backend, product_id: &str, price: i64, default_min: i64) -> Result<()> {
+    sqlx::query(b.sql("UPDATE stock SET price = ?, default_min = ? WHERE product_id = ?"))
+        .bind(price).bind(default_min).bind(product_id)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(())
+}
+
+/// One stock effect to apply, with the product mirror values to refresh on its row.
+#[derive(Debug, Clone)]
+pub struct ApplyLeg {
+    pub leg: Leg,
+    /// SKU and location code, for the rejection message.
+    pub sku: String,
+    pub location_code: String,
+    pub price: i64,
+    pub default_min: i64,
+}
+
+/// How a posting's stock side was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Applied; the signed delta of each (line_no, leg).
+    Applied(Vec<(i64, i64, i64)>),
+    /// Not applied, with the reason.
+    Aborted(String),
+}
+
+/// The durable decision for a transaction id, if one was made.
+pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<Option<Decision>> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(b.sql("SELECT outcome, reason FROM outcomes WHERE txn_id = ?"))
+        .bind(txn_id)
+        .fetch_optional(&mut *c).await.map_err(Error::db(S))?;
+    match row {
+        None => Ok(None),
+        Some((o, reason)) if o == "applied" => {
+            let _ = reason;
+            let deltas: Vec<(i64, i64, i64)> = sqlx::query_as(b.sql("SELECT line_no, leg, delta FROM movements WHERE txn_id = ? ORDER BY line_no, leg"))
+                .bind(txn_id)
+                .fetch_all(c).await.map_err(Error::db(S))?;
+            Ok(Some(Decision::Applied(deltas)))
+        }
+        Some((_, reason)) => Ok(Some(Decision::Aborted(reason.unwrap_or_else(|| "not applied".into())))),
+    }
+}
+
+/// The stock side of a posting, run inside one write job: applies every leg with conditional
+/// updates and records the movements and the `applied` outcome, or, if any leg cannot apply,
+/// undoes them and records `aborted` with the reason. A transaction id already decided returns
+/// that decision and changes nothing (the outcome's primary key settles any race).
+pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
+    if let Some(d) = decision(c, b, txn_id).await? {
+        return Ok(d);
+    }
+    sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+    let mut deltas = Vec::with_capacity(legs.len());
+    let mut failure: Option<String> = None;
+    for l in legs {
+        match apply_leg(c, b, l, at).await? {
+            Ok(delta) => {
+                sqlx::query(b.sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+                    .bind(txn_id).bind(l.leg.line_no).bind(l.leg.leg).bind(&l.leg.location_id)
+                    .bind(&l.leg.product_id).bind(delta).bind(at)
+                    .execute(&mut *c).await.map_err(Error::db(S))?;
+                deltas.push((l.leg.line_no, l.leg.leg, delta));
+            }
+            Err(reason) => {
+                failure = Some(reason);
+                break;
+            }
+        }
+    }
+    let decision = match failure {
+        None => {
+            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            Decision::Applied(deltas)
+        }
+        Some(reason) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            Decision::Aborted(reason)
+        }
+    };
+    let (outcome, reason) = match &decision {
+        Decision::Applied(_) => ("applied", None),
+        Decision::Aborted(r) => ("aborted", Some(r.clone())),
+    };
+    sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, ?, ?, ?)"))
+        .bind(txn_id).bind(outcome).bind(reason).bind(at)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(decision)
+}
+
+/// Records `aborted` for a transaction id unless a decision exists; returns the decision that
+/// stands. Used by recovery for postings whose process died before deciding.
+pub async fn abort_if_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, reason: &str, at: i64) -> Result<Decision> {
+    if let Some(d) = decision(c, b, txn_id).await? {
+        return Ok(d);
+    }
+    sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'aborted', ?, ?)"))
+        .bind(txn_id).bind(reason).bind(at)
+        .execute(c).await.map_err(Error::db(S))?;
+    Ok(Decision::Aborted(reason.to_string()))
+}
+
+/// Applies one leg. The outer `Result` is a database failure; the inner `Err` is a business
+/// refusal with its message.
+async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> Result<std::result::Result<i64, String>> {
+    let leg = &l.leg;
+    match leg.effect {
+        Effect::Delta(d) if d >= 0 => {
+            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
+                .bind(&leg.location_id).bind(&leg.product_id).bind(d).bind(l.default_min).bind(l.price).bind(at)
+                .execute(c).await.map_err(Error::db(S))?;
+            Ok(Ok(d))
+        }
+        Effect::Delta(d) => {
+            // The check and the decrement are one statement: never read-then-write.
+            let r = sqlx::query(b.sql("UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?"))
+                .bind(d).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id).bind(-d)
+                .execute(&mut *c).await.map_err(Error::db(S))?;
+            if r.rows_affected() == 1 {
+                return Ok(Ok(d));
+            }
+            let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
+                .bind(&leg.location_id).bind(&leg.product_id)
+                .fetch_optional(c).await.map_err(Error::db(S))?;
+            let have = crate::domain::Quantity(have.unwrap_or(0));
+            Ok(Err(format!(
+                "only {have} of SKU {} left at {} (line {} needs {})",
+                l.sku, l.location_code, leg.line_no, crate::domain::Quantity(-d)
+            )))
+        }
+        Effect::SetTo(counted) => {
+            let sql = match b {
+                Backend::Sqlite => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?",
+                Backend::Postgres => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ? FOR UPDATE",
+            };
+            let have: Option<i64> = sqlx::query_scalar(b.sql(sql))
+                .bind(&leg.location_id).bind(&leg.product_id)
+                .fetch_optional(&mut *c).await.map_err(Error::db(S))?;
+            let before = have.unwrap_or(0);
+            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
+                .bind(&leg.location_id).bind(&leg.product_id).bind(counted).bind(l.default_min).bind(l.price).bind(at)
+                .execute(c).await.map_err(Error::db(S))?;
+            Ok(Ok(counted - before))
+        }
+    }
+}
+
+/// Recent movements of a product (optionally at one location), newest first.
+pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id: Option<&str>, limit: i64) -> Result<Vec<Movement>> {
+    let q = if let Some(l) = location_id {
+        sqlx::query_as::<_, Movement>(b.sql("SELECT txn_id, line_no, leg, location_id, product_id, delta, at FROM movements WHERE location_id = ? AND product_id = ? ORDER BY at DESC LIMIT ?"))
+            .bind(l.to_string()).bind(product_id.to_string())
+    } else {
+        sqlx::query_as::<_, Movement>(b.sql("SELECT txn_id, line_no, leg, location_id, product_id, delta, at FROM movements WHERE product_id = ? ORDER BY at DESC LIMIT ?"))
+            .bind(product_id.to_string())
+    };
+    q.bind(limit).fetch_all(p).await.map_err(Error::db(S))
+}

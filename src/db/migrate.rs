@@ -1,0 +1,135 @@
+//! Schema migrations, embedded in the binary. Each shard has a numbered list; a migration is
+//! portable SQL unless a backend has its own variant (`migrations/<shard>/<backend>/`). A backend
+//! with neither simply records the version (e.g. a search index it does without).
+
+use sqlx::{AnyConnection, Executor, Row};
+
+use super::dialect::Backend;
+use super::shard::ShardName;
+use crate::error::{Error, Result};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    portable: Option<&'static str>,
+    sqlite: Option<&'static str>,
+    postgres: Option<&'static str>,
+}
+
+impl Migration {
+    fn sql(&self, backend: Backend) -> Option<&'static str> {
+        let own = match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        };
+        own.or(self.portable)
+    }
+}
+
+const MASTER: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        portable: Some(include_str!("../../migrations/master/001_init.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 2,
+        name: "product_search",
+        portable: None,
+        sqlite: Some(include_str!("../../migrations/master/sqlite/002_product_search.sql")),
+        postgres: Some(include_str!("../../migrations/master/postgres/002_product_search.sql")),
+    },
+];
+
+const LOCATION: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    portable: Some(include_str!("../../migrations/location/001_init.sql")),
+    sqlite: None,
+    postgres: None,
+}];
+
+const TRANSACTION: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    portable: Some(include_str!("../../migrations/transaction/001_init.sql")),
+    sqlite: None,
+    postgres: None,
+}];
+
+fn list(shard: ShardName) -> &'static [Migration] {
+    match shard {
+        ShardName::Master => MASTER,
+        ShardName::Location => LOCATION,
+        ShardName::Transaction => TRANSACTION,
+    }
+}
+
+/// The newest schema version this binary knows for a shard.
+pub fn latest(shard: ShardName) -> i64 {
+    list(shard).iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Applies every migration the database lacks, each in its own transaction. Refuses a database
+/// whose schema is newer than this binary.
+pub async fn run(conn: &mut AnyConnection, backend: Backend, shard: ShardName) -> Result<i64> {
+    let s = shard.as_str();
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .await
+    .map_err(Error::db(s))?;
+    let current = current_version(&mut *conn, s).await?;
+    if current > latest(shard) {
+        return Err(Error::Config(format!(
+            "the {s} shard has schema version {current}, newer than this gudang knows ({}); upgrade gudang",
+            latest(shard)
+        )));
+    }
+    for m in list(shard).iter().filter(|m| m.version > current) {
+        conn.execute(backend.begin_write()).await.map_err(Error::db(s))?;
+        let applied = async {
+            // Another process may have migrated while we waited for the write lock.
+            if current_version(&mut *conn, s).await? >= m.version {
+                return Ok(());
+            }
+            if let Some(sql) = m.sql(backend) {
+                conn.execute(sqlx::raw_sql(sql)).await.map_err(Error::db(s))?;
+            }
+            sqlx::query(backend.sql(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            ))
+            .bind(m.version)
+            .bind(m.name)
+            .bind(crate::domain::ids::now_micros())
+            .execute(&mut *conn)
+            .await
+            .map_err(Error::db(s))?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        match applied {
+            Ok(()) => {
+                conn.execute("COMMIT").await.map_err(Error::db(s))?;
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(e);
+            }
+        }
+    }
+    current_version(conn, s).await
+}
+
+pub async fn current_version<'e, E>(conn: E, s: &'static str) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = conn
+        .fetch_one("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migrations")
+        .await
+        .map_err(Error::db(s))?;
+    row.try_get::<i64, _>("v").map_err(Error::db(s))
+}

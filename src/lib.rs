@@ -1,0 +1,23 @@
+//! Gudang: a terminal inventory system for warehouses.
+//!
+//! Data lives in three shards split by domain: **master** (users, categories, units,
+//! products), **location** (locations, stock, movements, posting outcomes) and **transaction**
+//! (transaction headers, lines, daily summaries). Each shard is served by its own tokio task
+//! ([`db::ShardHandle`]) that owns its connections, batches writes into group commits and
+//! serves reads from a pool. The [`service`] layer holds every business rule once and joins
+//! across shards in the application; the CLI and the full-screen app both call it.
+//!
+//! A posting spans the transaction and location shards yet is all-or-nothing, idempotent by a
+//! client-made id, never drives stock negative, conserves stock, and heals itself after a
+//! crash; [`service::check`] proves it on a live deployment.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod failpoint;
+pub mod service;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use service::{Actor, Services};
