@@ -8,6 +8,8 @@ pub mod check;
 pub mod locations;
 pub mod posting;
 pub mod recovery;
+pub mod status;
+pub mod txns;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

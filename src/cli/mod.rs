@@ -1,0 +1,141 @@
+//! Command-line interface: argument definitions and dispatch. Every command calls the
+//! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
+
+mod data;
+mod out;
+mod post;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use gudang::{Actor, Config, Services};
+
+pub use out::Failure;
+
+#[derive(Parser, Debug)]
+#[command(name = "gudang", version, about = "Terminal inventory system for warehouses", propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Directory of the embedded SQLite shards (default: the user's data directory)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file (default: the user's config directory, if it has one)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Act as this user (default: the first admin); their role is checked
+    #[arg(long = "as", global = true, value_name = "EMAIL")]
+    pub as_user: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the shards, migrate them, and create the first admin
+    Init {
+        #[arg(long, value_name = "EMAIL")]
+        admin_email: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        admin_name: Option<String>,
+        /// Read the password from standard input instead of prompting
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Manage users
+    #[command(subcommand)]
+    User(data::UserCmd),
+    /// Manage product categories
+    #[command(subcommand)]
+    Category(data::CategoryCmd),
+    /// Manage units of measure
+    #[command(subcommand)]
+    Unit(data::UnitCmd),
+    /// Manage products
+    #[command(subcommand)]
+    Product(data::ProductCmd),
+    /// Manage locations (warehouse > zone > bin)
+    #[command(subcommand)]
+    Location(data::LocationCmd),
+    /// Post a transaction
+    #[command(subcommand)]
+    Post(post::PostCmd),
+    /// Show stock per location and product
+    Stock(data::StockArgs),
+    /// List and show transactions
+    #[command(subcommand)]
+    Txn(post::TxnCmd),
+    /// Verify stock, movements and postings across shards (exit 1 on any violation)
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve postings left pending (normally automatic at start-up)
+    Recover {
+        /// Only postings pending longer than this many seconds (default: the configured grace)
+        #[arg(long, value_name = "SECS")]
+        grace: Option<u64>,
+    },
+    /// Show each shard: backend, URL, reachable, latency, schema version
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    match dispatch(cli).await {
+        Ok(()) => 0,
+        Err(Failure::Error(e)) => {
+            eprintln!("error: {e}");
+            1
+        }
+        Err(Failure::Quiet) => 1,
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), Failure> {
+    let g = cli.global;
+    let Some(command) = cli.command else {
+        // The full-screen app arrives with the TUI issue; until then, show the help.
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        let _ = cmd.print_help();
+        return Ok(());
+    };
+    let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
+    match command {
+        Command::Init { admin_email, admin_name, password_stdin } => {
+            data::init(config, admin_email, admin_name, password_stdin).await
+        }
+        Command::Status { json } => data::status(config, json).await,
+        other => {
+            let s = Services::open(config).await?;
+            match other {
+                Command::User(c) => data::user(&s, &g, c).await,
+                Command::Category(c) => data::category(&s, &g, c).await,
+                Command::Unit(c) => data::unit(&s, &g, c).await,
+                Command::Product(c) => data::product(&s, &g, c).await,
+                Command::Location(c) => data::location(&s, &g, c).await,
+                Command::Stock(a) => data::stock(&s, &g, a).await,
+                Command::Post(c) => post::post(&s, &g, c).await,
+                Command::Txn(c) => post::txn(&s, &g, c).await,
+                Command::Check { json } => post::check(&s, json).await,
+                Command::Recover { grace } => post::recover(&s, grace).await,
+                Command::Init { .. } | Command::Status { .. } => Ok(()),
+            }
+        }
+    }
+}
+
+/// The acting user: `--as EMAIL`, or the first admin.
+pub async fn actor(s: &Services, g: &Global) -> Result<Actor, Failure> {
+    Ok(match &g.as_user {
+        Some(email) => s.actor_by_email(email).await?,
+        None => s.first_admin().await?,
+    })
+}
