@@ -1,0 +1,247 @@
+//! The dashboard: totals, 30-day sparklines of receipts and issues, the low-stock list, recent
+//! transactions and the shards' health. It reloads itself every few seconds while shown; the
+//! old figures stay on screen until the new ones arrive, so input never waits for it.
+
+use chrono::NaiveDateTime;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Sparkline};
+
+use crate::domain::{Money, Quantity};
+use crate::service::Services;
+use crate::service::dashboard::Dashboard;
+use crate::tui::action::Action;
+use crate::tui::event::{self, PaneId};
+use crate::tui::i18n::Msg;
+use crate::tui::shell::Shell;
+use crate::tui::widgets::fit;
+
+/// Seconds between reloads while the dashboard is shown.
+pub const REFRESH_SECS: i64 = 10;
+
+#[derive(Debug, Clone)]
+pub enum Call {
+    Load,
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Loaded(Result<Box<Dashboard>, String>),
+}
+
+impl Call {
+    pub async fn run(self, s: &Services) -> Reply {
+        match self {
+            Call::Load => Reply::Loaded(s.dashboard().await.map(Box::new).map_err(|e| e.to_string())),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct DashboardPane {
+    pub data: Option<Box<Dashboard>>,
+    pub error: Option<String>,
+    pub loaded_at: Option<NaiveDateTime>,
+    requested_at: Option<NaiveDateTime>,
+}
+
+pub const PANE: PaneId = PaneId::Dashboard;
+
+impl DashboardPane {
+    pub fn refresh(&mut self, shell: &mut Shell) {
+        self.requested_at = Some(shell.now);
+        shell.send("load", event::Call::Dashboard(Call::Load));
+    }
+
+    fn due(&self, now: NaiveDateTime) -> bool {
+        self.requested_at.is_none_or(|t| (now - t).num_seconds() >= REFRESH_SECS)
+    }
+
+    /// Shown again: reload unless the figures are fresh.
+    pub fn on_enter(&mut self, shell: &mut Shell) {
+        if self.due(shell.now) && !shell.busy(PANE, "load") {
+            self.refresh(shell);
+        }
+    }
+
+    pub fn on_tick(&mut self, shell: &mut Shell) {
+        self.on_enter(shell);
+    }
+
+    pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
+        match a {
+            Action::Refresh => {
+                self.refresh(shell);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
+        match r {
+            Reply::Loaded(Ok(d)) => {
+                self.data = Some(d);
+                self.error = None;
+                self.loaded_at = Some(shell.now);
+            }
+            Reply::Loaded(Err(e)) => self.error = Some(shell.tf(Msg::DashFailed, &[&e])),
+        }
+    }
+
+    pub fn on_failed(&mut self, msg: String) {
+        self.error = Some(msg);
+    }
+
+    pub fn keys(&self) -> Vec<(&'static str, Msg)> {
+        vec![("r Ctrl-R", Msg::KeyRefresh)]
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let th = &shell.theme;
+        let Some(d) = &self.data else {
+            let text = self.error.clone().unwrap_or_else(|| shell.t(Msg::Loading).to_string());
+            f.render_widget(Paragraph::new(Span::styled(text, if self.error.is_some() { th.error() } else { th.dim() })), area);
+            return;
+        };
+        let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let [totals, sparks] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
+        self.draw_totals(f, totals, shell, d);
+        let [rin, rout] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(sparks);
+        let receipts: Vec<u64> = d.daily.iter().map(|p| p.receipts.max(0) as u64).collect();
+        let issues: Vec<u64> = d.daily.iter().map(|p| p.issues.max(0) as u64).collect();
+        spark(f, rin, shell, Msg::DashReceipts, &receipts, th.spark_in());
+        spark(f, rout, shell, Msg::DashIssues, &issues, th.spark_out());
+        let [shards, low, recent] = Layout::vertical([Constraint::Length(5), Constraint::Fill(1), Constraint::Fill(1)]).areas(right);
+        self.draw_shards(f, shards, shell, d);
+        self.draw_low(f, low, shell, d);
+        self.draw_recent(f, recent, shell, d);
+        if let Some(e) = &self.error {
+            let r = Rect { y: area.bottom().saturating_sub(1), height: 1, ..area };
+            f.render_widget(Paragraph::new(Span::styled(fit(e, r.width as usize), th.error())), r);
+        }
+    }
+
+    fn draw_totals(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
+        let th = &shell.theme;
+        let updated = self.loaded_at.map(|t| shell.tf(Msg::DashUpdated, &[&t.format("%H:%M:%S").to_string()])).unwrap_or_default();
+        let block = block(shell, Msg::DashTotals).title_bottom(Line::from(Span::styled(format!(" {updated} "), th.dim())).right_aligned());
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let rows = [
+            (Msg::DashActiveProducts, d.active_products.to_string()),
+            (Msg::DashLocations, d.locations.to_string()),
+            (Msg::DashStockValue, Money(d.stock_value).to_string()),
+            (Msg::DashTxnToday, d.txn_today.to_string()),
+            (Msg::DashTxnMonth, d.txn_month.to_string()),
+            (Msg::DashValueIn, Money(d.value_in).to_string()),
+            (Msg::DashValueOut, Money(d.value_out).to_string()),
+        ];
+        let w = inner.width as usize;
+        let lines: Vec<Line> = rows
+            .iter()
+            .map(|(m, v)| {
+                let label = fit(shell.t(*m), w.saturating_sub(v.len() + 1));
+                let pad = w.saturating_sub(label.chars().count() + v.len());
+                Line::from(vec![Span::raw(label), Span::raw(" ".repeat(pad)), Span::styled(v.clone(), th.title())])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn draw_shards(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
+        let th = &shell.theme;
+        let block = block(shell, Msg::DashShards);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let lines: Vec<Line> = d
+            .shards
+            .iter()
+            .map(|(name, h)| {
+                let (mark, word, style) = if h.reachable { ("●", shell.t(Msg::DashReachable), th.ok()) } else { ("✗", shell.t(Msg::DashUnreachable), th.error()) };
+                let latency = h.last_latency_us.map(|us| format!("{}.{} ms", us / 1000, (us % 1000) / 100)).unwrap_or_else(|| "–".into());
+                let mut spans = vec![Span::raw(format!("{:<12}", name.as_str())), Span::styled(format!("{mark} {word:<12}"), style), Span::styled(latency, th.dim())];
+                if let Some(e) = h.last_error.as_ref().filter(|_| !h.reachable) {
+                    spans.push(Span::styled(format!("  {e}"), th.error()));
+                }
+                Line::from(spans)
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn draw_low(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
+        let th = &shell.theme;
+        let block = block(shell, Msg::DashLowStock);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if d.low_stock.is_empty() {
+            f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::DashNoLowStock), th.dim())), inner);
+            return;
+        }
+        let w = inner.width as usize;
+        let lines: Vec<Line> = d
+            .low_stock
+            .iter()
+            .take(inner.height as usize)
+            .map(|s| {
+                let qty = format!("{} / {}", s.quantity, s.min);
+                let name_w = w.saturating_sub(8 + 13 + qty.len() + 1);
+                Line::from(vec![
+                    Span::raw(format!("{:<8}", fit(&s.location, 7))),
+                    Span::raw(format!("{:<13}", fit(&s.sku, 12))),
+                    Span::styled(format!("{:<name_w$}", fit(&s.name, name_w)), th.dim()),
+                    Span::styled(format!(" {qty}"), th.warn()),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn draw_recent(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
+        let th = &shell.theme;
+        let block = block(shell, Msg::DashRecent);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if d.recent.is_empty() {
+            f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::DashNoRecent), th.dim())), inner);
+            return;
+        }
+        let w = inner.width as usize;
+        let lines: Vec<Line> = d
+            .recent
+            .iter()
+            .take(inner.height as usize)
+            .map(|h| {
+                let style = match h.status.as_str() {
+                    "posted" => th.ok(),
+                    "rejected" => th.error(),
+                    _ => th.warn(),
+                };
+                let value = Money(h.total_value).to_string();
+                let place = h.dest_code.clone().or_else(|| h.source_code.clone()).unwrap_or_default();
+                let mid_w = w.saturating_sub(16 + 9 + value.len() + 1);
+                Line::from(vec![
+                    Span::raw(format!("{:<16}", fit(&h.number, 15))),
+                    Span::styled(format!("{:<9}", fit(&h.status, 8)), style),
+                    Span::styled(format!("{:<mid_w$}", fit(&format!("{} {}", place, Quantity(h.total_qty)), mid_w)), th.dim()),
+                    Span::raw(format!(" {value}")),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn block(shell: &Shell, title: Msg) -> Block<'static> {
+    Block::bordered().title(Span::styled(format!(" {} ", shell.t(title)), shell.theme.title())).border_style(shell.theme.border())
+}
+
+fn spark(f: &mut Frame, area: Rect, shell: &Shell, title: Msg, data: &[u64], style: ratatui::style::Style) {
+    let max = data.iter().copied().max().unwrap_or(0);
+    let b = Block::bordered()
+        .title(Span::styled(format!(" {} ", shell.tf(title, &[&max.to_string()])), shell.theme.title()))
+        .border_style(shell.theme.border());
+    f.render_widget(Sparkline::default().block(b).data(data).max(max.max(1)).style(style), area);
+}

@@ -1,0 +1,151 @@
+//! Reusable pieces of the screen: forms, pickers, and the chrome around every pane (tab bar,
+//! message line, status bar, help overlay, yes/no question).
+
+pub mod form;
+pub mod picker;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::action::Tab;
+use super::event::SHARD_LETTERS;
+use super::i18n::Msg;
+use super::shell::Shell;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// A rectangle of at most `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Cuts `s` to `w` display columns (by chars; our texts are narrow characters), with `…`.
+pub fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The top line: the app's name and the screens this role may open.
+pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
+    let th = &shell.theme;
+    let mut spans = vec![Span::styled(format!(" {} ", shell.t(Msg::AppName)), th.title()), Span::raw(" ")];
+    let role = shell.actor.as_ref().map(|a| a.role);
+    for tab in Tab::ALL {
+        if role.is_some_and(|r| !tab.visible_to(r)) {
+            continue;
+        }
+        let label = format!(" {} {} ", tab.number(), shell.t(tab.title()));
+        spans.push(Span::styled(label, if tab == current { th.tab_active() } else { th.tab() }));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The line above the status bar: the latest message, or the keys of this screen.
+pub fn message_line(f: &mut Frame, area: Rect, shell: &Shell, hint: &str) {
+    let th = &shell.theme;
+    let line = match &shell.toast {
+        Some(t) => Line::from(Span::styled(format!(" {}", fit(&t.text, area.width.saturating_sub(1) as usize)), if t.error { th.error() } else { th.ok() })),
+        None => Line::from(Span::styled(format!(" {}", fit(hint, area.width.saturating_sub(1) as usize)), th.dim())),
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// The bottom line: who is logged in, the three shard marks, a spinner while requests are
+/// pending, and the clock.
+pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
+    let th = &shell.theme;
+    let who = match &shell.actor {
+        Some(a) => format!(" {} · {}", a.email, a.role),
+        None => format!(" {}", shell.t(Msg::NotLoggedIn)),
+    };
+    let mut right = Vec::new();
+    for (i, (_, letter)) in SHARD_LETTERS.iter().enumerate() {
+        let m = shell.shards[i];
+        let (mark, style) = match (m.known, m.reachable) {
+            (false, _) => ("·", th.dim()),
+            (true, true) => ("●", th.ok()),
+            (true, false) => ("✗", th.error()),
+        };
+        right.push(Span::raw(*letter));
+        right.push(Span::styled(mark, style));
+        right.push(Span::raw(" "));
+    }
+    let spinner = if shell.pending() > 0 { SPINNER[spin % SPINNER.len()] } else { " " };
+    right.push(Span::styled(format!("{spinner} "), th.key()));
+    right.push(Span::raw(format!("{} ", shell.now.format("%H:%M"))));
+    let right_w: u16 = right.iter().map(|s| s.content.chars().count() as u16).sum();
+    let left_w = area.width.saturating_sub(right_w);
+    f.render_widget(Paragraph::new(Span::styled(fit(&who, left_w as usize), th.dim())), Rect { width: left_w, ..area });
+    f.render_widget(Paragraph::new(Line::from(right)).alignment(Alignment::Right), area);
+}
+
+/// The `?` overlay: global keys, then this screen's.
+pub fn help(f: &mut Frame, area: Rect, shell: &Shell, screen: &[(&str, Msg)]) {
+    let th = &shell.theme;
+    let global: [(&str, Msg); 9] = [
+        ("?", Msg::KeyHelp),
+        ("1-5 F1-F5", Msg::KeySwitch),
+        ("/", Msg::KeySearch),
+        ("Esc", Msg::KeyBack),
+        ("Tab S-Tab", Msg::KeyFields),
+        ("Enter", Msg::KeyEnter),
+        ("L", Msg::KeyLogout),
+        ("Ctrl-L", Msg::KeyRedraw),
+        ("q Ctrl-C", Msg::KeyQuit),
+    ];
+    let mut lines = vec![Line::from(Span::styled(shell.t(Msg::HelpGlobal), th.header()))];
+    let key_line = |k: &str, m: Msg| Line::from(vec![Span::styled(format!("  {k:<12}"), th.key()), Span::raw(shell.t(m))]);
+    lines.extend(global.iter().map(|(k, m)| key_line(k, *m)));
+    if !screen.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(shell.t(Msg::HelpScreen), th.header())));
+        lines.extend(screen.iter().map(|(k, m)| key_line(k, *m)));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(shell.t(Msg::HelpClose), th.dim())));
+    let r = centered(area, 60, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", shell.t(Msg::HelpTitle)), th.title())).border_style(th.border_focus());
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// A yes/no question in a box.
+pub fn confirm(f: &mut Frame, area: Rect, shell: &Shell, question: &str) {
+    let th = &shell.theme;
+    let w = (question.chars().count() as u16 + 4).clamp(30, area.width.min(70));
+    let inner_w = w.saturating_sub(2).max(1);
+    let h = (question.chars().count() as u16).div_ceil(inner_w) + 2;
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::bordered().border_style(th.warn());
+    f.render_widget(Paragraph::new(Span::styled(question.to_string(), th.warn())).wrap(Wrap { trim: true }).block(block), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn centered_stays_inside() {
+        let a = Rect::new(0, 0, 80, 24);
+        assert_eq!(centered(a, 100, 10), Rect::new(0, 7, 80, 10));
+    }
+}
