@@ -223,3 +223,17 @@ pub async fn count_headers(p: &AnyPool, b: Backend) -> Result<i64> {
     sqlx::query_scalar::<_, i64>(b.sql("SELECT COUNT(*) FROM transactions"))
         .fetch_one(p).await.map_err(Error::db(S))
 }
+
+/// Headers by id (any order), in chunks that every backend's parameter limit allows.
+pub async fn headers_by_ids(p: &AnyPool, b: Backend, ids: &[String]) -> Result<Vec<Header>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut q = sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE id IN ({marks})")));
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        out.extend(q.fetch_all(p).await.map_err(Error::db(S))?);
+    }
+    Ok(out)
+}

@@ -299,3 +299,32 @@ pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, 
         .fetch_one(p).await.map_err(Error::db(S))?;
     Ok((value, locations))
 }
+
+/// A page of stock rows in key order (location, product) for the stock screen: rows at any of
+/// `location_ids` and of any of `product_ids` (`None` = no restriction), only those below their
+/// minimum with `low`. Empty id lists match nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn stock_page(p: &AnyPool, b: Backend, location_ids: Option<&[String]>, product_ids: Option<&[String]>, low: bool, limit: i64, offset: i64) -> Result<Vec<StockRow>> {
+    if location_ids.is_some_and(<[String]>::is_empty) || product_ids.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let marks = |n: usize| vec!["?"; n].join(", ");
+    let mut sql = format!("SELECT {STOCK_COLS} FROM stock WHERE 1 = 1");
+    if let Some(l) = location_ids {
+        sql.push_str(&format!(" AND location_id IN ({})", marks(l.len())));
+    }
+    if let Some(ps) = product_ids {
+        sql.push_str(&format!(" AND product_id IN ({})", marks(ps.len())));
+    }
+    if low {
+        sql.push_str(" AND quantity < COALESCE(min_override, default_min)");
+    } else {
+        sql.push_str(" AND (quantity <> 0 OR min_override IS NOT NULL)");
+    }
+    sql.push_str(" ORDER BY location_id, product_id LIMIT ? OFFSET ?");
+    let mut q = sqlx::query_as::<_, StockRow>(b.dyn_sql(sql));
+    for id in location_ids.unwrap_or_default().iter().chain(product_ids.unwrap_or_default()) {
+        q = q.bind(id.clone());
+    }
+    q.bind(limit).bind(offset).fetch_all(p).await.map_err(Error::db(S))
+}

@@ -10,6 +10,7 @@ pub mod locations;
 pub mod posting;
 pub mod recovery;
 pub mod status;
+pub mod stock_view;
 pub mod txns;
 
 use std::collections::HashMap;

@@ -83,6 +83,25 @@ pub enum Action {
     FilterActive,
     AddCategory,
     AddUnit,
+    /// `l`: choose a location to filter by (or, in a document's lines, its locations again).
+    FilterLocation,
+    /// `t`: filter transactions by kind.
+    FilterKind,
+    /// `D`: filter transactions by a date range.
+    FilterDates,
+    /// `w`: only stock below its minimum, or all.
+    LowOnly,
+    /// `R`: change a user's role.
+    ChangeRole,
+    /// `P`: reset a user's password.
+    ResetPassword,
+    /// Delete or Backspace outside text: remove the row.
+    Delete,
+    /// `+` / `-`: one unit more or less.
+    Increase,
+    Decrease,
+    /// Ctrl-S: done entering, review (e.g. a document's confirm screen).
+    Finish,
     /// Answers to a yes/no question.
     Yes,
     No,

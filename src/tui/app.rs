@@ -9,10 +9,12 @@ use super::action::{Action, Tab};
 use super::event::{Event, PaneId, Reply, Request, RequestId, Tick};
 use super::i18n::{Lang, Msg};
 use super::keymap::{self, KeyCtx, Modal};
+use super::panes::admin::AdminPane;
 use super::panes::dashboard::DashboardPane;
 use super::panes::login::LoginPane;
-use super::panes::placeholder::Placeholder;
 use super::panes::products::ProductsPane;
+use super::panes::stock::StockPane;
+use super::panes::txn::TxnPane;
 use super::shell::Shell;
 use super::theme::Theme;
 use crate::Actor;
@@ -34,7 +36,11 @@ pub struct App {
     pub login: LoginPane,
     pub dashboard: DashboardPane,
     pub products: ProductsPane,
-    pub placeholder: Placeholder,
+    pub stock: StockPane,
+    pub txns: TxnPane,
+    pub admin: AdminPane,
+    /// A posting went through since the dashboard last loaded: reload it when shown.
+    pub dashboard_stale: bool,
     pub overlay: Overlay,
     pub quit: bool,
     /// Something changed since the last frame.
@@ -52,7 +58,10 @@ impl App {
             login: LoginPane::new(),
             dashboard: DashboardPane::default(),
             products: ProductsPane::default(),
-            placeholder: Placeholder,
+            stock: StockPane::default(),
+            txns: TxnPane::default(),
+            admin: AdminPane::default(),
+            dashboard_stale: false,
             overlay: Overlay::None,
             quit: false,
             dirty: true,
@@ -77,18 +86,23 @@ impl App {
         }
         match self.tab {
             Tab::Products => self.products.text_focused(),
+            Tab::Stock => self.stock.text_focused(),
+            Tab::Transactions => self.txns.text_focused(),
+            Tab::Admin => self.admin.text_focused(),
             _ => false,
         }
     }
 
     /// Whether quitting or logging out would lose typed input.
     pub fn unsaved(&self) -> bool {
-        self.login.unsaved() || self.products.unsaved()
+        self.login.unsaved() || self.products.unsaved() || self.txns.unsaved() || self.admin.unsaved()
     }
 
     fn pane_modal(&self) -> Modal {
         match self.tab {
             Tab::Products if self.logged_in() => self.products.modal(),
+            Tab::Transactions if self.logged_in() => self.txns.modal(),
+            Tab::Admin if self.logged_in() => self.admin.modal(),
             _ => Modal::None,
         }
     }
@@ -110,7 +124,9 @@ impl App {
         match self.tab {
             Tab::Dashboard => self.dashboard.keys(),
             Tab::Products => self.products.keys(&self.shell),
-            _ => Vec::new(),
+            Tab::Stock => self.stock.keys(),
+            Tab::Transactions => self.txns.keys(&self.shell),
+            Tab::Admin => self.admin.keys(&self.shell),
         }
     }
 
@@ -122,7 +138,9 @@ impl App {
         match self.tab {
             Tab::Dashboard => Msg::HintDashboard,
             Tab::Products => self.products.hint(),
-            _ => Msg::HintDashboard,
+            Tab::Stock => self.stock.hint(),
+            Tab::Transactions => self.txns.hint(),
+            Tab::Admin => self.admin.hint(),
         }
     }
 
@@ -132,6 +150,8 @@ impl App {
             Overlay::ConfirmQuit => Some(self.shell.t(Msg::ConfirmQuitUnsaved).into()),
             Overlay::ConfirmLogout => Some(self.shell.t(Msg::ConfirmLogoutUnsaved).into()),
             _ if self.logged_in() && self.tab == Tab::Products => self.products.question(&self.shell),
+            _ if self.logged_in() && self.tab == Tab::Transactions => self.txns.question(&self.shell),
+            _ if self.logged_in() && self.tab == Tab::Admin => self.admin.question(&self.shell),
             _ => None,
         }
     }
@@ -149,9 +169,12 @@ impl App {
     /// The pane on screen was (re)entered: let it load what it needs.
     fn enter(&mut self) {
         match self.tab {
+            Tab::Dashboard if std::mem::take(&mut self.dashboard_stale) => self.dashboard.refresh(&mut self.shell),
             Tab::Dashboard => self.dashboard.on_enter(&mut self.shell),
             Tab::Products => self.products.on_enter(&mut self.shell),
-            _ => {}
+            Tab::Stock => self.stock.on_enter(&mut self.shell),
+            Tab::Transactions => self.txns.on_enter(&mut self.shell),
+            Tab::Admin => self.admin.on_enter(&mut self.shell),
         }
     }
 
@@ -167,6 +190,10 @@ impl App {
     fn reset_panes(&mut self) {
         self.dashboard = DashboardPane::default();
         self.products = ProductsPane::default();
+        self.stock = StockPane::default();
+        self.txns = TxnPane::default();
+        self.admin = AdminPane::default();
+        self.dashboard_stale = false;
     }
 
     fn logout(&mut self) {
@@ -212,7 +239,9 @@ impl App {
                 let handled = match self.tab {
                     Tab::Dashboard => self.dashboard.on_action(&mut self.shell, a),
                     Tab::Products => self.products.on_action(&mut self.shell, a),
-                    _ => false,
+                    Tab::Stock => self.stock.on_action(&mut self.shell, a),
+                    Tab::Transactions => self.txns.on_action(&mut self.shell, a),
+                    Tab::Admin => self.admin.on_action(&mut self.shell, a),
                 };
                 if !handled && a == Action::Search {
                     self.goto(Tab::Products);
@@ -255,12 +284,21 @@ impl App {
             }
             Reply::Dashboard(r) => self.dashboard.on_reply(sh, r),
             Reply::Products(r) => self.products.on_reply(sh, r),
+            Reply::Stock(r) => self.stock.on_reply(sh, r),
+            Reply::Txn(r) => {
+                self.dashboard_stale |= TxnPane::posted(&r);
+                self.txns.on_reply(sh, r);
+            }
+            Reply::Admin(r) => self.admin.on_reply(sh, r),
             Reply::Failed(msg) => {
                 let msg = sh.tf(Msg::RequestFailed, &[&msg]);
                 match pane {
                     PaneId::Login => self.login.on_failed(msg),
                     PaneId::Dashboard => self.dashboard.on_failed(msg),
                     PaneId::Products => self.products.on_failed(sh, slot, msg),
+                    PaneId::Stock => self.stock.on_failed(sh, slot, msg),
+                    PaneId::Transactions => self.txns.on_failed(sh, slot, msg),
+                    PaneId::Admin => self.admin.on_failed(sh, msg),
                 }
             }
         }

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
-use super::panes::{dashboard, login, products};
+use super::panes::{admin, dashboard, login, products, stock, txn};
 use crate::Actor;
 use crate::db::{Health, ShardName};
 use crate::service::Services;
@@ -59,6 +59,9 @@ pub enum PaneId {
     Login,
     Dashboard,
     Products,
+    Stock,
+    Transactions,
+    Admin,
 }
 
 /// A service call, one enum per pane (defined next to the pane that makes it).
@@ -67,6 +70,9 @@ pub enum Call {
     Login(login::Call),
     Dashboard(dashboard::Call),
     Products(products::Call),
+    Stock(stock::Call),
+    Txn(txn::Call),
+    Admin(admin::Call),
 }
 
 #[derive(Debug)]
@@ -74,6 +80,9 @@ pub enum Reply {
     Login(login::Reply),
     Dashboard(dashboard::Reply),
     Products(products::Reply),
+    Stock(stock::Reply),
+    Txn(txn::Reply),
+    Admin(admin::Reply),
     /// The call's task died (a bug): the pane is told, so it does not wait forever.
     Failed(String),
 }
@@ -84,6 +93,9 @@ impl Call {
             Call::Login(_) => PaneId::Login,
             Call::Dashboard(_) => PaneId::Dashboard,
             Call::Products(_) => PaneId::Products,
+            Call::Stock(_) => PaneId::Stock,
+            Call::Txn(_) => PaneId::Transactions,
+            Call::Admin(_) => PaneId::Admin,
         }
     }
 
@@ -93,6 +105,9 @@ impl Call {
             Call::Login(c) => Reply::Login(c.run(&s).await),
             Call::Dashboard(c) => Reply::Dashboard(c.run(&s).await),
             Call::Products(c) => Reply::Products(c.run(&s, actor).await),
+            Call::Stock(c) => Reply::Stock(c.run(&s).await),
+            Call::Txn(c) => Reply::Txn(c.run(&s, actor).await),
+            Call::Admin(c) => Reply::Admin(c.run(&s, actor).await),
         }
     }
 }

@@ -54,6 +54,7 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::PageDown => Some(Action::PageDown),
         KeyCode::Char('l') if ctrl => Some(Action::Redraw),
         KeyCode::Char('r') if ctrl => Some(Action::Refresh),
+        KeyCode::Char('s') if ctrl => Some(Action::Finish),
         _ => None,
     };
     if common.is_some() {
@@ -88,6 +89,15 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::Char('a') => Action::FilterActive,
         KeyCode::Char('C') => Action::AddCategory,
         KeyCode::Char('U') => Action::AddUnit,
+        KeyCode::Char('l') => Action::FilterLocation,
+        KeyCode::Char('t') => Action::FilterKind,
+        KeyCode::Char('D') => Action::FilterDates,
+        KeyCode::Char('w') => Action::LowOnly,
+        KeyCode::Char('R') => Action::ChangeRole,
+        KeyCode::Char('P') => Action::ResetPassword,
+        KeyCode::Delete | KeyCode::Backspace => Action::Delete,
+        KeyCode::Char('+') => Action::Increase,
+        KeyCode::Char('-') => Action::Decrease,
         _ => return None,
     })
 }
@@ -155,6 +165,24 @@ mod tests {
         assert_eq!(map(k(KeyCode::Esc), ask), Some(Action::No));
         assert_eq!(map(ch('q'), ask), None);
         assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), ask), Some(Action::Quit));
+    }
+
+    #[test]
+    fn keys_of_stock_transactions_and_admin() {
+        assert_eq!(map(ch('l'), CMD), Some(Action::FilterLocation));
+        assert_eq!(map(ch('t'), CMD), Some(Action::FilterKind));
+        assert_eq!(map(ch('D'), CMD), Some(Action::FilterDates));
+        assert_eq!(map(ch('w'), CMD), Some(Action::LowOnly));
+        assert_eq!(map(ch('R'), CMD), Some(Action::ChangeRole));
+        assert_eq!(map(ch('P'), CMD), Some(Action::ResetPassword));
+        assert_eq!(map(ch('+'), CMD), Some(Action::Increase));
+        assert_eq!(map(ch('-'), CMD), Some(Action::Decrease));
+        assert_eq!(map(k(KeyCode::Delete), CMD), Some(Action::Delete));
+        assert_eq!(map(k(KeyCode::Delete), TEXT), Some(Action::Input(InputRequest::DeleteNextChar)));
+        assert_eq!(map(ch('-'), TEXT), Some(Action::Input(InputRequest::InsertChar('-'))), "a quantity or code may hold it");
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(map(ctrl_s, TEXT), Some(Action::Finish), "Ctrl-S reviews from inside the scan field");
+        assert_eq!(map(ctrl_s, CMD), Some(Action::Finish));
     }
 
     #[test]

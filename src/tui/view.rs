@@ -31,7 +31,9 @@ pub fn draw(f: &mut Frame, app: &App) {
         match app.tab {
             Tab::Dashboard => app.dashboard.draw(f, body, shell),
             Tab::Products => app.products.draw(f, body, shell),
-            Tab::Stock | Tab::Transactions | Tab::Admin => app.placeholder.draw(f, body, shell),
+            Tab::Stock => app.stock.draw(f, body, shell),
+            Tab::Transactions => app.txns.draw(f, body, shell),
+            Tab::Admin => app.admin.draw(f, body, shell),
         }
         widgets::message_line(f, msg, shell, hint);
         widgets::status_bar(f, status, shell, app.spin);

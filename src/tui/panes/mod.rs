@@ -3,9 +3,22 @@
 //! makes; the app dispatches to it with one match arm per method. Adding a pane means adding a
 //! file here, a [`crate::tui::event::PaneId`] and `Call`/`Reply` variant, and those arms.
 
+pub mod admin;
+mod admin_call;
+mod admin_draw;
+mod admin_forms;
 pub mod dashboard;
 pub mod login;
-pub mod placeholder;
+pub mod paged;
+pub mod pick;
 pub mod products;
 mod products_call;
 mod products_edit;
+pub mod stock;
+mod stock_call;
+mod stock_draw;
+pub mod txn;
+mod txn_call;
+pub mod txn_doc;
+mod txn_doc_draw;
+mod txn_draw;

@@ -1,0 +1,418 @@
+//! The transactions pane: the list of documents (newest first, one page at a time) with
+//! filters by kind, date range, location and text; the detail of any document; and the new
+//! document flow of [`super::txn_doc`], which is the clerk's main job.
+
+use chrono::NaiveDate;
+use tui_input::Input;
+
+use super::paged::Paged;
+use super::pick;
+pub use super::txn_call::{Call, Reply, TxnKey};
+use super::txn_doc::{Doc, DocOut};
+use crate::db::journal::Header;
+use crate::db::location::Location;
+use crate::domain::TxKind;
+use crate::domain::role::Permission;
+use crate::service::txns::TxnDetail;
+use crate::tui::action::Action;
+use crate::tui::event::{self, PaneId};
+use crate::tui::i18n::Msg;
+use crate::tui::keymap::Modal;
+use crate::tui::shell::Shell;
+use crate::tui::widgets::form::{Field, Form, FormEvent};
+use crate::tui::widgets::picker::{Item, Picked, Picker};
+
+pub const PANE: PaneId = PaneId::Transactions;
+
+/// What a picker on this pane is choosing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choosing {
+    NewKind,
+    FilterKind,
+    FilterLocation,
+}
+
+/// One document's detail, loading or loaded.
+#[derive(Debug)]
+pub struct Detail {
+    pub number: String,
+    pub data: Option<Box<TxnDetail>>,
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+pub struct TxnPane {
+    pub list: Paged<TxnKey, Header>,
+    pub search: Input,
+    pub search_focus: bool,
+    pub picker: Option<(Choosing, Picker)>,
+    /// The date-range form.
+    pub dates: Option<Form>,
+    pub detail: Option<Detail>,
+    pub doc: Option<Doc>,
+    /// Esc on a document with input: "discard?" is asked.
+    pub ask_discard: bool,
+    pub locations: Vec<Location>,
+    locations_loaded: bool,
+    /// `n` was pressed before the locations arrived: start when they do.
+    start_waiting: Option<TxKind>,
+}
+
+impl TxnPane {
+    pub fn text_focused(&self) -> bool {
+        match &self.doc {
+            Some(d) => d.text_focused(),
+            None => self.search_focus || self.picker.is_some() || self.dates.is_some(),
+        }
+    }
+
+    pub fn modal(&self) -> Modal {
+        if self.ask_discard { Modal::Confirm } else { Modal::None }
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.doc.as_ref().is_some_and(Doc::unsaved)
+    }
+
+    pub fn question(&self, shell: &Shell) -> Option<String> {
+        self.ask_discard.then(|| shell.t(Msg::ConfirmDiscardDoc).to_string())
+    }
+
+    pub fn on_enter(&mut self, shell: &mut Shell) {
+        if !self.locations_loaded && !shell.busy(PANE, "locations") {
+            shell.send("locations", event::Call::Txn(Call::Locations));
+        }
+        self.list.invalidate();
+        self.ensure(shell);
+    }
+
+    fn ensure(&mut self, shell: &mut Shell) {
+        if shell.busy(PANE, "page") {
+            return;
+        }
+        let page = shell.page_size;
+        if let Some(offset) = self.list.wanted(page) {
+            shell.send("page", event::Call::Txn(Call::Page { key: self.list.key.clone(), offset, limit: page + 1 }));
+        }
+    }
+
+    fn refilter(&mut self, shell: &mut Shell) {
+        self.list.reset();
+        self.ensure(shell);
+    }
+
+    fn move_to(&mut self, shell: &mut Shell, to: i64) {
+        self.list.move_to(to);
+        self.ensure(shell);
+    }
+
+    pub fn keys(&self, shell: &Shell) -> Vec<(&'static str, Msg)> {
+        if self.doc.is_some() {
+            return vec![
+                ("Enter", Msg::KeyScanAdd),
+                ("N*CODE", Msg::KeyScanMany),
+                ("Enter (empty)", Msg::KeyReview),
+                ("Ctrl-S", Msg::KeyReview),
+                ("Tab S-Tab", Msg::KeyDocFocus),
+                ("↑↓", Msg::KeyMove),
+                ("e Enter", Msg::KeyEditQty),
+                ("+ -", Msg::KeyQtyStep),
+                ("Del", Msg::KeyRemoveLine),
+                ("l", Msg::KeyRepick),
+                ("Esc", Msg::KeyBack),
+            ];
+        }
+        let mut k = vec![("↑↓ j k", Msg::KeyMove), ("PgUp PgDn", Msg::KeyPage), ("Enter", Msg::KeyTxnDetail)];
+        if shell.can(Permission::PostMovement) {
+            k.push(("n", Msg::KeyNewTxn));
+        }
+        k.extend([("/", Msg::KeySearch), ("t", Msg::KeyFilterKind), ("l", Msg::KeyFilterLocation), ("D", Msg::KeyFilterDates), ("r", Msg::KeyRefresh)]);
+        k
+    }
+
+    pub fn hint(&self) -> Msg {
+        match &self.doc {
+            Some(d) => d.hint(),
+            None if self.detail.is_some() => Msg::HintTxnDetail,
+            None if self.dates.is_some() => Msg::HintForm,
+            None => Msg::HintTxnList,
+        }
+    }
+
+    pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
+        if self.ask_discard {
+            self.ask_discard = false;
+            if a == Action::Yes {
+                self.close_doc(shell);
+            }
+            return true;
+        }
+        if let Some(doc) = &mut self.doc {
+            match doc.on_action(shell, a, &self.locations) {
+                DocOut::Stay => {}
+                DocOut::Leave => self.close_doc(shell),
+                DocOut::AskDiscard => self.ask_discard = true,
+                DocOut::Again => self.doc = Some(doc.again()),
+            }
+            // Global keys (screens, help) still work where the document has no use for them.
+            return !matches!(a, Action::GoTo(_) | Action::Help);
+        }
+        if let Some((what, p)) = &mut self.picker {
+            let what = *what;
+            match p.on_action(a) {
+                Picked::Chosen(item) => {
+                    self.picker = None;
+                    self.chosen(shell, what, item);
+                }
+                Picked::Cancelled => self.picker = None,
+                Picked::None => {}
+            }
+            return true;
+        }
+        if self.dates.is_some() {
+            self.on_dates(shell, a);
+            return true;
+        }
+        if self.detail.is_some() {
+            match a {
+                Action::Back => self.detail = None,
+                Action::Refresh => self.open_detail(shell),
+                _ => return false,
+            }
+            return true;
+        }
+        if self.search_focus {
+            match a {
+                Action::Input(req) => {
+                    if self.search.handle(req).is_some_and(|c| c.value) {
+                        self.list.key.text = self.search.value().trim().to_string();
+                        self.refilter(shell);
+                    }
+                    return true;
+                }
+                Action::Back | Action::Submit | Action::NextField | Action::PrevField => {
+                    self.search_focus = false;
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        let page = self.list.view_height();
+        match a {
+            Action::Search | Action::NextField | Action::PrevField => self.search_focus = true,
+            Action::Back if !self.search.value().is_empty() => {
+                self.search = Input::default();
+                self.list.key.text.clear();
+                self.refilter(shell);
+            }
+            Action::Up => self.move_to(shell, self.list.cursor - 1),
+            Action::Down => self.move_to(shell, self.list.cursor + 1),
+            Action::PageUp => self.move_to(shell, self.list.cursor - page),
+            Action::PageDown => self.move_to(shell, self.list.cursor + page),
+            Action::Home => self.move_to(shell, 0),
+            Action::End => self.move_to(shell, self.list.last()),
+            Action::Refresh => {
+                self.locations_loaded = false;
+                self.on_enter(shell);
+            }
+            Action::Submit | Action::Edit => {
+                if let Some(h) = self.list.current() {
+                    self.detail = Some(Detail { number: h.number.clone(), data: None, error: None });
+                    self.open_detail(shell);
+                }
+            }
+            Action::New => {
+                if shell.check(Permission::PostMovement) {
+                    let mut items: Vec<Item> = Vec::new();
+                    for k in TxKind::ALL {
+                        if k != TxKind::Adjustment || shell.can(Permission::Adjust) {
+                            items.push(Item { value: k.as_str().into(), label: shell.t(kind_msg(k)).into() });
+                        }
+                    }
+                    self.picker = Some((Choosing::NewKind, Picker::new(shell.t(Msg::PickNewKind).into(), items)));
+                }
+            }
+            Action::FilterKind => {
+                let mut items = vec![Item { value: String::new(), label: shell.t(Msg::AllKinds).into() }];
+                items.extend(TxKind::ALL.map(|k| Item { value: k.as_str().into(), label: shell.t(kind_msg(k)).into() }));
+                self.picker = Some((Choosing::FilterKind, Picker::new(shell.t(Msg::PickKind).into(), items)));
+            }
+            Action::FilterLocation => {
+                let items = pick::location_items(&self.locations, Some(shell.t(Msg::AllLocations)));
+                self.picker = Some((Choosing::FilterLocation, Picker::new(shell.t(Msg::PickLocation).into(), items)));
+            }
+            Action::FilterDates => {
+                let d = |v: Option<NaiveDate>| v.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                let form = Form::new(
+                    shell.t(Msg::DateRange).into(),
+                    vec![Field::new("since", Msg::DateFrom).value(&d(self.list.key.since)), Field::new("until", Msg::DateTo).value(&d(self.list.key.until))],
+                );
+                self.dates = Some(form);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn chosen(&mut self, shell: &mut Shell, what: Choosing, item: Item) {
+        let kind = item.value.parse::<TxKind>().ok();
+        match what {
+            Choosing::NewKind => {
+                let Some(k) = kind else { return };
+                if k == TxKind::Adjustment && !shell.check(Permission::Adjust) {
+                    return;
+                }
+                if self.locations_loaded {
+                    self.doc = Some(Doc::start(shell, k, &self.locations));
+                } else {
+                    self.start_waiting = Some(k);
+                    if !shell.busy(PANE, "locations") {
+                        shell.send("locations", event::Call::Txn(Call::Locations));
+                    }
+                }
+            }
+            Choosing::FilterKind => {
+                self.list.key.kind = kind;
+                self.refilter(shell);
+            }
+            Choosing::FilterLocation => {
+                self.list.key.location = self.locations.iter().find(|l| l.code == item.value).map(|l| (l.id.clone(), l.code.clone()));
+                self.refilter(shell);
+            }
+        }
+    }
+
+    fn on_dates(&mut self, shell: &mut Shell, a: Action) {
+        let Some(form) = &mut self.dates else { return };
+        match form.on_action(a) {
+            FormEvent::Cancel => self.dates = None,
+            FormEvent::Submit => {
+                let today = shell.now.date();
+                let since = pick::parse_date(form.value("since"), today);
+                let until = pick::parse_date(form.value("until"), today);
+                let mut errs = Vec::new();
+                if let Err(e) = &since {
+                    errs.push(("since".to_string(), e.clone()));
+                }
+                if let Err(e) = &until {
+                    errs.push(("until".to_string(), e.clone()));
+                }
+                if let (Ok(Some(s)), Ok(Some(u))) = (&since, &until)
+                    && u < s
+                {
+                    errs.push(("until".to_string(), shell.t(Msg::DateOrder).to_string()));
+                }
+                if !errs.is_empty() {
+                    form.clear_errors();
+                    form.set_errors(&errs, true);
+                    return;
+                }
+                self.list.key.since = since.ok().flatten();
+                self.list.key.until = until.ok().flatten();
+                self.dates = None;
+                self.refilter(shell);
+            }
+            _ => {}
+        }
+    }
+
+    fn open_detail(&mut self, shell: &mut Shell) {
+        if let Some(d) = &self.detail {
+            shell.send("detail", event::Call::Txn(Call::Detail { number: d.number.clone() }));
+        }
+    }
+
+    fn close_doc(&mut self, shell: &mut Shell) {
+        self.doc = None;
+        self.list.invalidate();
+        self.ensure(shell);
+    }
+
+    pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
+        match r {
+            Reply::Page { key, offset, rows } => {
+                match rows {
+                    Ok(rows) => {
+                        self.list.on_page(key, offset, rows, shell.page_size);
+                    }
+                    Err(e) if key == self.list.key => self.list.error = Some(e),
+                    Err(_) => {}
+                }
+                if self.list.error.is_none() {
+                    self.ensure(shell);
+                }
+            }
+            Reply::Detail { number, data } => {
+                let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else { return };
+                match data {
+                    Ok(data) => {
+                        d.data = Some(data);
+                        d.error = None;
+                    }
+                    Err(e) => d.error = Some(e),
+                }
+            }
+            Reply::Locations(Ok(l)) => {
+                self.locations = l;
+                self.locations_loaded = true;
+                if let Some(k) = self.start_waiting.take() {
+                    self.doc = Some(Doc::start(shell, k, &self.locations));
+                }
+            }
+            Reply::Locations(Err(e)) => {
+                self.start_waiting = None;
+                self.list.error = Some(e.clone());
+                shell.error(e);
+            }
+            Reply::Lookup { doc, found } => {
+                if let Some(d) = self.doc.as_mut().filter(|d| d.looking_up) {
+                    // A lookup answers for whichever document is open: products are products.
+                    let _ = doc;
+                    d.on_lookup(shell, found);
+                }
+            }
+            Reply::Posted { doc, result } => match self.doc.as_mut().filter(|d| d.id == doc) {
+                Some(d) => d.on_posted(shell, result),
+                None => {
+                    if let Ok(o) = result {
+                        shell.info(shell.tf(Msg::PostedNumber, &[&o.number]));
+                    }
+                }
+            },
+        }
+    }
+
+    /// Whether the reply was a posting that went through (the dashboard is then out of date).
+    pub fn posted(r: &Reply) -> bool {
+        matches!(r, Reply::Posted { result: Ok(o), .. } if o.is_posted())
+    }
+
+    pub fn on_failed(&mut self, shell: &mut Shell, slot: &str, msg: String) {
+        match (slot, &mut self.doc) {
+            ("lookup", Some(d)) => d.on_lookup_failed(shell, msg.clone()),
+            ("post", Some(d)) => d.on_posted(shell, Err(msg.clone())),
+            ("detail", _) => {
+                if let Some(d) = &mut self.detail {
+                    d.error = Some(msg.clone());
+                }
+            }
+            ("locations", _) => self.start_waiting = None,
+            _ => self.list.error = Some(msg.clone()),
+        }
+        shell.error(msg);
+    }
+}
+
+/// The name of a kind, as the screens say it.
+pub fn kind_msg(k: TxKind) -> Msg {
+    match k {
+        TxKind::Receipt => Msg::KindReceipt,
+        TxKind::Issue => Msg::KindIssue,
+        TxKind::Transfer => Msg::KindTransfer,
+        TxKind::Adjustment => Msg::KindAdjustment,
+    }
+}
+
+#[cfg(test)]
+#[path = "txn_tests.rs"]
+mod tests;

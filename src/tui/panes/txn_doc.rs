@@ -1,0 +1,551 @@
+//! A new receipt, issue, transfer or adjustment, as a clerk enters it: pick the location(s),
+//! then the scan loop, then a confirm screen, then the posting's outcome.
+//!
+//! The scan loop never loses a code. Each Enter in the scan field queues what was typed (a
+//! SKU or barcode, or `N*CODE` for N of it); codes already looked up apply at once, the rest
+//! go to the catalog in one lookup at a time while the field keeps taking keys. Queued codes
+//! apply in the order they were scanned: the same product again adds to its line, an unknown
+//! code is flagged and the loop goes on. An empty Enter (or Ctrl-S) moves to the confirm
+//! screen once the queue is empty.
+//!
+//! The document id is made when the document starts and sent with every attempt to post it,
+//! so a retry after an error can never post twice. A rejection (not enough stock) decides that
+//! id, so the corrected document gets a new one.
+
+use std::collections::{HashMap, VecDeque};
+
+use tui_input::Input;
+
+use super::txn_call::Call;
+use crate::db::location::Location;
+use crate::domain::{Money, Quantity, TxKind, new_id, text};
+use crate::service::catalog::ProductView;
+use crate::service::posting::{LineRequest, MAX_LINES, PostOutcome, PostRequest};
+use crate::tui::action::Action;
+use crate::tui::event;
+use crate::tui::i18n::Msg;
+use crate::tui::shell::Shell;
+use crate::tui::widgets::picker::{Picked, Picker};
+
+/// Codes sent in one lookup at most; the rest wait for the next.
+const LOOKUP_BATCH: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Locations,
+    Scan,
+    Confirm,
+    Posting,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Dest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Scan,
+    Lines,
+    Reference,
+    Partner,
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scanned {
+    pub code: String,
+    pub qty: Quantity,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocLine {
+    pub product: ProductView,
+    pub qty: Quantity,
+}
+
+impl DocLine {
+    pub fn value(&self, kind: TxKind) -> Money {
+        if kind == TxKind::Adjustment { Money(0) } else { Money(self.product.price_cents).times(self.qty) }
+    }
+}
+
+/// What the document asks of the pane after an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocOut {
+    Stay,
+    /// Close it (nothing to lose, or posted).
+    Leave,
+    /// Esc with input: ask before throwing it away.
+    AskDiscard,
+    /// Posted; start another of the same kind at the same locations.
+    Again,
+}
+
+#[derive(Debug)]
+pub struct Doc {
+    pub id: String,
+    pub kind: TxKind,
+    pub source: Option<String>,
+    pub dest: Option<String>,
+    pub step: Step,
+    pub picker: Option<(Side, Picker)>,
+    /// Re-picking locations from the scan loop: the ones before, restored on Esc.
+    repick: Option<(Option<String>, Option<String>)>,
+    pub focus: Focus,
+    pub scan: Input,
+    pub reference: Input,
+    pub partner: Input,
+    pub note: Input,
+    pub lines: Vec<DocLine>,
+    pub cursor: usize,
+    /// The quantity being edited for `lines[cursor]`, and its error.
+    pub edit: Option<Input>,
+    pub edit_error: Option<String>,
+    pub queue: VecDeque<Scanned>,
+    pub looking_up: bool,
+    /// Lookups so far by code as scanned: the product, or `None` when no product has it.
+    pub known: HashMap<String, Option<ProductView>>,
+    /// Codes that could not be added, newest last.
+    pub flags: Vec<String>,
+    review_when_done: bool,
+    /// Why the last attempt did not post.
+    pub error: Option<String>,
+    pub outcome: Option<PostOutcome>,
+}
+
+/// Splits `N*CODE` into a quantity and a code; a bare code is one of it.
+pub fn parse_scan(raw: &str) -> Result<Scanned, String> {
+    let (qty, code) = match raw.split_once('*') {
+        Some((n, c)) => (Quantity::parse_any(n)?, c),
+        None => (Quantity::units(1), raw),
+    };
+    Ok(Scanned { code: text::code(code, "SKU or barcode")?, qty })
+}
+
+impl Doc {
+    /// A new document of `kind`: first its location(s).
+    pub fn start(shell: &Shell, kind: TxKind, locations: &[Location]) -> Doc {
+        let mut d = Doc::empty(kind);
+        d.next_location(shell, locations);
+        d
+    }
+
+    /// Another document like this one (same kind and locations, products already looked up),
+    /// straight into the scan loop.
+    pub fn again(&self) -> Doc {
+        let mut d = Doc::empty(self.kind);
+        d.source = self.source.clone();
+        d.dest = self.dest.clone();
+        d.known = self.known.clone();
+        d
+    }
+
+    fn empty(kind: TxKind) -> Doc {
+        Doc {
+            id: new_id(),
+            kind,
+            source: None,
+            dest: None,
+            step: Step::Scan,
+            picker: None,
+            repick: None,
+            focus: Focus::Scan,
+            scan: Input::default(),
+            reference: Input::default(),
+            partner: Input::default(),
+            note: Input::default(),
+            lines: Vec::new(),
+            cursor: 0,
+            edit: None,
+            edit_error: None,
+            queue: VecDeque::new(),
+            looking_up: false,
+            known: HashMap::new(),
+            flags: Vec::new(),
+            review_when_done: false,
+            error: None,
+            outcome: None,
+        }
+    }
+
+    /// Opens the picker for the next location the kind needs, or enters the scan loop.
+    fn next_location(&mut self, shell: &Shell, locations: &[Location]) {
+        let side = if self.kind.needs_source() && self.source.is_none() {
+            Side::Source
+        } else if self.kind.needs_destination() && self.dest.is_none() {
+            Side::Dest
+        } else {
+            self.picker = None;
+            self.step = Step::Scan;
+            self.repick = None;
+            return;
+        };
+        let title = match (self.kind, side) {
+            (TxKind::Receipt, _) => Msg::PickReceiveInto,
+            (TxKind::Issue, _) => Msg::PickIssueFrom,
+            (TxKind::Transfer, Side::Source) => Msg::PickTransferFrom,
+            (TxKind::Transfer, Side::Dest) => Msg::PickTransferTo,
+            (TxKind::Adjustment, _) => Msg::PickCountAt,
+        };
+        let mut items = super::pick::location_items(locations, None);
+        if side == Side::Dest && let Some(src) = &self.source {
+            items.retain(|i| &i.value != src);
+        }
+        self.step = Step::Locations;
+        self.picker = Some((side, Picker::new(shell.t(title).into(), items)));
+    }
+
+    /// Clears the location(s) and picks them again, keeping the lines.
+    pub fn repick(&mut self, shell: &Shell, locations: &[Location]) {
+        self.repick = Some((self.source.take(), self.dest.take()));
+        self.next_location(shell, locations);
+    }
+
+    pub fn text_focused(&self) -> bool {
+        self.picker.is_some() || self.edit.is_some() || (self.step == Step::Scan && self.focus != Focus::Lines)
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.step != Step::Done
+            && (!self.lines.is_empty()
+                || !self.queue.is_empty()
+                || [&self.scan, &self.reference, &self.partner, &self.note].iter().any(|i| !i.value().trim().is_empty()))
+    }
+
+    pub fn total_qty(&self) -> Quantity {
+        Quantity(self.lines.iter().map(|l| l.qty.0).sum())
+    }
+
+    pub fn total_value(&self) -> Money {
+        Money(self.lines.iter().map(|l| l.value(self.kind).0).sum())
+    }
+
+    /// Whether the kind takes a partner (supplier or customer).
+    pub fn has_partner(&self) -> bool {
+        matches!(self.kind, TxKind::Receipt | TxKind::Issue)
+    }
+
+    fn focus_order(&self) -> Vec<Focus> {
+        let mut v = vec![Focus::Scan, Focus::Lines, Focus::Reference];
+        if self.has_partner() {
+            v.push(Focus::Partner);
+        }
+        v.push(Focus::Note);
+        v
+    }
+
+    fn cycle(&mut self, step: isize) {
+        let order = self.focus_order();
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = order.len() as isize;
+        self.focus = order[((i + step).rem_euclid(n)) as usize];
+    }
+
+    pub fn on_action(&mut self, shell: &mut Shell, a: Action, locations: &[Location]) -> DocOut {
+        match self.step {
+            Step::Locations => self.on_picker(shell, a, locations),
+            Step::Scan => self.on_scan_step(shell, a, locations),
+            Step::Confirm => match a {
+                Action::Submit | Action::Finish => {
+                    self.post(shell);
+                    DocOut::Stay
+                }
+                Action::Back => {
+                    self.step = Step::Scan;
+                    DocOut::Stay
+                }
+                _ => DocOut::Stay,
+            },
+            Step::Posting => DocOut::Stay,
+            Step::Done => match a {
+                Action::Submit | Action::New => DocOut::Again,
+                Action::Back => DocOut::Leave,
+                _ => DocOut::Stay,
+            },
+        }
+    }
+
+    fn on_picker(&mut self, shell: &mut Shell, a: Action, locations: &[Location]) -> DocOut {
+        let Some((side, p)) = &mut self.picker else {
+            self.step = Step::Scan;
+            return DocOut::Stay;
+        };
+        match p.on_action(a) {
+            Picked::Chosen(item) if !item.value.is_empty() => {
+                match side {
+                    Side::Source => self.source = Some(item.value),
+                    Side::Dest => self.dest = Some(item.value),
+                }
+                self.next_location(shell, locations);
+            }
+            Picked::Cancelled if self.repick.is_some() => {
+                if let Some((src, dst)) = self.repick.take() {
+                    self.source = src;
+                    self.dest = dst;
+                }
+                self.picker = None;
+                self.step = Step::Scan;
+            }
+            Picked::Cancelled => return DocOut::Leave,
+            _ => {}
+        }
+        DocOut::Stay
+    }
+
+    fn on_scan_step(&mut self, shell: &mut Shell, a: Action, locations: &[Location]) -> DocOut {
+        if self.edit.is_some() {
+            self.on_edit(shell, a);
+            return DocOut::Stay;
+        }
+        match (self.focus, a) {
+            (_, Action::Finish) => self.review(shell),
+            (_, Action::NextField) => self.cycle(1),
+            (_, Action::PrevField) => self.cycle(-1),
+            (_, Action::Up) => self.cursor = self.cursor.saturating_sub(1),
+            (_, Action::Down) => self.cursor = (self.cursor + 1).min(self.lines.len().saturating_sub(1)),
+            (Focus::Scan, Action::Input(req)) => {
+                self.scan.handle(req);
+            }
+            (Focus::Scan, Action::Submit) => self.scan_submit(shell),
+            (Focus::Scan, Action::Back) if !self.scan.value().is_empty() => self.scan = Input::default(),
+            (Focus::Scan, Action::Back) => return if self.unsaved() { DocOut::AskDiscard } else { DocOut::Leave },
+            (Focus::Lines, Action::Back) => self.focus = Focus::Scan,
+            (Focus::Lines, Action::Home) => self.cursor = 0,
+            (Focus::Lines, Action::End) => self.cursor = self.lines.len().saturating_sub(1),
+            (Focus::Lines, Action::Submit | Action::Edit) => {
+                if let Some(l) = self.lines.get(self.cursor) {
+                    self.edit = Some(Input::new(l.qty.to_string()));
+                    self.edit_error = None;
+                }
+            }
+            (Focus::Lines, Action::Delete) => {
+                if self.cursor < self.lines.len() {
+                    self.lines.remove(self.cursor);
+                    self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
+                }
+            }
+            (Focus::Lines, Action::Increase) => self.bump(1),
+            (Focus::Lines, Action::Decrease) => self.bump(-1),
+            (Focus::Lines, Action::FilterLocation) => self.repick(shell, locations),
+            (Focus::Reference | Focus::Partner | Focus::Note, Action::Input(req)) => {
+                let f = match self.focus {
+                    Focus::Reference => &mut self.reference,
+                    Focus::Partner => &mut self.partner,
+                    _ => &mut self.note,
+                };
+                f.handle(req);
+            }
+            (Focus::Reference | Focus::Partner | Focus::Note, Action::Submit | Action::Back) => self.focus = Focus::Scan,
+            _ => {}
+        }
+        DocOut::Stay
+    }
+
+    /// One unit more or less; a movement keeps at least one unit, a count at least zero.
+    fn bump(&mut self, units: i64) {
+        let floor = if self.kind == TxKind::Adjustment { 0 } else { 1 };
+        if let Some(l) = self.lines.get_mut(self.cursor) {
+            let q = l.qty.0.saturating_add(units * 1000);
+            if q >= floor {
+                l.qty = Quantity(q);
+            } else if self.kind == TxKind::Adjustment {
+                l.qty = Quantity::ZERO;
+            }
+        }
+    }
+
+    fn on_edit(&mut self, shell: &Shell, a: Action) {
+        let Some(input) = &mut self.edit else { return };
+        match a {
+            Action::Input(req) => {
+                input.handle(req);
+                self.edit_error = None;
+            }
+            Action::Back => {
+                self.edit = None;
+                self.edit_error = None;
+            }
+            Action::Submit | Action::NextField => {
+                let Some(line) = self.lines.get(self.cursor) else {
+                    self.edit = None;
+                    return;
+                };
+                let decimals = line.product.unit_decimals.clamp(0, 3) as u8;
+                match Quantity::parse(input.value(), decimals) {
+                    Ok(q) if q.0 == 0 && self.kind != TxKind::Adjustment => self.edit_error = Some(shell.t(Msg::QtyPositive).into()),
+                    Ok(q) => {
+                        if let Some(l) = self.lines.get_mut(self.cursor) {
+                            l.qty = q;
+                        }
+                        self.edit = None;
+                    }
+                    Err(e) => self.edit_error = Some(e),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn scan_submit(&mut self, shell: &mut Shell) {
+        let raw = self.scan.value().trim().to_string();
+        self.scan = Input::default();
+        if raw.is_empty() {
+            self.review(shell);
+            return;
+        }
+        match parse_scan(&raw) {
+            Ok(s) if s.qty.0 == 0 && self.kind != TxKind::Adjustment => self.flag(shell, shell.tf(Msg::ScanZero, &[&raw])),
+            Ok(s) => {
+                self.queue.push_back(s);
+                self.pump(shell);
+            }
+            Err(e) => self.flag(shell, format!("{raw}: {e}")),
+        }
+    }
+
+    fn flag(&mut self, shell: &mut Shell, msg: String) {
+        shell.error(msg.clone());
+        self.flags.push(msg);
+    }
+
+    /// Applies the queued codes that are known, in order, and looks up the rest.
+    fn pump(&mut self, shell: &mut Shell) {
+        while let Some(front) = self.queue.front() {
+            let Some(found) = self.known.get(&front.code).cloned() else { break };
+            if let Some(s) = self.queue.pop_front() {
+                self.apply(shell, s, found);
+            }
+        }
+        if self.queue.is_empty() {
+            if std::mem::take(&mut self.review_when_done) {
+                self.review(shell);
+            }
+            return;
+        }
+        if self.looking_up {
+            return;
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for s in &self.queue {
+            if !self.known.contains_key(&s.code) && !codes.contains(&s.code) {
+                codes.push(s.code.clone());
+            }
+            if codes.len() >= LOOKUP_BATCH {
+                break;
+            }
+        }
+        self.looking_up = true;
+        shell.send("lookup", event::Call::Txn(Call::Lookup { doc: self.id.clone(), codes }));
+    }
+
+    fn apply(&mut self, shell: &mut Shell, s: Scanned, found: Option<ProductView>) {
+        let Some(p) = found else {
+            return self.flag(shell, shell.tf(Msg::UnknownCode, &[&s.code]));
+        };
+        if !p.active {
+            return self.flag(shell, shell.tf(Msg::InactiveCode, &[&s.code, &p.sku]));
+        }
+        if !s.qty.fits_decimals(p.unit_decimals.clamp(0, 3) as u8) {
+            return self.flag(shell, shell.tf(Msg::WholeUnits, &[&s.code, &p.unit]));
+        }
+        match self.lines.iter().position(|l| l.product.id == p.id) {
+            Some(i) => {
+                self.lines[i].qty = Quantity(self.lines[i].qty.0.saturating_add(s.qty.0));
+                self.cursor = i;
+            }
+            None if self.lines.len() >= MAX_LINES => self.flag(shell, shell.tf(Msg::TooManyLines, &[&MAX_LINES.to_string()])),
+            None => {
+                self.lines.push(DocLine { product: p, qty: s.qty });
+                self.cursor = self.lines.len() - 1;
+            }
+        }
+    }
+
+    /// A lookup came back: remember what it found and apply what waits.
+    pub fn on_lookup(&mut self, shell: &mut Shell, found: Vec<super::txn_call::Found>) {
+        self.looking_up = false;
+        for (code, r) in found {
+            match r {
+                Ok(p) => {
+                    self.known.insert(code, p);
+                }
+                Err(e) => {
+                    // The catalog could not be asked: drop this code's scans and say so.
+                    self.queue.retain(|s| s.code != code);
+                    self.flag(shell, format!("{code}: {e}"));
+                }
+            }
+        }
+        self.pump(shell);
+    }
+
+    /// The lookup's task died: flag what waited so the clerk scans it again.
+    pub fn on_lookup_failed(&mut self, shell: &mut Shell, msg: String) {
+        self.looking_up = false;
+        let codes: Vec<String> = self.queue.drain(..).map(|s| s.code).collect();
+        if !codes.is_empty() {
+            self.flag(shell, format!("{}: {msg}", codes.join(", ")));
+        }
+    }
+
+    /// To the confirm screen, once every scanned code is in.
+    fn review(&mut self, shell: &mut Shell) {
+        if !self.queue.is_empty() || self.looking_up {
+            self.review_when_done = true;
+            return;
+        }
+        if self.lines.is_empty() {
+            shell.error(shell.t(Msg::NothingToPost).into());
+            return;
+        }
+        self.focus = Focus::Scan;
+        self.step = Step::Confirm;
+    }
+
+    pub fn request(&self) -> PostRequest {
+        let opt = |i: &Input| Some(i.value().trim().to_string()).filter(|v| !v.is_empty());
+        PostRequest {
+            id: Some(self.id.clone()),
+            kind: Some(self.kind),
+            source: self.source.clone(),
+            dest: self.dest.clone(),
+            lines: self.lines.iter().map(|l| LineRequest { code: l.product.sku.clone(), qty: l.qty, price: None }).collect(),
+            partner: if self.has_partner() { opt(&self.partner) } else { None },
+            reference: opt(&self.reference),
+            notes: opt(&self.note),
+        }
+    }
+
+    fn post(&mut self, shell: &mut Shell) {
+        self.step = Step::Posting;
+        self.error = None;
+        shell.send("post", event::Call::Txn(Call::Post { req: Box::new(self.request()) }));
+    }
+
+    /// The posting's answer: the number, or the reason it was refused.
+    pub fn on_posted(&mut self, shell: &mut Shell, result: Result<PostOutcome, String>) {
+        match result {
+            Ok(o) if o.is_posted() => {
+                shell.info(shell.tf(Msg::PostedNumber, &[&o.number]));
+                self.step = Step::Done;
+                self.outcome = Some(o);
+            }
+            Ok(o) => {
+                self.error = Some(shell.tf(Msg::RejectedReason, &[&o.number, o.reason.as_deref().unwrap_or("")]));
+                shell.error(self.error.clone().unwrap_or_default());
+                // That id is decided (rejected): the corrected document is a new one.
+                self.id = new_id();
+                self.step = Step::Scan;
+                self.focus = Focus::Scan;
+            }
+            Err(e) => {
+                // Nothing may be decided yet: keep the id, so posting again cannot post twice.
+                self.error = Some(shell.tf(Msg::NotPosted, &[&e]));
+                self.step = Step::Confirm;
+            }
+        }
+    }
+}
