@@ -12,7 +12,15 @@ pub struct Placeholder;
 
 impl Placeholder {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
-        let r = Rect { x: area.x + 2, y: area.y + 1, width: area.width.saturating_sub(2), height: 1 };
-        f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::ComingSoon), shell.theme.dim())), r);
+        let r = Rect {
+            x: area.x + 2,
+            y: area.y + 1,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(shell.t(Msg::ComingSoon), shell.theme.dim())),
+            r,
+        );
     }
 }
