@@ -59,7 +59,11 @@ pub fn subtree(all: &[Location], root: &str) -> Vec<String> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i].clone();
-        out.extend(all.iter().filter(|l| l.parent_id.as_deref() == Some(parent.as_str())).map(|l| l.id.clone()));
+        out.extend(
+            all.iter()
+                .filter(|l| l.parent_id.as_deref() == Some(parent.as_str()))
+                .map(|l| l.id.clone()),
+        );
         i += 1;
     }
     out
@@ -68,7 +72,12 @@ pub fn subtree(all: &[Location], root: &str) -> Vec<String> {
 impl Services {
     /// A page of stock rows in a stable order (location, then product, by id), with names.
     pub async fn stock_page(&self, q: &StockQuery) -> Result<Vec<StockView>> {
-        let locations = match q.location.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let locations = match q
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             Some(code) => {
                 let root = self.location(code).await?;
                 Some(subtree(&self.list_locations().await?, &root.id))
@@ -77,8 +86,19 @@ impl Services {
         };
         let products = match q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => {
-                let pq = ProductQuery { text: Some(t.to_string()), filter: ProductFilter::default(), limit: SEARCH_PRODUCTS, ..Default::default() };
-                Some(self.search_products(&pq).await?.into_iter().map(|p| p.id).collect::<Vec<_>>())
+                let pq = ProductQuery {
+                    text: Some(t.to_string()),
+                    filter: ProductFilter::default(),
+                    limit: SEARCH_PRODUCTS,
+                    ..Default::default()
+                };
+                Some(
+                    self.search_products(&pq)
+                        .await?
+                        .into_iter()
+                        .map(|p| p.id)
+                        .collect::<Vec<_>>(),
+                )
             }
             None => None,
         };
@@ -87,24 +107,53 @@ impl Services {
         let rows: Vec<StockRow> = self
             .shards
             .location
-            .read(move |p| Box::pin(async move { location::stock_page(&p, b, locations.as_deref(), products.as_deref(), low, limit, offset).await }))
+            .read(move |p| {
+                Box::pin(async move {
+                    location::stock_page(
+                        &p,
+                        b,
+                        locations.as_deref(),
+                        products.as_deref(),
+                        low,
+                        limit,
+                        offset,
+                    )
+                    .await
+                })
+            })
             .await?;
         self.views_in_order(rows).await
     }
 
     /// Names for `rows`, keeping their order (the page order, not a re-sort of one page).
     async fn views_in_order(&self, rows: Vec<StockRow>) -> Result<Vec<StockView>> {
-        let order: HashMap<(String, String), usize> = rows.iter().enumerate().map(|(i, r)| ((r.location_id.clone(), r.product_id.clone()), i)).collect();
+        let order: HashMap<(String, String), usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.location_id.clone(), r.product_id.clone()), i))
+            .collect();
         let mut views = self.stock_views(rows).await?;
-        views.sort_by_key(|v| order.get(&(v.location_id.clone(), v.product_id.clone())).copied().unwrap_or(usize::MAX));
+        views.sort_by_key(|v| {
+            order
+                .get(&(v.location_id.clone(), v.product_id.clone()))
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
         Ok(views)
     }
 
     /// A product (by SKU or barcode) with its stock at every location and its `movements`
     /// latest movements.
     pub async fn product_stock(&self, code: &str, movements: i64) -> Result<ProductStock> {
-        let p = self.product_by_code(code).await?.ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
-        let product = self.product_views(std::slice::from_ref(&p)).await?.pop().ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
+        let p = self
+            .product_by_code(code)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
+        let product = self
+            .product_views(std::slice::from_ref(&p))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
         let b = self.shards.location.backend();
         let pid = p.id.clone();
         let limit = movements.clamp(1, 1000);
@@ -113,7 +162,8 @@ impl Services {
             .location
             .read(move |pool| {
                 Box::pin(async move {
-                    let rows = location::stock_rows(&pool, b, None, Some(&pid), false, 10_000).await?;
+                    let rows =
+                        location::stock_rows(&pool, b, None, Some(&pid), false, 10_000).await?;
                     let moves = location::movements_of(&pool, b, &pid, None, limit).await?;
                     Ok((rows, moves))
                 })
@@ -121,32 +171,54 @@ impl Services {
             .await?;
         let total = Quantity(rows.iter().map(|r| r.quantity).sum());
         let stock = self.stock_views(rows).await?;
-        let ids: Vec<String> = moves.iter().map(|m| m.txn_id.clone()).collect::<HashSet<_>>().into_iter().collect();
+        let ids: Vec<String> = moves
+            .iter()
+            .map(|m| m.txn_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let tb = self.shards.transaction.backend();
         let headers: HashMap<String, journal::Header> = self
             .shards
             .transaction
-            .read(move |pool| Box::pin(async move { journal::headers_by_ids(&pool, tb, &ids).await }))
+            .read(move |pool| {
+                Box::pin(async move { journal::headers_by_ids(&pool, tb, &ids).await })
+            })
             .await?
             .into_iter()
             .map(|h| (h.id.clone(), h))
             .collect();
-        let codes: HashMap<String, String> = self.list_locations().await?.into_iter().map(|l| (l.id, l.code)).collect();
+        let codes: HashMap<String, String> = self
+            .list_locations()
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l.code))
+            .collect();
         let movements = moves
             .into_iter()
             .map(|m| {
                 let h = headers.get(&m.txn_id);
                 MovementView {
                     at: m.at,
-                    number: h.map(|h| h.number.clone()).unwrap_or_else(|| m.txn_id.clone()),
+                    number: h
+                        .map(|h| h.number.clone())
+                        .unwrap_or_else(|| m.txn_id.clone()),
                     kind: h.map(|h| h.kind.clone()).unwrap_or_default(),
-                    location: codes.get(&m.location_id).cloned().unwrap_or_else(|| m.location_id.clone()),
+                    location: codes
+                        .get(&m.location_id)
+                        .cloned()
+                        .unwrap_or_else(|| m.location_id.clone()),
                     delta: Quantity(m.delta).to_string(),
                     delta_milli: m.delta,
                 }
             })
             .collect();
-        Ok(ProductStock { product, stock, total: total.to_string(), movements })
+        Ok(ProductStock {
+            product,
+            stock,
+            total: total.to_string(),
+            movements,
+        })
     }
 }
 
@@ -155,12 +227,26 @@ mod tests {
     use super::*;
 
     fn loc(id: &str, parent: Option<&str>) -> Location {
-        Location { id: id.into(), code: id.to_uppercase(), name: id.into(), parent_id: parent.map(Into::into), active: 1, created_at: 0, updated_at: 0 }
+        Location {
+            id: id.into(),
+            code: id.to_uppercase(),
+            name: id.into(),
+            parent_id: parent.map(Into::into),
+            active: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 
     #[test]
     fn subtree_takes_every_level_below() {
-        let all = [loc("w", None), loc("z1", Some("w")), loc("b1", Some("z1")), loc("b2", Some("z1")), loc("other", None)];
+        let all = [
+            loc("w", None),
+            loc("z1", Some("w")),
+            loc("b1", Some("z1")),
+            loc("b2", Some("z1")),
+            loc("other", None),
+        ];
         let mut got = subtree(&all, "w");
         got.sort();
         assert_eq!(got, ["b1", "b2", "w", "z1"]);

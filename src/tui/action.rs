@@ -18,7 +18,13 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Dashboard, Tab::Products, Tab::Stock, Tab::Transactions, Tab::Admin];
+    pub const ALL: [Tab; 5] = [
+        Tab::Dashboard,
+        Tab::Products,
+        Tab::Stock,
+        Tab::Transactions,
+        Tab::Admin,
+    ];
 
     /// `1`..`5`, or F1..F5.
     pub fn from_number(n: u8) -> Option<Tab> {

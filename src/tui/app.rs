@@ -53,7 +53,12 @@ pub struct App {
 impl App {
     pub fn new(ui: &UiConfig, theme: Theme, now: NaiveDateTime) -> App {
         App {
-            shell: Shell::new(Lang::from_code(&ui.language), theme, now, i64::from(ui.page_size)),
+            shell: Shell::new(
+                Lang::from_code(&ui.language),
+                theme,
+                now,
+                i64::from(ui.page_size),
+            ),
             tab: Tab::Dashboard,
             login: LoginPane::new(),
             dashboard: DashboardPane::default(),
@@ -95,7 +100,10 @@ impl App {
 
     /// Whether quitting or logging out would lose typed input.
     pub fn unsaved(&self) -> bool {
-        self.login.unsaved() || self.products.unsaved() || self.txns.unsaved() || self.admin.unsaved()
+        self.login.unsaved()
+            || self.products.unsaved()
+            || self.txns.unsaved()
+            || self.admin.unsaved()
     }
 
     fn pane_modal(&self) -> Modal {
@@ -113,7 +121,10 @@ impl App {
             Overlay::ConfirmQuit | Overlay::ConfirmLogout => Modal::Confirm,
             Overlay::None => self.pane_modal(),
         };
-        KeyCtx { text: self.text_focused(), modal }
+        KeyCtx {
+            text: self.text_focused(),
+            modal,
+        }
     }
 
     /// The keys of the screen on show, for the help overlay.
@@ -149,8 +160,12 @@ impl App {
         match self.overlay {
             Overlay::ConfirmQuit => Some(self.shell.t(Msg::ConfirmQuitUnsaved).into()),
             Overlay::ConfirmLogout => Some(self.shell.t(Msg::ConfirmLogoutUnsaved).into()),
-            _ if self.logged_in() && self.tab == Tab::Products => self.products.question(&self.shell),
-            _ if self.logged_in() && self.tab == Tab::Transactions => self.txns.question(&self.shell),
+            _ if self.logged_in() && self.tab == Tab::Products => {
+                self.products.question(&self.shell)
+            }
+            _ if self.logged_in() && self.tab == Tab::Transactions => {
+                self.txns.question(&self.shell)
+            }
             _ if self.logged_in() && self.tab == Tab::Admin => self.admin.question(&self.shell),
             _ => None,
         }
@@ -169,7 +184,9 @@ impl App {
     /// The pane on screen was (re)entered: let it load what it needs.
     fn enter(&mut self) {
         match self.tab {
-            Tab::Dashboard if std::mem::take(&mut self.dashboard_stale) => self.dashboard.refresh(&mut self.shell),
+            Tab::Dashboard if std::mem::take(&mut self.dashboard_stale) => {
+                self.dashboard.refresh(&mut self.shell)
+            }
             Tab::Dashboard => self.dashboard.on_enter(&mut self.shell),
             Tab::Products => self.products.on_enter(&mut self.shell),
             Tab::Stock => self.stock.on_enter(&mut self.shell),
@@ -258,7 +275,13 @@ impl App {
         }
         self.shell.now = t.now;
         self.shell.shards = t.shards;
-        if self.shell.toast.as_ref().and_then(|t| t.until).is_some_and(|u| self.shell.now >= u) {
+        if self
+            .shell
+            .toast
+            .as_ref()
+            .and_then(|t| t.until)
+            .is_some_and(|u| self.shell.now >= u)
+        {
             self.shell.toast = None;
             self.dirty = true;
         }
@@ -273,7 +296,9 @@ impl App {
 
     fn reply(&mut self, id: RequestId, r: Reply) {
         // A reply nobody awaits any more (superseded, or from before a logout) is dropped.
-        let Some((pane, slot)) = self.shell.accept(id) else { return };
+        let Some((pane, slot)) = self.shell.accept(id) else {
+            return;
+        };
         self.dirty = true;
         let sh = &mut self.shell;
         match r {
@@ -323,3 +348,7 @@ pub fn update(app: &mut App, ev: Event) -> Vec<Request> {
     }
     app.shell.take_requests()
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

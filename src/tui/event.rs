@@ -13,6 +13,8 @@ use crate::service::Services;
 
 pub type RequestId = u64;
 
+// Events are moved through the channel one at a time; boxing replies would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
@@ -39,7 +41,10 @@ pub struct ShardMark {
 
 impl ShardMark {
     pub fn of(h: &Health) -> ShardMark {
-        ShardMark { known: true, reachable: h.reachable }
+        ShardMark {
+            known: true,
+            reachable: h.reachable,
+        }
     }
 }
 
@@ -47,11 +52,22 @@ impl Tick {
     /// A tick at `now` with the shards' health as their tasks see it (a lock, no IO).
     pub fn observe(services: &Services, now: NaiveDateTime) -> Tick {
         let s = &services.shards;
-        Tick { now, shards: [ShardMark::of(&s.master.health()), ShardMark::of(&s.location.health()), ShardMark::of(&s.transaction.health())] }
+        Tick {
+            now,
+            shards: [
+                ShardMark::of(&s.master.health()),
+                ShardMark::of(&s.location.health()),
+                ShardMark::of(&s.transaction.health()),
+            ],
+        }
     }
 }
 
-pub const SHARD_LETTERS: [(ShardName, &str); 3] = [(ShardName::Master, "M"), (ShardName::Location, "L"), (ShardName::Transaction, "T")];
+pub const SHARD_LETTERS: [(ShardName, &str); 3] = [
+    (ShardName::Master, "M"),
+    (ShardName::Location, "L"),
+    (ShardName::Transaction, "T"),
+];
 
 /// Which part of the app a request belongs to; replies go back there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,7 +13,11 @@ pub enum Lang {
 impl Lang {
     /// `"id"` is Bahasa Indonesia; anything else is English.
     pub fn from_code(code: &str) -> Lang {
-        if code.trim().eq_ignore_ascii_case("id") { Lang::Id } else { Lang::En }
+        if code.trim().eq_ignore_ascii_case("id") {
+            Lang::Id
+        } else {
+            Lang::En
+        }
     }
 }
 

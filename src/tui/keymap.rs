@@ -111,21 +111,43 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
     fn ch(c: char) -> KeyEvent {
-        let m = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        let m = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
         KeyEvent::new(KeyCode::Char(c), m)
     }
-    const TEXT: KeyCtx = KeyCtx { text: true, modal: Modal::None };
-    const CMD: KeyCtx = KeyCtx { text: false, modal: Modal::None };
+    const TEXT: KeyCtx = KeyCtx {
+        text: true,
+        modal: Modal::None,
+    };
+    const CMD: KeyCtx = KeyCtx {
+        text: false,
+        modal: Modal::None,
+    };
 
     #[test]
     fn letters_are_commands_outside_text_and_text_inside() {
         assert_eq!(map(ch('q'), CMD), Some(Action::Quit));
-        assert_eq!(map(ch('q'), TEXT), Some(Action::Input(InputRequest::InsertChar('q'))));
+        assert_eq!(
+            map(ch('q'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('q')))
+        );
         assert_eq!(map(ch('3'), CMD), Some(Action::GoTo(Tab::Stock)));
-        assert_eq!(map(ch('3'), TEXT), Some(Action::Input(InputRequest::InsertChar('3'))));
+        assert_eq!(
+            map(ch('3'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('3')))
+        );
         assert_eq!(map(ch('/'), CMD), Some(Action::Search));
-        assert_eq!(map(ch('?'), TEXT), Some(Action::Input(InputRequest::InsertChar('?'))));
-        assert_eq!(map(ch('N'), TEXT), Some(Action::Input(InputRequest::InsertChar('N'))));
+        assert_eq!(
+            map(ch('?'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('?')))
+        );
+        assert_eq!(
+            map(ch('N'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('N')))
+        );
         assert_eq!(map(ch('L'), CMD), Some(Action::Logout));
         assert_eq!(map(ch('x'), CMD), None);
     }
@@ -133,9 +155,18 @@ mod tests {
     #[test]
     fn function_keys_ctrl_c_and_navigation_work_everywhere() {
         for ctx in [TEXT, CMD] {
-            assert_eq!(map(k(KeyCode::F(1)), ctx), Some(Action::GoTo(Tab::Dashboard)));
+            assert_eq!(
+                map(k(KeyCode::F(1)), ctx),
+                Some(Action::GoTo(Tab::Dashboard))
+            );
             assert_eq!(map(k(KeyCode::F(5)), ctx), Some(Action::GoTo(Tab::Admin)));
-            assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), ctx), Some(Action::Quit));
+            assert_eq!(
+                map(
+                    KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    ctx
+                ),
+                Some(Action::Quit)
+            );
             assert_eq!(map(k(KeyCode::Tab), ctx), Some(Action::NextField));
             assert_eq!(map(k(KeyCode::BackTab), ctx), Some(Action::PrevField));
             assert_eq!(map(k(KeyCode::Enter), ctx), Some(Action::Submit));
@@ -147,24 +178,45 @@ mod tests {
 
     #[test]
     fn editing_keys_go_to_the_field() {
-        assert_eq!(map(k(KeyCode::Backspace), TEXT), Some(Action::Input(InputRequest::DeletePrevChar)));
-        assert_eq!(map(k(KeyCode::Left), TEXT), Some(Action::Input(InputRequest::GoToPrevChar)));
+        assert_eq!(
+            map(k(KeyCode::Backspace), TEXT),
+            Some(Action::Input(InputRequest::DeletePrevChar))
+        );
+        assert_eq!(
+            map(k(KeyCode::Left), TEXT),
+            Some(Action::Input(InputRequest::GoToPrevChar))
+        );
         assert_eq!(map(k(KeyCode::Left), CMD), Some(Action::Left));
-        assert_eq!(map(k(KeyCode::Home), TEXT), Some(Action::Input(InputRequest::GoToStart)));
+        assert_eq!(
+            map(k(KeyCode::Home), TEXT),
+            Some(Action::Input(InputRequest::GoToStart))
+        );
         assert_eq!(map(k(KeyCode::Home), CMD), Some(Action::Home));
     }
 
     #[test]
     fn modals_narrow_the_keys() {
-        let help = KeyCtx { text: false, modal: Modal::Help };
+        let help = KeyCtx {
+            text: false,
+            modal: Modal::Help,
+        };
         assert_eq!(map(ch('x'), help), Some(Action::Back));
-        let ask = KeyCtx { text: true, modal: Modal::Confirm };
+        let ask = KeyCtx {
+            text: true,
+            modal: Modal::Confirm,
+        };
         assert_eq!(map(ch('y'), ask), Some(Action::Yes));
         assert_eq!(map(k(KeyCode::Enter), ask), Some(Action::Yes));
         assert_eq!(map(ch('n'), ask), Some(Action::No));
         assert_eq!(map(k(KeyCode::Esc), ask), Some(Action::No));
         assert_eq!(map(ch('q'), ask), None);
-        assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), ask), Some(Action::Quit));
+        assert_eq!(
+            map(
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                ask
+            ),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
@@ -178,10 +230,21 @@ mod tests {
         assert_eq!(map(ch('+'), CMD), Some(Action::Increase));
         assert_eq!(map(ch('-'), CMD), Some(Action::Decrease));
         assert_eq!(map(k(KeyCode::Delete), CMD), Some(Action::Delete));
-        assert_eq!(map(k(KeyCode::Delete), TEXT), Some(Action::Input(InputRequest::DeleteNextChar)));
-        assert_eq!(map(ch('-'), TEXT), Some(Action::Input(InputRequest::InsertChar('-'))), "a quantity or code may hold it");
+        assert_eq!(
+            map(k(KeyCode::Delete), TEXT),
+            Some(Action::Input(InputRequest::DeleteNextChar))
+        );
+        assert_eq!(
+            map(ch('-'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('-'))),
+            "a quantity or code may hold it"
+        );
         let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(map(ctrl_s, TEXT), Some(Action::Finish), "Ctrl-S reviews from inside the scan field");
+        assert_eq!(
+            map(ctrl_s, TEXT),
+            Some(Action::Finish),
+            "Ctrl-S reviews from inside the scan field"
+        );
         assert_eq!(map(ctrl_s, CMD), Some(Action::Finish));
     }
 

@@ -97,7 +97,10 @@ fn spawn_ticker(tx: UnboundedSender<Event>, services: Services) -> tokio::task::
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             every.tick().await;
-            if tx.send(Event::Tick(Tick::observe(&services, local_now()))).is_err() {
+            if tx
+                .send(Event::Tick(Tick::observe(&services, local_now())))
+                .is_err()
+            {
                 break;
             }
         }
@@ -108,15 +111,25 @@ fn spawn_ticker(tx: UnboundedSender<Event>, services: Services) -> tokio::task::
 /// belongs to the app. `GUDANG_LOG` sets the filter (default `info`).
 fn init_logging(config: &Config) -> Result<()> {
     let dir = config.data_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Config(format!("cannot create data directory {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::Config(format!(
+            "cannot create data directory {}: {e}",
+            dir.display()
+        ))
+    })?;
     let path = dir.join("gudang.log");
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
         .map_err(|e| Error::Config(format!("cannot open the log file {}: {e}", path.display())))?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("GUDANG_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GUDANG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Another subscriber (a test harness) may already be installed; then that one logs.
-    let _ = tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
     Ok(())
 }

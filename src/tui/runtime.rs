@@ -40,17 +40,34 @@ pub struct Runtime<B: Backend> {
 }
 
 fn draw_error(e: impl std::fmt::Display) -> Error {
-    Error::Io(std::io::Error::other(format!("drawing the screen failed: {e}")))
+    Error::Io(std::io::Error::other(format!(
+        "drawing the screen failed: {e}"
+    )))
 }
 
 impl<B: Backend> Runtime<B> {
     /// A loop on `terminal` whose clock starts at `now`; it has already asked its first question.
-    pub fn new(terminal: Terminal<B>, services: Services, theme: Theme, now: NaiveDateTime) -> Runtime<B> {
+    pub fn new(
+        terminal: Terminal<B>,
+        services: Services,
+        theme: Theme,
+        now: NaiveDateTime,
+    ) -> Runtime<B> {
         let (tx, rx) = mpsc::unbounded_channel();
         let app = App::new(&services.config.ui, theme, now);
         let mut spin = tokio::time::interval(SPIN_EVERY);
         spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut rt = Runtime { app, terminal, services, tx, rx, tasks: HashMap::new(), spin, last_draw: Duration::ZERO, frames: 0 };
+        let mut rt = Runtime {
+            app,
+            terminal,
+            services,
+            tx,
+            rx,
+            tasks: HashMap::new(),
+            spin,
+            last_draw: Duration::ZERO,
+            frames: 0,
+        };
         let first = rt.app.start();
         rt.execute(first);
         rt
@@ -85,10 +102,17 @@ impl<B: Backend> Runtime<B> {
             let (tx, s, id) = (self.tx.clone(), self.services.clone(), r.id);
             tracing::debug!(id, slot = r.slot, call = ?r.call, "request");
             let task = tokio::spawn(async move {
-                let reply = match AssertUnwindSafe(r.call.run(s, r.actor)).catch_unwind().await {
+                let reply = match AssertUnwindSafe(r.call.run(s, r.actor))
+                    .catch_unwind()
+                    .await
+                {
                     Ok(reply) => reply,
                     Err(p) => {
-                        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+                        let msg = p
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| p.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
                         tracing::error!(id, "request task panicked: {msg}");
                         Reply::Failed(format!("internal error ({msg})"))
                     }
@@ -106,7 +130,9 @@ impl<B: Backend> Runtime<B> {
         }
         let started = Instant::now();
         let app = &self.app;
-        self.terminal.draw(|f| view::draw(f, app)).map_err(draw_error)?;
+        self.terminal
+            .draw(|f| view::draw(f, app))
+            .map_err(draw_error)?;
         self.last_draw = started.elapsed();
         self.frames += 1;
         self.app.dirty = false;
@@ -147,7 +173,12 @@ impl<B: Backend> Runtime<B> {
     }
 
     /// Steps the loop until `done` holds, or fails after `timeout` (tests and benchmarks).
-    pub async fn run_until(&mut self, what: &str, timeout: Duration, done: impl Fn(&App) -> bool) -> std::result::Result<(), String> {
+    pub async fn run_until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&App) -> bool,
+    ) -> std::result::Result<(), String> {
         let deadline = tokio::time::Instant::now() + timeout;
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.step()).await {
@@ -177,7 +208,11 @@ impl<B: Backend> Runtime<B> {
             match tokio::time::timeout_at(deadline, self.step()).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return Err(e.to_string()),
-                Err(_) => return Err(format!("timed out after {timeout:?} waiting for the app to settle")),
+                Err(_) => {
+                    return Err(format!(
+                        "timed out after {timeout:?} waiting for the app to settle"
+                    ));
+                }
             }
         }
     }

@@ -66,13 +66,20 @@ impl Shell {
         let id = self.next_id;
         self.next_id += 1;
         self.inflight.insert(id, (pane, slot));
-        self.outbox.push(Request { id, slot, call, actor: self.actor.clone() });
+        self.outbox.push(Request {
+            id,
+            slot,
+            call,
+            actor: self.actor.clone(),
+        });
         id
     }
 
     /// Whether a request of this pane and slot is awaited.
     pub fn busy(&self, pane: PaneId, slot: &str) -> bool {
-        self.inflight.values().any(|(p, s)| *p == pane && *s == slot)
+        self.inflight
+            .values()
+            .any(|(p, s)| *p == pane && *s == slot)
     }
 
     pub fn pending(&self) -> usize {
@@ -108,10 +115,18 @@ impl Shell {
     }
 
     pub fn info(&mut self, text: String) {
-        self.toast = Some(Toast { text, error: false, until: Some(self.now + chrono::Duration::seconds(5)) });
+        self.toast = Some(Toast {
+            text,
+            error: false,
+            until: Some(self.now + chrono::Duration::seconds(5)),
+        });
     }
 
     pub fn error(&mut self, text: String) {
-        self.toast = Some(Toast { text, error: true, until: None });
+        self.toast = Some(Toast {
+            text,
+            error: true,
+            until: None,
+        });
     }
 }

@@ -12,7 +12,9 @@ pub struct Theme {
 impl Theme {
     /// Colour is on only if the config allows it and `NO_COLOR` is unset or empty.
     pub fn new(config_color: bool, no_color: Option<&str>) -> Theme {
-        Theme { color: config_color && no_color.is_none_or(str::is_empty) }
+        Theme {
+            color: config_color && no_color.is_none_or(str::is_empty),
+        }
     }
 
     /// The theme for this process: the config flag and the `NO_COLOR` variable.
@@ -30,7 +32,12 @@ impl Theme {
     }
 
     pub fn title(&self) -> Style {
-        self.pick(Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn tab(&self) -> Style {
@@ -39,21 +46,35 @@ impl Theme {
 
     pub fn tab_active(&self) -> Style {
         self.pick(
-            Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
 
     pub fn selected(&self) -> Style {
-        self.pick(Style::default().bg(Color::Blue).fg(Color::White), Style::default().add_modifier(Modifier::REVERSED))
+        self.pick(
+            Style::default().bg(Color::Blue).fg(Color::White),
+            Style::default().add_modifier(Modifier::REVERSED),
+        )
     }
 
     pub fn header(&self) -> Style {
-        self.pick(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+        self.pick(
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
 
     pub fn error(&self) -> Style {
-        self.pick(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn ok(&self) -> Style {
@@ -61,7 +82,10 @@ impl Theme {
     }
 
     pub fn warn(&self) -> Style {
-        self.pick(Style::default().fg(Color::Yellow), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default().fg(Color::Yellow),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn dim(&self) -> Style {
@@ -69,7 +93,12 @@ impl Theme {
     }
 
     pub fn key(&self) -> Style {
-        self.pick(Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn border(&self) -> Style {
@@ -77,15 +106,24 @@ impl Theme {
     }
 
     pub fn border_focus(&self) -> Style {
-        self.pick(Style::default().fg(Color::Cyan), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default().fg(Color::Cyan),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn input(&self) -> Style {
-        self.pick(Style::default().bg(Color::Rgb(40, 40, 48)), Style::default().add_modifier(Modifier::UNDERLINED))
+        self.pick(
+            Style::default().bg(Color::Rgb(40, 40, 48)),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        )
     }
 
     pub fn input_focus(&self) -> Style {
-        self.pick(Style::default().bg(Color::Rgb(30, 50, 80)), Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD))
+        self.pick(
+            Style::default().bg(Color::Rgb(30, 50, 80)),
+            Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+        )
     }
 
     pub fn spark_in(&self) -> Style {
@@ -112,10 +150,22 @@ mod tests {
     #[test]
     fn plain_theme_has_no_colours() {
         let t = Theme::new(false, None);
-        for s in [t.title(), t.selected(), t.error(), t.ok(), t.warn(), t.tab_active(), t.input_focus()] {
+        for s in [
+            t.title(),
+            t.selected(),
+            t.error(),
+            t.ok(),
+            t.warn(),
+            t.tab_active(),
+            t.input_focus(),
+        ] {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }
-        assert_ne!(t.selected(), Style::default(), "selection must still show without colour");
+        assert_ne!(
+            t.selected(),
+            Style::default(),
+            "selection must still show without colour"
+        );
     }
 }

@@ -21,12 +21,21 @@ pub fn draw(f: &mut Frame, app: &App) {
     let shell = &app.shell;
     if area.width < MIN_W || area.height < MIN_H {
         let text = shell.tf(Msg::TooSmall, &[&MIN_W.to_string(), &MIN_H.to_string()]);
-        f.render_widget(Paragraph::new(Span::styled(text, shell.theme.warn())).wrap(Wrap { trim: true }), area);
+        f.render_widget(
+            Paragraph::new(Span::styled(text, shell.theme.warn())).wrap(Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let hint = shell.t(app.hint());
     let body = if app.logged_in() {
-        let [tabs, body, msg, status] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let [tabs, body, msg, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         widgets::tab_bar(f, tabs, shell, app.tab);
         match app.tab {
             Tab::Dashboard => app.dashboard.draw(f, body, shell),
@@ -39,7 +48,12 @@ pub fn draw(f: &mut Frame, app: &App) {
         widgets::status_bar(f, status, shell, app.spin);
         body
     } else {
-        let [body, msg, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let [body, msg, status] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         app.login.draw(f, body, shell);
         widgets::message_line(f, msg, shell, hint);
         widgets::status_bar(f, status, shell, app.spin);

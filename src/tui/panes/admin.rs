@@ -30,7 +30,12 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [Section::Users, Section::Locations, Section::Categories, Section::Units];
+    pub const ALL: [Section; 4] = [
+        Section::Users,
+        Section::Locations,
+        Section::Categories,
+        Section::Units,
+    ];
 
     pub fn title(self) -> Msg {
         match self {
@@ -75,7 +80,10 @@ pub struct AdminPane {
 impl AdminPane {
     /// The sections this user may open.
     pub fn sections(shell: &Shell) -> Vec<Section> {
-        Section::ALL.into_iter().filter(|s| *s != Section::Users || shell.can(Permission::ManageUsers)).collect()
+        Section::ALL
+            .into_iter()
+            .filter(|s| *s != Section::Users || shell.can(Permission::ManageUsers))
+            .collect()
     }
 
     pub fn text_focused(&self) -> bool {
@@ -83,7 +91,11 @@ impl AdminPane {
     }
 
     pub fn modal(&self) -> Modal {
-        if self.ask.is_some() { Modal::Confirm } else { Modal::None }
+        if self.ask.is_some() {
+            Modal::Confirm
+        } else {
+            Modal::None
+        }
     }
 
     pub fn unsaved(&self) -> bool {
@@ -93,7 +105,11 @@ impl AdminPane {
     pub fn on_enter(&mut self, shell: &mut Shell) {
         if !self.entered {
             self.entered = true;
-            self.section = if shell.can(Permission::ManageUsers) { Section::Users } else { Section::Locations };
+            self.section = if shell.can(Permission::ManageUsers) {
+                Section::Users
+            } else {
+                Section::Locations
+            };
         }
         self.load(shell);
     }
@@ -139,20 +155,35 @@ impl AdminPane {
     }
 
     fn current_user(&self) -> Option<&UserView> {
-        (self.section == Section::Users).then(|| self.users.get(self.cursor())).flatten()
+        (self.section == Section::Users)
+            .then(|| self.users.get(self.cursor()))
+            .flatten()
     }
 
     fn current_location(&self) -> Option<&Location> {
-        (self.section == Section::Locations).then(|| self.location_rows().get(self.cursor()).map(|(_, l)| *l)).flatten()
+        (self.section == Section::Locations)
+            .then(|| self.location_rows().get(self.cursor()).map(|(_, l)| *l))
+            .flatten()
     }
 
     pub fn keys(&self, shell: &Shell) -> Vec<(&'static str, Msg)> {
-        let mut k = vec![("← → Tab", Msg::KeySection), ("↑↓ j k", Msg::KeyMove), ("n", Msg::KeyAdd)];
+        let mut k = vec![
+            ("← → Tab", Msg::KeySection),
+            ("↑↓ j k", Msg::KeyMove),
+            ("n", Msg::KeyAdd),
+        ];
         match self.section {
             Section::Users if shell.can(Permission::ManageUsers) => {
-                k.extend([("R", Msg::KeyChangeRole), ("P", Msg::KeyResetPassword), ("d", Msg::KeyToggleUser)]);
+                k.extend([
+                    ("R", Msg::KeyChangeRole),
+                    ("P", Msg::KeyResetPassword),
+                    ("d", Msg::KeyToggleUser),
+                ]);
             }
-            Section::Locations => k.extend([("e Enter", Msg::KeyEditLocation), ("d", Msg::KeyToggleActive)]),
+            Section::Locations => k.extend([
+                ("e Enter", Msg::KeyEditLocation),
+                ("d", Msg::KeyToggleActive),
+            ]),
             _ => {}
         }
         k.push(("r", Msg::KeyRefresh));
@@ -176,10 +207,21 @@ impl AdminPane {
     pub fn question(&self, shell: &Shell) -> Option<String> {
         self.ask.as_ref().map(|a| match a {
             Ask::Discard => shell.t(Msg::ConfirmDiscard).to_string(),
-            Ask::UserActive { email, active: false } => shell.tf(Msg::ConfirmDisableUser, &[email]),
-            Ask::UserActive { email, active: true } => shell.tf(Msg::ConfirmEnableUser, &[email]),
-            Ask::LocationActive { code, active: false } => shell.tf(Msg::ConfirmDeactivateLocation, &[code]),
-            Ask::LocationActive { code, active: true } => shell.tf(Msg::ConfirmActivateLocation, &[code]),
+            Ask::UserActive {
+                email,
+                active: false,
+            } => shell.tf(Msg::ConfirmDisableUser, &[email]),
+            Ask::UserActive {
+                email,
+                active: true,
+            } => shell.tf(Msg::ConfirmEnableUser, &[email]),
+            Ask::LocationActive {
+                code,
+                active: false,
+            } => shell.tf(Msg::ConfirmDeactivateLocation, &[code]),
+            Ask::LocationActive { code, active: true } => {
+                shell.tf(Msg::ConfirmActivateLocation, &[code])
+            }
         })
     }
 
@@ -203,7 +245,13 @@ impl AdminPane {
                 Picked::Chosen(item) => {
                     if let Ok(role) = item.value.parse::<Role>() {
                         self.saving = Some(Msg::RoleChanged);
-                        shell.send("save", event::Call::Admin(Call::SetRole { email: email.clone(), role }));
+                        shell.send(
+                            "save",
+                            event::Call::Admin(Call::SetRole {
+                                email: email.clone(),
+                                role,
+                            }),
+                        );
                     }
                     self.picker = None;
                 }
@@ -236,8 +284,18 @@ impl AdminPane {
                 if shell.check(Permission::ManageUsers)
                     && let Some(u) = self.current_user()
                 {
-                    let items = Role::ALL.iter().rev().map(|r| Item { value: r.as_str().into(), label: r.as_str().into() }).collect();
-                    self.picker = Some((u.email.clone(), Picker::new(shell.tf(Msg::PickRole, &[&u.email]), items)));
+                    let items = Role::ALL
+                        .iter()
+                        .rev()
+                        .map(|r| Item {
+                            value: r.as_str().into(),
+                            label: r.as_str().into(),
+                        })
+                        .collect();
+                    self.picker = Some((
+                        u.email.clone(),
+                        Picker::new(shell.tf(Msg::PickRole, &[&u.email]), items),
+                    ));
                 }
             }
             Action::ResetPassword if self.section == Section::Users => {
@@ -252,14 +310,20 @@ impl AdminPane {
                     if shell.check(Permission::ManageUsers)
                         && let Some(u) = self.current_user()
                     {
-                        self.ask = Some(Ask::UserActive { email: u.email.clone(), active: !u.active });
+                        self.ask = Some(Ask::UserActive {
+                            email: u.email.clone(),
+                            active: !u.active,
+                        });
                     }
                 }
                 Section::Locations => {
                     if shell.check(Permission::ManageLocations)
                         && let Some(l) = self.current_location()
                     {
-                        self.ask = Some(Ask::LocationActive { code: l.code.clone(), active: l.active == 0 });
+                        self.ask = Some(Ask::LocationActive {
+                            code: l.code.clone(),
+                            active: l.active == 0,
+                        });
                     }
                 }
                 _ => return false,
@@ -273,10 +337,19 @@ impl AdminPane {
     fn open(&mut self, shell: &mut Shell, edit: Option<&Location>) {
         let (need, form) = match (self.section, edit) {
             (Section::Users, _) => (Permission::ManageUsers, AdminForm::new_user(shell)),
-            (Section::Locations, None) => (Permission::ManageLocations, AdminForm::new_location(shell)),
+            (Section::Locations, None) => {
+                (Permission::ManageLocations, AdminForm::new_location(shell))
+            }
             (Section::Locations, Some(l)) => {
-                let parent = l.parent_id.as_ref().and_then(|p| self.locations.iter().find(|x| &x.id == p)).map(|p| p.code.clone());
-                (Permission::ManageLocations, AdminForm::edit_location(shell, l, parent.as_deref()))
+                let parent = l
+                    .parent_id
+                    .as_ref()
+                    .and_then(|p| self.locations.iter().find(|x| &x.id == p))
+                    .map(|p| p.code.clone());
+                (
+                    Permission::ManageLocations,
+                    AdminForm::edit_location(shell, l, parent.as_deref()),
+                )
             }
             (Section::Categories, _) => (Permission::ManageCatalog, AdminForm::new_category(shell)),
             (Section::Units, _) => (Permission::ManageCatalog, AdminForm::new_unit(shell)),
@@ -315,12 +388,26 @@ impl AdminPane {
         match ask {
             Ask::Discard => self.form = None,
             Ask::UserActive { email, active } => {
-                self.saving = Some(if active { Msg::UserEnabled } else { Msg::UserDisabled });
-                shell.send("save", event::Call::Admin(Call::SetUserActive { email, active }));
+                self.saving = Some(if active {
+                    Msg::UserEnabled
+                } else {
+                    Msg::UserDisabled
+                });
+                shell.send(
+                    "save",
+                    event::Call::Admin(Call::SetUserActive { email, active }),
+                );
             }
             Ask::LocationActive { code, active } => {
-                self.saving = Some(if active { Msg::Activated } else { Msg::Deactivated });
-                shell.send("save", event::Call::Admin(Call::SetLocationActive { code, active }));
+                self.saving = Some(if active {
+                    Msg::Activated
+                } else {
+                    Msg::Deactivated
+                });
+                shell.send(
+                    "save",
+                    event::Call::Admin(Call::SetLocationActive { code, active }),
+                );
             }
         }
     }
@@ -331,7 +418,10 @@ impl AdminPane {
             Reply::Locations(Ok(l)) => self.locations = l,
             Reply::Categories(Ok(c)) => self.categories = c,
             Reply::Units(Ok(u)) => self.units = u,
-            Reply::Users(Err(e)) | Reply::Locations(Err(e)) | Reply::Categories(Err(e)) | Reply::Units(Err(e)) => self.error = Some(e),
+            Reply::Users(Err(e))
+            | Reply::Locations(Err(e))
+            | Reply::Categories(Err(e))
+            | Reply::Units(Err(e)) => self.error = Some(e),
             Reply::Changed(Ok(subject)) => {
                 let msg = self.saving.take().unwrap_or(Msg::Saved);
                 shell.info(shell.tf(msg, &[&subject]));

@@ -60,34 +60,78 @@ impl AdminForm {
                 Field::new("password2", Msg::PasswordAgain).masked(),
             ],
         );
-        AdminForm { kind: FormKind::NewUser, form }
+        AdminForm {
+            kind: FormKind::NewUser,
+            form,
+        }
     }
 
     pub fn password(shell: &Shell, email: &str) -> AdminForm {
-        let form = Form::new(shell.tf(Msg::ResetPasswordOf, &[email]), vec![Field::new("password", Msg::Password).masked(), Field::new("password2", Msg::PasswordAgain).masked()]);
-        AdminForm { kind: FormKind::Password(email.to_string()), form }
+        let form = Form::new(
+            shell.tf(Msg::ResetPasswordOf, &[email]),
+            vec![
+                Field::new("password", Msg::Password).masked(),
+                Field::new("password2", Msg::PasswordAgain).masked(),
+            ],
+        );
+        AdminForm {
+            kind: FormKind::Password(email.to_string()),
+            form,
+        }
     }
 
     pub fn new_location(shell: &Shell) -> AdminForm {
-        let form = Form::new(shell.t(Msg::NewLocation).into(), vec![Field::new("code", Msg::UnitCode), Field::new("name", Msg::Name), Field::new("parent", Msg::Parent)]);
-        AdminForm { kind: FormKind::NewLocation, form }
+        let form = Form::new(
+            shell.t(Msg::NewLocation).into(),
+            vec![
+                Field::new("code", Msg::UnitCode),
+                Field::new("name", Msg::Name),
+                Field::new("parent", Msg::Parent),
+            ],
+        );
+        AdminForm {
+            kind: FormKind::NewLocation,
+            form,
+        }
     }
 
     pub fn edit_location(shell: &Shell, l: &Location, parent: Option<&str>) -> AdminForm {
-        let form = Form::new(shell.tf(Msg::EditLocation, &[&l.code]), vec![Field::new("name", Msg::Name).value(&l.name), Field::new("parent", Msg::Parent).value(parent.unwrap_or(""))]);
-        AdminForm { kind: FormKind::EditLocation(l.code.clone()), form }
+        let form = Form::new(
+            shell.tf(Msg::EditLocation, &[&l.code]),
+            vec![
+                Field::new("name", Msg::Name).value(&l.name),
+                Field::new("parent", Msg::Parent).value(parent.unwrap_or("")),
+            ],
+        );
+        AdminForm {
+            kind: FormKind::EditLocation(l.code.clone()),
+            form,
+        }
     }
 
     pub fn new_category(shell: &Shell) -> AdminForm {
-        AdminForm { kind: FormKind::NewCategory, form: Form::new(shell.t(Msg::NewCategory).into(), vec![Field::new("name", Msg::Name)]) }
+        AdminForm {
+            kind: FormKind::NewCategory,
+            form: Form::new(
+                shell.t(Msg::NewCategory).into(),
+                vec![Field::new("name", Msg::Name)],
+            ),
+        }
     }
 
     pub fn new_unit(shell: &Shell) -> AdminForm {
         let form = Form::new(
             shell.t(Msg::NewUnit).into(),
-            vec![Field::new("code", Msg::UnitCode), Field::new("name", Msg::Name), Field::new("decimals", Msg::Decimals).value("0")],
+            vec![
+                Field::new("code", Msg::UnitCode),
+                Field::new("name", Msg::Name),
+                Field::new("decimals", Msg::Decimals).value("0"),
+            ],
         );
-        AdminForm { kind: FormKind::NewUnit, form }
+        AdminForm {
+            kind: FormKind::NewUnit,
+            form,
+        }
     }
 
     /// Shows what the focused field may hold: the roles, or the known location codes.
@@ -103,12 +147,23 @@ impl AdminForm {
                 };
                 let codes: Vec<String> = locations
                     .iter()
-                    .filter(|l| l.code.to_lowercase().starts_with(&typed) && Some(l.code.to_lowercase()) != own)
+                    .filter(|l| {
+                        l.code.to_lowercase().starts_with(&typed)
+                            && Some(l.code.to_lowercase()) != own
+                    })
                     .take(8)
                     .map(|l| l.code.clone())
                     .collect();
-                let list = if codes.is_empty() { shell.t(Msg::NoneYet).to_string() } else { codes.join(", ") };
-                Some(format!("{} · {}", shell.tf(Msg::Known, &[&list]), shell.t(Msg::ParentEmpty)))
+                let list = if codes.is_empty() {
+                    shell.t(Msg::NoneYet).to_string()
+                } else {
+                    codes.join(", ")
+                };
+                Some(format!(
+                    "{} · {}",
+                    shell.tf(Msg::Known, &[&list]),
+                    shell.t(Msg::ParentEmpty)
+                ))
             }
             _ => None,
         };
@@ -172,19 +227,37 @@ impl AdminForm {
                     Role::Viewer
                 });
                 let password = self.passwords(shell, &mut errs);
-                Call::AddUser { email, name, role, password }
+                Call::AddUser {
+                    email,
+                    name,
+                    role,
+                    password,
+                }
             }
-            FormKind::Password(email) => Call::ResetPassword { email: email.clone(), password: self.passwords(shell, &mut errs) },
+            FormKind::Password(email) => Call::ResetPassword {
+                email: email.clone(),
+                password: self.passwords(shell, &mut errs),
+            },
             FormKind::NewLocation => {
                 let code = code(&mut errs, "location code");
                 let name = name(&mut errs, "location name");
-                Call::AddLocation { code, name, parent: self.parent(shell, locations, &mut errs) }
+                Call::AddLocation {
+                    code,
+                    name,
+                    parent: self.parent(shell, locations, &mut errs),
+                }
             }
             FormKind::EditLocation(code) => {
                 let name = name(&mut errs, "location name");
-                Call::EditLocation { code: code.clone(), name, parent: self.parent(shell, locations, &mut errs) }
+                Call::EditLocation {
+                    code: code.clone(),
+                    name,
+                    parent: self.parent(shell, locations, &mut errs),
+                }
             }
-            FormKind::NewCategory => Call::AddCategory { name: name(&mut errs, "category name") },
+            FormKind::NewCategory => Call::AddCategory {
+                name: name(&mut errs, "category name"),
+            },
             FormKind::NewUnit => {
                 let code = code(&mut errs, "unit code");
                 let name = name(&mut errs, "unit name");
@@ -195,7 +268,11 @@ impl AdminForm {
                         0
                     }
                 };
-                Call::AddUnit { code, name, decimals }
+                Call::AddUnit {
+                    code,
+                    name,
+                    decimals,
+                }
             }
         };
         if errs.is_empty() { Ok(call) } else { Err(errs) }

@@ -33,7 +33,9 @@ pub enum Reply {
 impl Call {
     pub async fn run(self, s: &Services) -> Reply {
         match self {
-            Call::Load => Reply::Loaded(s.dashboard().await.map(Box::new).map_err(|e| e.to_string())),
+            Call::Load => {
+                Reply::Loaded(s.dashboard().await.map(Box::new).map_err(|e| e.to_string()))
+            }
         }
     }
 }
@@ -55,7 +57,8 @@ impl DashboardPane {
     }
 
     fn due(&self, now: NaiveDateTime) -> bool {
-        self.requested_at.is_none_or(|t| (now - t).num_seconds() >= REFRESH_SECS)
+        self.requested_at
+            .is_none_or(|t| (now - t).num_seconds() >= REFRESH_SECS)
     }
 
     /// Shown again: reload unless the figures are fresh.
@@ -101,32 +104,66 @@ impl DashboardPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let Some(d) = &self.data else {
-            let text = self.error.clone().unwrap_or_else(|| shell.t(Msg::Loading).to_string());
-            f.render_widget(Paragraph::new(Span::styled(text, if self.error.is_some() { th.error() } else { th.dim() })), area);
+            let text = self
+                .error
+                .clone()
+                .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    text,
+                    if self.error.is_some() {
+                        th.error()
+                    } else {
+                        th.dim()
+                    },
+                )),
+                area,
+            );
             return;
         };
-        let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-        let [totals, sparks] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
+        let [totals, sparks] =
+            Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
         self.draw_totals(f, totals, shell, d);
-        let [rin, rout] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(sparks);
+        let [rin, rout] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(sparks);
         let receipts: Vec<u64> = d.daily.iter().map(|p| p.receipts.max(0) as u64).collect();
         let issues: Vec<u64> = d.daily.iter().map(|p| p.issues.max(0) as u64).collect();
         spark(f, rin, shell, Msg::DashReceipts, &receipts, th.spark_in());
         spark(f, rout, shell, Msg::DashIssues, &issues, th.spark_out());
-        let [shards, low, recent] = Layout::vertical([Constraint::Length(5), Constraint::Fill(1), Constraint::Fill(1)]).areas(right);
+        let [shards, low, recent] = Layout::vertical([
+            Constraint::Length(5),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ])
+        .areas(right);
         self.draw_shards(f, shards, shell, d);
         self.draw_low(f, low, shell, d);
         self.draw_recent(f, recent, shell, d);
         if let Some(e) = &self.error {
-            let r = Rect { y: area.bottom().saturating_sub(1), height: 1, ..area };
-            f.render_widget(Paragraph::new(Span::styled(fit(e, r.width as usize), th.error())), r);
+            let r = Rect {
+                y: area.bottom().saturating_sub(1),
+                height: 1,
+                ..area
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(fit(e, r.width as usize), th.error())),
+                r,
+            );
         }
     }
 
     fn draw_totals(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
         let th = &shell.theme;
-        let updated = self.loaded_at.map(|t| shell.tf(Msg::DashUpdated, &[&t.format("%H:%M:%S").to_string()])).unwrap_or_default();
-        let block = block(shell, Msg::DashTotals).title_bottom(Line::from(Span::styled(format!(" {updated} "), th.dim())).right_aligned());
+        let updated = self
+            .loaded_at
+            .map(|t| shell.tf(Msg::DashUpdated, &[&t.format("%H:%M:%S").to_string()]))
+            .unwrap_or_default();
+        let block = block(shell, Msg::DashTotals).title_bottom(
+            Line::from(Span::styled(format!(" {updated} "), th.dim())).right_aligned(),
+        );
         let inner = block.inner(area);
         f.render_widget(block, area);
         let rows = [
@@ -144,7 +181,11 @@ impl DashboardPane {
             .map(|(m, v)| {
                 let label = fit(shell.t(*m), w.saturating_sub(v.len() + 1));
                 let pad = w.saturating_sub(label.chars().count() + v.len());
-                Line::from(vec![Span::raw(label), Span::raw(" ".repeat(pad)), Span::styled(v.clone(), th.title())])
+                Line::from(vec![
+                    Span::raw(label),
+                    Span::raw(" ".repeat(pad)),
+                    Span::styled(v.clone(), th.title()),
+                ])
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
@@ -159,9 +200,20 @@ impl DashboardPane {
             .shards
             .iter()
             .map(|(name, h)| {
-                let (mark, word, style) = if h.reachable { ("●", shell.t(Msg::DashReachable), th.ok()) } else { ("✗", shell.t(Msg::DashUnreachable), th.error()) };
-                let latency = h.last_latency_us.map(|us| format!("{}.{} ms", us / 1000, (us % 1000) / 100)).unwrap_or_else(|| "–".into());
-                let mut spans = vec![Span::raw(format!("{:<12}", name.as_str())), Span::styled(format!("{mark} {word:<12}"), style), Span::styled(latency, th.dim())];
+                let (mark, word, style) = if h.reachable {
+                    ("●", shell.t(Msg::DashReachable), th.ok())
+                } else {
+                    ("✗", shell.t(Msg::DashUnreachable), th.error())
+                };
+                let latency = h
+                    .last_latency_us
+                    .map(|us| format!("{:>5}.{} ms", us / 1000, (us % 1000) / 100))
+                    .unwrap_or_else(|| "–".into());
+                let mut spans = vec![
+                    Span::raw(format!("{:<12}", name.as_str())),
+                    Span::styled(format!("{mark} {word:<12}"), style),
+                    Span::styled(latency, th.dim()),
+                ];
                 if let Some(e) = h.last_error.as_ref().filter(|_| !h.reachable) {
                     spans.push(Span::styled(format!("  {e}"), th.error()));
                 }
@@ -177,7 +229,10 @@ impl DashboardPane {
         let inner = block.inner(area);
         f.render_widget(block, area);
         if d.low_stock.is_empty() {
-            f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::DashNoLowStock), th.dim())), inner);
+            f.render_widget(
+                Paragraph::new(Span::styled(shell.t(Msg::DashNoLowStock), th.dim())),
+                inner,
+            );
             return;
         }
         let w = inner.width as usize;
@@ -205,7 +260,10 @@ impl DashboardPane {
         let inner = block.inner(area);
         f.render_widget(block, area);
         if d.recent.is_empty() {
-            f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::DashNoRecent), th.dim())), inner);
+            f.render_widget(
+                Paragraph::new(Span::styled(shell.t(Msg::DashNoRecent), th.dim())),
+                inner,
+            );
             return;
         }
         let w = inner.width as usize;
@@ -220,12 +278,22 @@ impl DashboardPane {
                     _ => th.warn(),
                 };
                 let value = Money(h.total_value).to_string();
-                let place = h.dest_code.clone().or_else(|| h.source_code.clone()).unwrap_or_default();
+                let place = h
+                    .dest_code
+                    .clone()
+                    .or_else(|| h.source_code.clone())
+                    .unwrap_or_default();
                 let mid_w = w.saturating_sub(16 + 9 + value.len() + 1);
                 Line::from(vec![
                     Span::raw(format!("{:<16}", fit(&h.number, 15))),
                     Span::styled(format!("{:<9}", fit(&h.status, 8)), style),
-                    Span::styled(format!("{:<mid_w$}", fit(&format!("{} {}", place, Quantity(h.total_qty)), mid_w)), th.dim()),
+                    Span::styled(
+                        format!(
+                            "{:<mid_w$}",
+                            fit(&format!("{} {}", place, Quantity(h.total_qty)), mid_w)
+                        ),
+                        th.dim(),
+                    ),
                     Span::raw(format!(" {value}")),
                 ])
             })
@@ -235,13 +303,35 @@ impl DashboardPane {
 }
 
 fn block(shell: &Shell, title: Msg) -> Block<'static> {
-    Block::bordered().title(Span::styled(format!(" {} ", shell.t(title)), shell.theme.title())).border_style(shell.theme.border())
+    Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", shell.t(title)),
+            shell.theme.title(),
+        ))
+        .border_style(shell.theme.border())
 }
 
-fn spark(f: &mut Frame, area: Rect, shell: &Shell, title: Msg, data: &[u64], style: ratatui::style::Style) {
+fn spark(
+    f: &mut Frame,
+    area: Rect,
+    shell: &Shell,
+    title: Msg,
+    data: &[u64],
+    style: ratatui::style::Style,
+) {
     let max = data.iter().copied().max().unwrap_or(0);
     let b = Block::bordered()
-        .title(Span::styled(format!(" {} ", shell.tf(title, &[&max.to_string()])), shell.theme.title()))
+        .title(Span::styled(
+            format!(" {} ", shell.tf(title, &[&max.to_string()])),
+            shell.theme.title(),
+        ))
         .border_style(shell.theme.border());
-    f.render_widget(Sparkline::default().block(b).data(data).max(max.max(1)).style(style), area);
+    f.render_widget(
+        Sparkline::default()
+            .block(b)
+            .data(data)
+            .max(max.max(1))
+            .style(style),
+        area,
+    );
 }

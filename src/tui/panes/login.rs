@@ -23,8 +23,15 @@ use crate::tui::widgets::form::{Field, Form, FormEvent};
 #[derive(Clone)]
 pub enum Call {
     HasUsers,
-    Login { email: String, password: String },
-    CreateAdmin { name: String, email: String, password: String },
+    Login {
+        email: String,
+        password: String,
+    },
+    CreateAdmin {
+        name: String,
+        email: String,
+        password: String,
+    },
 }
 
 // Passwords never reach a log through `{:?}`.
@@ -32,8 +39,12 @@ impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Call::HasUsers => write!(f, "HasUsers"),
-            Call::Login { email, .. } => write!(f, "Login {{ email: {email:?}, password: <hidden> }}"),
-            Call::CreateAdmin { email, .. } => write!(f, "CreateAdmin {{ email: {email:?}, password: <hidden> }}"),
+            Call::Login { email, .. } => {
+                write!(f, "Login {{ email: {email:?}, password: <hidden> }}")
+            }
+            Call::CreateAdmin { email, .. } => {
+                write!(f, "CreateAdmin {{ email: {email:?}, password: <hidden> }}")
+            }
         }
     }
 }
@@ -65,13 +76,25 @@ impl Call {
     pub async fn run(self, s: &Services) -> Reply {
         match self {
             Call::HasUsers => Reply::HasUsers(s.has_users().await.map_err(|e| e.to_string())),
-            Call::Login { email, password } => Reply::LoggedIn(s.login(&email, &password).await.map_err(|e| match e {
-                Error::Auth(m) => wait_seconds(&m).map(LoginError::Wait).unwrap_or(LoginError::Failed),
-                other => LoginError::Other(other.to_string()),
-            })),
-            Call::CreateAdmin { name, email, password } => {
-                Reply::Created(s.create_first_admin(&email, &name, &password).await.map_err(|e| e.to_string()))
+            Call::Login { email, password } => {
+                Reply::LoggedIn(s.login(&email, &password).await.map_err(|e| {
+                    match e {
+                        Error::Auth(m) => wait_seconds(&m)
+                            .map(LoginError::Wait)
+                            .unwrap_or(LoginError::Failed),
+                        other => LoginError::Other(other.to_string()),
+                    }
+                }))
             }
+            Call::CreateAdmin {
+                name,
+                email,
+                password,
+            } => Reply::Created(
+                s.create_first_admin(&email, &name, &password)
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
         }
     }
 }
@@ -93,7 +116,12 @@ pub struct LoginPane {
 
 impl LoginPane {
     pub fn new() -> LoginPane {
-        LoginPane { mode: Mode::Checking, form: Form::new(String::new(), Vec::new()), wait_until: None, error: None }
+        LoginPane {
+            mode: Mode::Checking,
+            form: Form::new(String::new(), Vec::new()),
+            wait_until: None,
+            error: None,
+        }
     }
 
     /// Asks whether any user exists, which decides between first run and login.
@@ -103,7 +131,13 @@ impl LoginPane {
     }
 
     fn login_form(shell: &Shell, email: &str) -> Form {
-        let mut f = Form::new(shell.t(Msg::LoginTitle).into(), vec![Field::new("email", Msg::Email).value(email), Field::new("password", Msg::Password).masked()]);
+        let mut f = Form::new(
+            shell.t(Msg::LoginTitle).into(),
+            vec![
+                Field::new("email", Msg::Email).value(email),
+                Field::new("password", Msg::Password).masked(),
+            ],
+        );
         if !email.is_empty() {
             f.focus = 1;
         }
@@ -140,7 +174,11 @@ impl LoginPane {
 
     /// Seconds left before another attempt is allowed.
     pub fn wait_left(&self, now: NaiveDateTime) -> i64 {
-        self.wait_until.map(|u| (u - now).num_milliseconds()).filter(|ms| *ms > 0).map(|ms| (ms + 999) / 1000).unwrap_or(0)
+        self.wait_until
+            .map(|u| (u - now).num_milliseconds())
+            .filter(|ms| *ms > 0)
+            .map(|ms| (ms + 999) / 1000)
+            .unwrap_or(0)
     }
 
     pub fn on_action(&mut self, shell: &mut Shell, a: Action) {
@@ -149,11 +187,9 @@ impl LoginPane {
         }
         match self.form.on_action(a) {
             FormEvent::Submit => self.submit(shell),
-            FormEvent::Cancel => {
-                if self.mode == Mode::Login {
-                    self.form.clear_errors();
-                    self.form.set_value("password", "");
-                }
+            FormEvent::Cancel if self.mode == Mode::Login => {
+                self.form.clear_errors();
+                self.form.set_value("password", "");
             }
             _ => {}
         }
@@ -189,7 +225,12 @@ impl LoginPane {
             }
             Mode::FirstRun => {
                 // The same rules the service applies, checked here so each error sits by its field.
-                let (name, email, pw, pw2) = (self.form.value("name"), self.form.value("email"), self.form.value("password"), self.form.value("password2"));
+                let (name, email, pw, pw2) = (
+                    self.form.value("name"),
+                    self.form.value("email"),
+                    self.form.value("password"),
+                    self.form.value("password2"),
+                );
                 let mut errs = Vec::new();
                 if let Err(e) = text::name(name, "name") {
                     errs.push(("name".to_string(), e));
@@ -200,13 +241,20 @@ impl LoginPane {
                 if let Err(e) = check_password_rules(pw) {
                     errs.push(("password".to_string(), e.to_string()));
                 } else if pw != pw2 {
-                    errs.push(("password2".to_string(), shell.t(Msg::PasswordsDiffer).to_string()));
+                    errs.push((
+                        "password2".to_string(),
+                        shell.t(Msg::PasswordsDiffer).to_string(),
+                    ));
                 }
                 if !errs.is_empty() {
                     self.form.set_errors(&errs, true);
                     return;
                 }
-                let call = Call::CreateAdmin { name: name.trim().to_string(), email: email.trim().to_string(), password: pw.to_string() };
+                let call = Call::CreateAdmin {
+                    name: name.trim().to_string(),
+                    email: email.trim().to_string(),
+                    password: pw.to_string(),
+                };
                 self.form.busy = true;
                 shell.send("create", event::Call::Login(call));
             }
@@ -270,17 +318,31 @@ impl LoginPane {
         let th = &shell.theme;
         if let Some(e) = &self.error {
             let r = centered(area, 70, 5);
-            f.render_widget(Paragraph::new(Span::styled(e.clone(), th.error())).wrap(ratatui::widgets::Wrap { trim: true }), r);
+            f.render_widget(
+                Paragraph::new(Span::styled(e.clone(), th.error()))
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                r,
+            );
             return;
         }
         if self.mode == Mode::Checking {
             let r = centered(area, 40, 1);
-            f.render_widget(Paragraph::new(Line::from(Span::styled(shell.t(Msg::CheckingUsers), th.dim()))), r);
+            f.render_widget(
+                Paragraph::new(Line::from(Span::styled(
+                    shell.t(Msg::CheckingUsers),
+                    th.dim(),
+                ))),
+                r,
+            );
             return;
         }
         let w = if self.mode == Mode::FirstRun { 72 } else { 64 };
-        let r = centered(area, w, self.form.height() + 1);
-        let footer = if self.form.busy { shell.t(Msg::SigningIn) } else { shell.t(Msg::HintForm) };
+        let r = centered(area, w, self.form.height());
+        let footer = if self.form.busy {
+            shell.t(Msg::SigningIn)
+        } else {
+            shell.t(Msg::HintForm)
+        };
         self.form.draw(f, r, shell, footer);
     }
 }
@@ -300,13 +362,19 @@ mod tests {
 
     #[test]
     fn wait_answer_is_read_from_the_service_wording() {
-        assert_eq!(wait_seconds("Too many failed logins: wait 12 s before trying again."), Some(12));
+        assert_eq!(
+            wait_seconds("Too many failed logins: wait 12 s before trying again."),
+            Some(12)
+        );
         assert_eq!(wait_seconds(LOGIN_FAILED), None);
     }
 
     #[test]
     fn passwords_are_hidden_from_debug() {
-        let c = Call::Login { email: "a@b".into(), password: "secret-123".into() };
+        let c = Call::Login {
+            email: "a@b".into(),
+            password: "secret-123".into(),
+        };
         assert!(!format!("{c:?}").contains("secret"));
     }
 }

@@ -23,7 +23,17 @@ pub struct Paged<K, T> {
 
 impl<K: Default, T> Default for Paged<K, T> {
     fn default() -> Self {
-        Paged { key: K::default(), rows: Vec::new(), rows_key: None, offset: 0, more: false, cursor: 0, error: None, top: Cell::new(0), view_h: Cell::new(10) }
+        Paged {
+            key: K::default(),
+            rows: Vec::new(),
+            rows_key: None,
+            offset: 0,
+            more: false,
+            cursor: 0,
+            error: None,
+            top: Cell::new(0),
+            view_h: Cell::new(10),
+        }
     }
 }
 
@@ -50,12 +60,16 @@ impl<K: Clone + PartialEq, T> Paged<K, T> {
         if !self.have() {
             return None;
         }
-        usize::try_from(self.cursor - self.offset).ok().and_then(|i| self.rows.get(i))
+        usize::try_from(self.cursor - self.offset)
+            .ok()
+            .and_then(|i| self.rows.get(i))
     }
 
     /// The offset of the page to fetch, if the cursor is not on the page held.
     pub fn wanted(&self, page: i64) -> Option<i64> {
-        let inside = self.have() && self.cursor >= self.offset && self.cursor < self.offset + (self.rows.len() as i64).max(1);
+        let inside = self.have()
+            && self.cursor >= self.offset
+            && self.cursor < self.offset + (self.rows.len() as i64).max(1);
         if inside {
             return None;
         }
@@ -138,7 +152,10 @@ mod tests {
         assert_eq!(p.rows.len(), 10);
         assert_eq!(p.wanted(10), None);
         p.move_to(100);
-        assert_eq!(p.cursor, 10, "one past the page, which asks for the next one");
+        assert_eq!(
+            p.cursor, 10,
+            "one past the page, which asks for the next one"
+        );
         assert_eq!(p.wanted(10), Some(10));
         assert!(p.on_page(0, 10, (10..13).collect(), 10));
         assert!(!p.more);

@@ -8,7 +8,12 @@ use crate::tui::widgets::picker::Item;
 
 /// Locations in tree order (each parent followed by what is nested inside it), with depth.
 pub fn tree(all: &[Location]) -> Vec<(usize, &Location)> {
-    fn walk<'a>(all: &'a [Location], parent: Option<&str>, depth: usize, out: &mut Vec<(usize, &'a Location)>) {
+    fn walk<'a>(
+        all: &'a [Location],
+        parent: Option<&str>,
+        depth: usize,
+        out: &mut Vec<(usize, &'a Location)>,
+    ) {
         for l in all.iter().filter(|l| l.parent_id.as_deref() == parent) {
             if out.iter().any(|(_, x)| x.id == l.id) {
                 continue;
@@ -31,8 +36,22 @@ pub fn tree(all: &[Location]) -> Vec<(usize, &Location)> {
 /// Picker items for the active locations (value = code), nested ones indented; `all` adds a
 /// first item with an empty value.
 pub fn location_items(all: &[Location], first: Option<&str>) -> Vec<Item> {
-    let mut items: Vec<Item> = first.map(|l| Item { value: String::new(), label: l.to_string() }).into_iter().collect();
-    items.extend(tree(all).into_iter().filter(|(_, l)| l.active != 0).map(|(d, l)| Item { value: l.code.clone(), label: format!("{}{}  {}", "  ".repeat(d), l.code, l.name) }));
+    let mut items: Vec<Item> = first
+        .map(|l| Item {
+            value: String::new(),
+            label: l.to_string(),
+        })
+        .into_iter()
+        .collect();
+    items.extend(
+        tree(all)
+            .into_iter()
+            .filter(|(_, l)| l.active != 0)
+            .map(|(d, l)| Item {
+                value: l.code.clone(),
+                label: format!("{}{}  {}", "  ".repeat(d), l.code, l.name),
+            }),
+    );
     items
 }
 
@@ -45,7 +64,9 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String
     if t.eq_ignore_ascii_case("today") || t.eq_ignore_ascii_case("hari ini") {
         return Ok(Some(today));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| format!("'{t}' is not a date like {}", today.format("%Y-%m-%d")))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("'{t}' is not a date like {}", today.format("%Y-%m-%d")))
 }
 
 #[cfg(test)]
@@ -53,16 +74,40 @@ mod tests {
     use super::*;
 
     fn loc(id: &str, parent: Option<&str>, active: i64) -> Location {
-        Location { id: id.into(), code: id.to_uppercase(), name: format!("Loc {id}"), parent_id: parent.map(Into::into), active, created_at: 0, updated_at: 0 }
+        Location {
+            id: id.into(),
+            code: id.to_uppercase(),
+            name: format!("Loc {id}"),
+            parent_id: parent.map(Into::into),
+            active,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 
     #[test]
     fn tree_nests_children_under_parents() {
-        let all = [loc("b", None, 1), loc("a1", Some("a"), 1), loc("a", None, 1), loc("x", Some("gone"), 1), loc("c", None, 0)];
-        let order: Vec<(usize, &str)> = tree(&all).into_iter().map(|(d, l)| (d, l.id.as_str())).collect();
+        let all = [
+            loc("b", None, 1),
+            loc("a1", Some("a"), 1),
+            loc("a", None, 1),
+            loc("x", Some("gone"), 1),
+            loc("c", None, 0),
+        ];
+        let order: Vec<(usize, &str)> = tree(&all)
+            .into_iter()
+            .map(|(d, l)| (d, l.id.as_str()))
+            .collect();
         assert_eq!(order, [(0, "b"), (0, "a"), (1, "a1"), (0, "c"), (0, "x")]);
-        let labels: Vec<String> = location_items(&all, Some("All")).into_iter().map(|i| i.label).collect();
-        assert_eq!(labels, ["All", "B  Loc b", "A  Loc a", "  A1  Loc a1", "X  Loc x"], "inactive C is not offered");
+        let labels: Vec<String> = location_items(&all, Some("All"))
+            .into_iter()
+            .map(|i| i.label)
+            .collect();
+        assert_eq!(
+            labels,
+            ["All", "B  Loc b", "A  Loc a", "  A1  Loc a1", "X  Loc x"],
+            "inactive C is not offered"
+        );
     }
 
     #[test]
@@ -70,7 +115,10 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(parse_date("", today), Ok(None));
         assert_eq!(parse_date("today", today), Ok(Some(today)));
-        assert_eq!(parse_date("2026-01-31", today), Ok(NaiveDate::from_ymd_opt(2026, 1, 31)));
+        assert_eq!(
+            parse_date("2026-01-31", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 1, 31))
+        );
         assert!(parse_date("31/01/2026", today).is_err());
     }
 }

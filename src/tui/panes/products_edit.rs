@@ -37,27 +37,51 @@ impl Editor {
             vec![
                 Field::new("sku", Msg::ColSku).value(&v(|p| p.sku.clone())),
                 Field::new("name", Msg::Name).value(&v(|p| p.name.clone())),
-                Field::new("barcode", Msg::Barcode).value(&v(|p| p.barcode.clone().unwrap_or_default())),
-                Field::new("category", Msg::Category).value(&v(|p| p.category.clone().unwrap_or_default())),
+                Field::new("barcode", Msg::Barcode)
+                    .value(&v(|p| p.barcode.clone().unwrap_or_default())),
+                Field::new("category", Msg::Category)
+                    .value(&v(|p| p.category.clone().unwrap_or_default())),
                 Field::new("unit", Msg::Unit).value(&v(|p| p.unit.clone())),
                 Field::new("price", Msg::Price).value(&v(|p| p.price.clone())),
                 Field::new("min_qty", Msg::MinQty).value(&v(|p| p.min_qty.clone())),
             ],
         );
-        Editor { kind: EditorKind::Product, form, original: p.map(|p| p.sku.clone()), touched: Vec::new() }
+        Editor {
+            kind: EditorKind::Product,
+            form,
+            original: p.map(|p| p.sku.clone()),
+            touched: Vec::new(),
+        }
     }
 
     pub fn category(shell: &Shell) -> Editor {
-        let form = Form::new(shell.t(Msg::NewCategory).into(), vec![Field::new("name", Msg::Name)]);
-        Editor { kind: EditorKind::Category, form, original: None, touched: Vec::new() }
+        let form = Form::new(
+            shell.t(Msg::NewCategory).into(),
+            vec![Field::new("name", Msg::Name)],
+        );
+        Editor {
+            kind: EditorKind::Category,
+            form,
+            original: None,
+            touched: Vec::new(),
+        }
     }
 
     pub fn unit(shell: &Shell) -> Editor {
         let form = Form::new(
             shell.t(Msg::NewUnit).into(),
-            vec![Field::new("code", Msg::UnitCode), Field::new("name", Msg::Name), Field::new("decimals", Msg::Decimals).value("0")],
+            vec![
+                Field::new("code", Msg::UnitCode),
+                Field::new("name", Msg::Name),
+                Field::new("decimals", Msg::Decimals).value("0"),
+            ],
         );
-        Editor { kind: EditorKind::Unit, form, original: None, touched: Vec::new() }
+        Editor {
+            kind: EditorKind::Unit,
+            form,
+            original: None,
+            touched: Vec::new(),
+        }
     }
 
     /// What the product form holds, as the catalog service takes it.
@@ -94,7 +118,10 @@ impl Editor {
         }
         let shown: Vec<(String, String)> = errs
             .iter()
-            .filter(|e| all || touched.contains(&e.field) || !self.form.fields.iter().any(|f| f.key == e.field))
+            .filter(|e| {
+                all || touched.contains(&e.field)
+                    || !self.form.fields.iter().any(|f| f.key == e.field)
+            })
             .map(|e| (e.field.to_string(), e.message.clone()))
             .collect();
         self.form.set_errors(&shown, all);
@@ -114,8 +141,25 @@ impl Editor {
                 return;
             }
         };
-        let matching: Vec<String> = names.into_iter().filter(|n| n.to_lowercase().starts_with(&typed)).take(6).collect();
-        let hint = if matching.is_empty() { shell.t(Msg::NoneYet).to_string() } else { matching.join(", ") };
+        let mut matching: Vec<&String> = names
+            .iter()
+            .filter(|n| n.to_lowercase().starts_with(&typed))
+            .collect();
+        if matching.is_empty() {
+            matching = names.iter().collect();
+        }
+        let mut hint = matching
+            .iter()
+            .take(6)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if matching.len() > 6 {
+            hint.push_str(", …");
+        }
+        if hint.is_empty() {
+            hint = shell.t(Msg::NoneYet).to_string();
+        }
         let text = shell.tf(Msg::Known, &[&hint]);
         for f in &mut self.form.fields {
             f.hint = (f.key == key).then(|| text.clone());

@@ -5,9 +5,9 @@
 
 use tui_input::Input;
 
-pub use super::stock_call::{Call, Reply, StockKey};
 use super::paged::Paged;
 use super::pick;
+pub use super::stock_call::{Call, Reply, StockKey};
 use crate::db::location::Location;
 use crate::service::locations::StockView;
 use crate::service::stock_view::ProductStock;
@@ -62,7 +62,14 @@ impl StockPane {
         }
         let page = shell.page_size;
         if let Some(offset) = self.list.wanted(page) {
-            shell.send("page", event::Call::Stock(Call::Page { key: self.list.key.clone(), offset, limit: page + 1 }));
+            shell.send(
+                "page",
+                event::Call::Stock(Call::Page {
+                    key: self.list.key.clone(),
+                    offset,
+                    limit: page + 1,
+                }),
+            );
         }
     }
 
@@ -89,7 +96,11 @@ impl StockPane {
     }
 
     pub fn hint(&self) -> Msg {
-        if self.detail.is_some() { Msg::HintStockDetail } else { Msg::HintStock }
+        if self.detail.is_some() {
+            Msg::HintStockDetail
+        } else {
+            Msg::HintStock
+        }
     }
 
     pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
@@ -158,7 +169,11 @@ impl StockPane {
             Action::Submit | Action::Edit => {
                 if let Some(row) = self.list.current() {
                     let sku = row.sku.clone();
-                    self.detail = Some(Detail { sku: sku.clone(), data: None, error: None });
+                    self.detail = Some(Detail {
+                        sku: sku.clone(),
+                        data: None,
+                        error: None,
+                    });
                     shell.send("detail", event::Call::Stock(Call::Detail { sku }));
                 }
             }
@@ -187,7 +202,9 @@ impl StockPane {
             }
             Reply::Locations(Err(e)) => self.list.error = Some(e),
             Reply::Detail { sku, data } => {
-                let Some(d) = self.detail.as_mut().filter(|d| d.sku == sku) else { return };
+                let Some(d) = self.detail.as_mut().filter(|d| d.sku == sku) else {
+                    return;
+                };
                 match data {
                     Ok(data) => {
                         d.data = Some(data);

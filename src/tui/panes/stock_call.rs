@@ -21,28 +21,57 @@ pub struct StockKey {
 
 #[derive(Debug, Clone)]
 pub enum Call {
-    Page { key: StockKey, offset: i64, limit: i64 },
+    Page {
+        key: StockKey,
+        offset: i64,
+        limit: i64,
+    },
     Locations,
-    Detail { sku: String },
+    Detail {
+        sku: String,
+    },
 }
 
 #[derive(Debug)]
 pub enum Reply {
-    Page { key: StockKey, offset: i64, rows: Result<Vec<StockView>, String> },
+    Page {
+        key: StockKey,
+        offset: i64,
+        rows: Result<Vec<StockView>, String>,
+    },
     Locations(Result<Vec<Location>, String>),
-    Detail { sku: String, data: Result<Box<ProductStock>, String> },
+    Detail {
+        sku: String,
+        data: Result<Box<ProductStock>, String>,
+    },
 }
 
 impl Call {
     pub async fn run(self, s: &Services) -> Reply {
         match self {
             Call::Page { key, offset, limit } => {
-                let q = StockQuery { location: key.location.clone(), text: Some(key.text.clone()), low: key.low, limit, offset };
-                Reply::Page { key, offset, rows: s.stock_page(&q).await.map_err(|e| e.to_string()) }
+                let q = StockQuery {
+                    location: key.location.clone(),
+                    text: Some(key.text.clone()),
+                    low: key.low,
+                    limit,
+                    offset,
+                };
+                Reply::Page {
+                    key,
+                    offset,
+                    rows: s.stock_page(&q).await.map_err(|e| e.to_string()),
+                }
             }
-            Call::Locations => Reply::Locations(s.list_locations().await.map_err(|e| e.to_string())),
+            Call::Locations => {
+                Reply::Locations(s.list_locations().await.map_err(|e| e.to_string()))
+            }
             Call::Detail { sku } => {
-                let data = s.product_stock(&sku, DETAIL_MOVEMENTS).await.map(Box::new).map_err(|e| e.to_string());
+                let data = s
+                    .product_stock(&sku, DETAIL_MOVEMENTS)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
                 Reply::Detail { sku, data }
             }
         }

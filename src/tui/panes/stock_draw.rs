@@ -13,7 +13,9 @@ use crate::tui::widgets::fit;
 
 /// A bordered box with a title, as the panes of this branch draw them.
 pub fn titled(shell: &Shell, title: String) -> Block<'static> {
-    Block::bordered().title(Span::styled(format!(" {title} "), shell.theme.title())).border_style(shell.theme.border())
+    Block::bordered()
+        .title(Span::styled(format!(" {title} "), shell.theme.title()))
+        .border_style(shell.theme.border())
 }
 
 /// "YYYY-MM-DD HH:MM" in local time.
@@ -27,7 +29,16 @@ pub fn rows_label(shell: &Shell, offset: i64, len: usize, more: bool) -> String 
         return String::new();
     }
     let plus = if more { "+" } else { "" };
-    format!("{}{plus}", shell.tf(Msg::RowsRange, &[&(offset + 1).to_string(), &(offset + len as i64).to_string()]))
+    format!(
+        "{}{plus}",
+        shell.tf(
+            Msg::RowsRange,
+            &[
+                &(offset + 1).to_string(),
+                &(offset + len as i64).to_string()
+            ]
+        )
+    )
 }
 
 impl StockPane {
@@ -35,7 +46,12 @@ impl StockPane {
         if let Some(d) = &self.detail {
             draw_detail(f, area, shell, d);
         } else {
-            let [bar, info, table] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            let [bar, info, table] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Fill(1),
+            ])
+            .areas(area);
             self.draw_bar(f, bar, info, shell);
             self.draw_table(f, table, shell);
         }
@@ -47,20 +63,57 @@ impl StockPane {
     fn draw_bar(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
         let label = format!(" {}: ", shell.t(Msg::SearchLabel));
-        let count = if self.list.have() { rows_label(shell, self.list.offset, self.list.rows.len(), self.list.more) } else { String::new() };
-        let input_w = bar.width.saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2).min(40);
-        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
-            (fit(shell.t(Msg::StockSearchPlaceholder), input_w as usize), th.dim())
+        let count = if self.list.have() {
+            rows_label(
+                shell,
+                self.list.offset,
+                self.list.rows.len(),
+                self.list.more,
+            )
         } else {
-            let scroll = self.search.visual_scroll(input_w.saturating_sub(1) as usize);
-            (self.search.value().chars().skip(scroll).collect::<String>(), if self.search_focus { th.input_focus() } else { th.input() })
+            String::new()
+        };
+        let input_w = bar
+            .width
+            .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
+            .min(40);
+        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
+            (
+                fit(shell.t(Msg::StockSearchPlaceholder), input_w as usize),
+                th.dim(),
+            )
+        } else {
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            (
+                self.search.value().chars().skip(scroll).collect::<String>(),
+                if self.search_focus {
+                    th.input_focus()
+                } else {
+                    th.input()
+                },
+            )
         };
         let pad = (input_w as usize).saturating_sub(text.chars().count());
-        f.render_widget(Paragraph::new(Line::from(vec![Span::styled(label.clone(), th.title()), Span::styled(format!("{text}{}", " ".repeat(pad)), style)])), bar);
-        f.render_widget(Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right), bar);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label.clone(), th.title()),
+                Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+            ])),
+            bar,
+        );
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right),
+            bar,
+        );
         if self.search_focus && self.picker.is_none() {
-            let scroll = self.search.visual_scroll(input_w.saturating_sub(1) as usize);
-            let x = bar.x + label.chars().count() as u16 + (self.search.visual_cursor() - scroll) as u16;
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            let x = bar.x
+                + label.chars().count() as u16
+                + (self.search.visual_cursor() - scroll) as u16;
             f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
         }
         let key = &self.list.key;
@@ -68,10 +121,17 @@ impl StockPane {
             Some(c) => shell.tf(Msg::AtLocation, &[c]),
             None => shell.t(Msg::AllLocations).to_string(),
         };
-        let low = if key.low { shell.t(Msg::LowOnlyOn) } else { shell.t(Msg::LowOnlyOff) };
+        let low = if key.low {
+            shell.t(Msg::LowOnlyOn)
+        } else {
+            shell.t(Msg::LowOnlyOff)
+        };
         let mut spans = vec![Span::styled(format!(" {loc} · {low}"), th.dim())];
         if let Some(e) = &self.list.error {
-            spans.push(Span::styled(format!("  ✗ {}", fit(e, info.width as usize / 2)), th.error()));
+            spans.push(Span::styled(
+                format!("  ✗ {}", fit(e, info.width as usize / 2)),
+                th.error(),
+            ));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), info);
     }
@@ -79,22 +139,60 @@ impl StockPane {
     fn draw_table(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let wide = area.width >= 100;
-        let mut widths = vec![Constraint::Length(12), Constraint::Length(16), Constraint::Fill(1), Constraint::Length(12), Constraint::Length(10), Constraint::Length(6)];
+        let mut widths = vec![
+            Constraint::Length(12),
+            Constraint::Length(16),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(6),
+        ];
         if wide {
             widths[0] = Constraint::Length(20);
             widths[1] = Constraint::Length(24);
         }
-        let header = Row::new([Msg::ColLocation, Msg::ColSku, Msg::ColName, Msg::ColQty, Msg::ColMin, Msg::ColLow].map(|m| shell.t(m).to_string())).style(th.header());
+        let header = Row::new(
+            [
+                Msg::ColLocation,
+                Msg::ColSku,
+                Msg::ColName,
+                Msg::ColQty,
+                Msg::ColMin,
+                Msg::ColLow,
+            ]
+            .map(|m| shell.t(m).to_string()),
+        )
+        .style(th.header());
         if self.list.is_empty() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let msg = Rect { y: area.y + 2, height: 1, ..area };
-            f.render_widget(Paragraph::new(Span::styled(format!(" {}", shell.t(Msg::NoStock)), th.dim())), msg);
+            let msg = Rect {
+                y: area.y + 2,
+                height: 1,
+                ..area
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(" {}", shell.t(Msg::NoStock)),
+                    th.dim(),
+                )),
+                msg,
+            );
             return;
         }
         if !self.list.have() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let msg = Rect { y: area.y + 2, height: 1, ..area };
-            f.render_widget(Paragraph::new(Span::styled(format!(" {}", shell.t(Msg::Loading)), th.dim())), msg);
+            let msg = Rect {
+                y: area.y + 2,
+                height: 1,
+                ..area
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(" {}", shell.t(Msg::Loading)),
+                    th.dim(),
+                )),
+                msg,
+            );
             return;
         }
         let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
@@ -105,25 +203,65 @@ impl StockPane {
             .map(|(i, s)| {
                 let at = top + i as i64;
                 let base = if s.low { th.warn() } else { th.base() };
-                let style = if at == self.list.cursor { th.selected() } else { base };
-                Row::new(vec![s.location.clone(), s.sku.clone(), s.name.clone(), format!("{:>12}", s.quantity), format!("{:>10}", s.min), if s.low { low_mark.to_string() } else { String::new() }])
-                    .style(style)
+                let style = if at == self.list.cursor {
+                    th.selected()
+                } else {
+                    base
+                };
+                Row::new(vec![
+                    s.location.clone(),
+                    s.sku.clone(),
+                    s.name.clone(),
+                    format!("{:>12}", s.quantity),
+                    format!("{:>10}", s.min),
+                    if s.low {
+                        low_mark.to_string()
+                    } else {
+                        String::new()
+                    },
+                ])
+                .style(style)
             })
             .collect();
-        f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+        f.render_widget(
+            Table::new(rows, widths).header(header).column_spacing(1),
+            area,
+        );
     }
 }
 
 fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let th = &shell.theme;
     let Some(data) = &d.data else {
-        let text = d.error.clone().unwrap_or_else(|| shell.t(Msg::Loading).to_string());
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}  {text}", d.sku), if d.error.is_some() { th.error() } else { th.dim() })), area);
+        let text = d
+            .error
+            .clone()
+            .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" {}  {text}", d.sku),
+                if d.error.is_some() {
+                    th.error()
+                } else {
+                    th.dim()
+                },
+            )),
+            area,
+        );
         return;
     };
     let p = &data.product;
-    let [head, stock, moves] = Layout::vertical([Constraint::Length(2), Constraint::Length((data.stock.len() as u16 + 3).clamp(4, 12)), Constraint::Fill(1)]).areas(area);
-    let mut facts = vec![format!("{} {}", shell.t(Msg::Unit), p.unit), format!("{} {}", shell.t(Msg::Price), p.price), format!("{} {}", shell.t(Msg::ColMin), p.min_qty)];
+    let [head, stock, moves] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length((data.stock.len() as u16 + 3).clamp(4, 12)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let mut facts = vec![
+        format!("{} {}", shell.t(Msg::Unit), p.unit),
+        format!("{} {}", shell.t(Msg::Price), p.price),
+        format!("{} {}", shell.t(Msg::ColMin), p.min_qty),
+    ];
     if let Some(b) = &p.barcode {
         facts.push(format!("{} {b}", shell.t(Msg::Barcode)));
     }
@@ -131,45 +269,108 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         facts.push(shell.t(Msg::FilterInactiveOnly).to_string());
     }
     let lines = vec![
-        Line::from(vec![Span::styled(format!(" {} ", p.sku), th.title()), Span::raw(fit(&p.name, area.width.saturating_sub(p.sku.len() as u16 + 3) as usize))]),
-        Line::from(Span::styled(format!(" {}", fit(&facts.join(" · "), area.width.saturating_sub(1) as usize)), th.dim())),
+        Line::from(vec![
+            Span::styled(format!(" {} ", p.sku), th.title()),
+            Span::raw(fit(
+                &p.name,
+                area.width.saturating_sub(p.sku.len() as u16 + 3) as usize,
+            )),
+        ]),
+        Line::from(Span::styled(
+            format!(
+                " {}",
+                fit(&facts.join(" · "), area.width.saturating_sub(1) as usize)
+            ),
+            th.dim(),
+        )),
     ];
     f.render_widget(Paragraph::new(lines), head);
     let block = titled(shell, shell.tf(Msg::StockByLocation, &[&data.total]));
     let inner = block.inner(stock);
     f.render_widget(block, stock);
     if data.stock.is_empty() {
-        f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::NoStock), th.dim())), inner);
+        f.render_widget(
+            Paragraph::new(Span::styled(shell.t(Msg::NoStock), th.dim())),
+            inner,
+        );
     } else {
         let rows: Vec<Row> = data
             .stock
             .iter()
             .map(|s| {
                 let mark = if s.low { shell.t(Msg::StockLow) } else { "" };
-                Row::new(vec![s.location.clone(), format!("{:>12}", s.quantity), format!("{:>10}", s.min), mark.to_string()]).style(if s.low { th.warn() } else { th.base() })
+                Row::new(vec![
+                    s.location.clone(),
+                    format!("{:>12}", s.quantity),
+                    format!("{:>10}", s.min),
+                    mark.to_string(),
+                ])
+                .style(if s.low { th.warn() } else { th.base() })
             })
             .collect();
-        let widths = [Constraint::Fill(1), Constraint::Length(12), Constraint::Length(10), Constraint::Length(6)];
-        let header = Row::new([Msg::ColLocation, Msg::ColQty, Msg::ColMin, Msg::ColLow].map(|m| shell.t(m).to_string())).style(th.header());
+        let widths = [
+            Constraint::Fill(1),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(6),
+        ];
+        let header = Row::new(
+            [Msg::ColLocation, Msg::ColQty, Msg::ColMin, Msg::ColLow]
+                .map(|m| shell.t(m).to_string()),
+        )
+        .style(th.header());
         f.render_widget(Table::new(rows, widths).header(header), inner);
     }
     let block = titled(shell, shell.t(Msg::RecentMovements).to_string());
     let inner = block.inner(moves);
     f.render_widget(block, moves);
     if data.movements.is_empty() {
-        f.render_widget(Paragraph::new(Span::styled(shell.t(Msg::NoMovements), th.dim())), inner);
+        f.render_widget(
+            Paragraph::new(Span::styled(shell.t(Msg::NoMovements), th.dim())),
+            inner,
+        );
         return;
     }
     let rows: Vec<Row> = data
         .movements
         .iter()
         .map(|m| {
-            let delta = if m.delta_milli > 0 { format!("+{}", m.delta) } else { m.delta.clone() };
-            Row::new(vec![short_time(m.at), m.number.clone(), m.kind.clone(), m.location.clone(), format!("{delta:>12}")])
-                .style(if m.delta_milli < 0 { th.spark_out() } else { th.spark_in() })
+            let delta = if m.delta_milli > 0 {
+                format!("+{}", m.delta)
+            } else {
+                m.delta.clone()
+            };
+            Row::new(vec![
+                short_time(m.at),
+                m.number.clone(),
+                m.kind.clone(),
+                m.location.clone(),
+                format!("{delta:>12}"),
+            ])
+            .style(if m.delta_milli < 0 {
+                th.spark_out()
+            } else {
+                th.spark_in()
+            })
         })
         .collect();
-    let widths = [Constraint::Length(16), Constraint::Length(16), Constraint::Length(10), Constraint::Fill(1), Constraint::Length(12)];
-    let header = Row::new([Msg::ColWhen, Msg::ColNumber, Msg::ColKind, Msg::ColLocation, Msg::ColChange].map(|m| shell.t(m).to_string())).style(th.header());
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Length(16),
+        Constraint::Length(10),
+        Constraint::Fill(1),
+        Constraint::Length(12),
+    ];
+    let header = Row::new(
+        [
+            Msg::ColWhen,
+            Msg::ColNumber,
+            Msg::ColKind,
+            Msg::ColLocation,
+            Msg::ColChange,
+        ]
+        .map(|m| shell.t(m).to_string()),
+    )
+    .style(th.header());
     f.render_widget(Table::new(rows, widths).header(header), inner);
 }

@@ -13,7 +13,9 @@ use crate::tui::event::{self as ev, Event, Request};
 use crate::tui::theme::Theme;
 
 fn t0() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(9, 30, 0)).unwrap()
+    NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .unwrap()
 }
 
 fn press(a: &mut App, code: KeyCode) -> Vec<Request> {
@@ -40,21 +42,38 @@ fn row(loc: &str, sku: &str, qty: i64, low: bool) -> StockView {
 
 fn page_of(reqs: &[Request]) -> Option<(u64, StockKey, i64, i64)> {
     reqs.iter().find_map(|r| match &r.call {
-        ev::Call::Stock(Call::Page { key, offset, limit }) => Some((r.id, key.clone(), *offset, *limit)),
+        ev::Call::Stock(Call::Page { key, offset, limit }) => {
+            Some((r.id, key.clone(), *offset, *limit))
+        }
         _ => None,
     })
 }
 
 fn on_stock() -> (App, Vec<Request>) {
     let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
-    a.shell.actor = Some(Actor { id: "u1".into(), email: "c@b.test".into(), name: "Cici".into(), role: Role::Clerk });
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "c@b.test".into(),
+        name: "Cici".into(),
+        role: Role::Clerk,
+    });
     let reqs = press(&mut a, KeyCode::Char('3'));
     assert_eq!(a.tab, Tab::Stock);
     (a, reqs)
 }
 
 fn answer(a: &mut App, id: u64, key: StockKey, offset: i64, rows: Vec<StockView>) -> Vec<Request> {
-    update(a, Event::Reply(id, ev::Reply::Stock(Reply::Page { key, offset, rows: Ok(rows) })))
+    update(
+        a,
+        Event::Reply(
+            id,
+            ev::Reply::Stock(Reply::Page {
+                key,
+                offset,
+                rows: Ok(rows),
+            }),
+        ),
+    )
 }
 
 #[test]
@@ -63,7 +82,9 @@ fn pages_are_fetched_as_the_cursor_moves_and_one_more_row_tells_of_the_next() {
     let page = a.shell.page_size;
     let (id, key, offset, limit) = page_of(&reqs).expect("first page");
     assert_eq!((offset, limit), (0, page + 1));
-    let rows: Vec<StockView> = (0..=page).map(|i| row("A", &format!("P{i}"), 10, false)).collect();
+    let rows: Vec<StockView> = (0..=page)
+        .map(|i| row("A", &format!("P{i}"), 10, false))
+        .collect();
     answer(&mut a, id, key, 0, rows);
     assert!(a.stock.list.more);
     assert!(page_of(&press(&mut a, KeyCode::Down)).is_none());
@@ -71,8 +92,14 @@ fn pages_are_fetched_as_the_cursor_moves_and_one_more_row_tells_of_the_next() {
     let (id, key, offset, _) = page_of(&press(&mut a, KeyCode::Down)).expect("the next page");
     assert_eq!(offset, page);
     answer(&mut a, id, key, page, vec![row("B", "P1", 1, true)]);
-    assert_eq!(a.stock.list.current().map(|r| r.location.as_str()), Some("B"));
-    assert!(page_of(&press(&mut a, KeyCode::Down)).is_none(), "the end is known");
+    assert_eq!(
+        a.stock.list.current().map(|r| r.location.as_str()),
+        Some("B")
+    );
+    assert!(
+        page_of(&press(&mut a, KeyCode::Down)).is_none(),
+        "the end is known"
+    );
 }
 
 #[test]
@@ -80,8 +107,19 @@ fn filters_change_the_view_and_stale_pages_are_dropped() {
     let (mut a, reqs) = on_stock();
     let (id, key, ..) = page_of(&reqs).unwrap();
     let locs = reqs.iter().find(|r| r.slot == "locations").unwrap().id;
-    let loc = crate::db::location::Location { id: "id-A".into(), code: "A".into(), name: "Warehouse A".into(), parent_id: None, active: 1, created_at: 0, updated_at: 0 };
-    update(&mut a, Event::Reply(locs, ev::Reply::Stock(Reply::Locations(Ok(vec![loc])))));
+    let loc = crate::db::location::Location {
+        id: "id-A".into(),
+        code: "A".into(),
+        name: "Warehouse A".into(),
+        parent_id: None,
+        active: 1,
+        created_at: 0,
+        updated_at: 0,
+    };
+    update(
+        &mut a,
+        Event::Reply(locs, ev::Reply::Stock(Reply::Locations(Ok(vec![loc])))),
+    );
     typed(&mut a, "w");
     assert!(a.stock.list.key.low);
     // The page for the old view answers: dropped, and the new view is asked for.
@@ -96,20 +134,40 @@ fn filters_change_the_view_and_stale_pages_are_dropped() {
     typed(&mut a, "war");
     let reqs = press(&mut a, KeyCode::Enter);
     assert_eq!(a.stock.list.key.location.as_deref(), Some("A"));
-    assert!(page_of(&reqs).is_some_and(|(_, k, o, _)| k.location.as_deref() == Some("A") && o == 0));
+    assert!(
+        page_of(&reqs).is_some_and(|(_, k, o, _)| k.location.as_deref() == Some("A") && o == 0)
+    );
 }
 
 #[test]
 fn enter_opens_the_product_detail_and_esc_closes_it() {
     let (mut a, reqs) = on_stock();
     let (id, key, ..) = page_of(&reqs).unwrap();
-    answer(&mut a, id, key, 0, vec![row("A", "P1", 10, false), row("A", "P2", 2, true)]);
+    answer(
+        &mut a,
+        id,
+        key,
+        0,
+        vec![row("A", "P1", 10, false), row("A", "P2", 2, true)],
+    );
     press(&mut a, KeyCode::Down);
     let reqs = press(&mut a, KeyCode::Enter);
-    assert!(reqs.iter().any(|r| matches!(&r.call, ev::Call::Stock(Call::Detail { sku }) if sku == "P2")));
+    assert!(
+        reqs.iter()
+            .any(|r| matches!(&r.call, ev::Call::Stock(Call::Detail { sku }) if sku == "P2"))
+    );
     assert_eq!(a.stock.detail.as_ref().map(|d| d.sku.as_str()), Some("P2"));
     let id = reqs[0].id;
-    update(&mut a, Event::Reply(id, ev::Reply::Stock(Reply::Detail { sku: "P2".into(), data: Err("product 'P2' not found".into()) })));
+    update(
+        &mut a,
+        Event::Reply(
+            id,
+            ev::Reply::Stock(Reply::Detail {
+                sku: "P2".into(),
+                data: Err("product 'P2' not found".into()),
+            }),
+        ),
+    );
     assert!(a.stock.detail.as_ref().is_some_and(|d| d.error.is_some()));
     press(&mut a, KeyCode::Esc);
     assert!(a.stock.detail.is_none());

@@ -67,7 +67,11 @@ impl TxnPane {
     }
 
     pub fn modal(&self) -> Modal {
-        if self.ask_discard { Modal::Confirm } else { Modal::None }
+        if self.ask_discard {
+            Modal::Confirm
+        } else {
+            Modal::None
+        }
     }
 
     pub fn unsaved(&self) -> bool {
@@ -75,7 +79,8 @@ impl TxnPane {
     }
 
     pub fn question(&self, shell: &Shell) -> Option<String> {
-        self.ask_discard.then(|| shell.t(Msg::ConfirmDiscardDoc).to_string())
+        self.ask_discard
+            .then(|| shell.t(Msg::ConfirmDiscardDoc).to_string())
     }
 
     pub fn on_enter(&mut self, shell: &mut Shell) {
@@ -92,7 +97,14 @@ impl TxnPane {
         }
         let page = shell.page_size;
         if let Some(offset) = self.list.wanted(page) {
-            shell.send("page", event::Call::Txn(Call::Page { key: self.list.key.clone(), offset, limit: page + 1 }));
+            shell.send(
+                "page",
+                event::Call::Txn(Call::Page {
+                    key: self.list.key.clone(),
+                    offset,
+                    limit: page + 1,
+                }),
+            );
         }
     }
 
@@ -122,11 +134,21 @@ impl TxnPane {
                 ("Esc", Msg::KeyBack),
             ];
         }
-        let mut k = vec![("↑↓ j k", Msg::KeyMove), ("PgUp PgDn", Msg::KeyPage), ("Enter", Msg::KeyTxnDetail)];
+        let mut k = vec![
+            ("↑↓ j k", Msg::KeyMove),
+            ("PgUp PgDn", Msg::KeyPage),
+            ("Enter", Msg::KeyTxnDetail),
+        ];
         if shell.can(Permission::PostMovement) {
             k.push(("n", Msg::KeyNewTxn));
         }
-        k.extend([("/", Msg::KeySearch), ("t", Msg::KeyFilterKind), ("l", Msg::KeyFilterLocation), ("D", Msg::KeyFilterDates), ("r", Msg::KeyRefresh)]);
+        k.extend([
+            ("/", Msg::KeySearch),
+            ("t", Msg::KeyFilterKind),
+            ("l", Msg::KeyFilterLocation),
+            ("D", Msg::KeyFilterDates),
+            ("r", Msg::KeyRefresh),
+        ]);
         k
     }
 
@@ -217,7 +239,11 @@ impl TxnPane {
             }
             Action::Submit | Action::Edit => {
                 if let Some(h) = self.list.current() {
-                    self.detail = Some(Detail { number: h.number.clone(), data: None, error: None });
+                    self.detail = Some(Detail {
+                        number: h.number.clone(),
+                        data: None,
+                        error: None,
+                    });
                     self.open_detail(shell);
                 }
             }
@@ -226,26 +252,50 @@ impl TxnPane {
                     let mut items: Vec<Item> = Vec::new();
                     for k in TxKind::ALL {
                         if k != TxKind::Adjustment || shell.can(Permission::Adjust) {
-                            items.push(Item { value: k.as_str().into(), label: shell.t(kind_msg(k)).into() });
+                            items.push(Item {
+                                value: k.as_str().into(),
+                                label: shell.t(kind_msg(k)).into(),
+                            });
                         }
                     }
-                    self.picker = Some((Choosing::NewKind, Picker::new(shell.t(Msg::PickNewKind).into(), items)));
+                    self.picker = Some((
+                        Choosing::NewKind,
+                        Picker::new(shell.t(Msg::PickNewKind).into(), items),
+                    ));
                 }
             }
             Action::FilterKind => {
-                let mut items = vec![Item { value: String::new(), label: shell.t(Msg::AllKinds).into() }];
-                items.extend(TxKind::ALL.map(|k| Item { value: k.as_str().into(), label: shell.t(kind_msg(k)).into() }));
-                self.picker = Some((Choosing::FilterKind, Picker::new(shell.t(Msg::PickKind).into(), items)));
+                let mut items = vec![Item {
+                    value: String::new(),
+                    label: shell.t(Msg::AllKinds).into(),
+                }];
+                items.extend(TxKind::ALL.map(|k| Item {
+                    value: k.as_str().into(),
+                    label: shell.t(kind_msg(k)).into(),
+                }));
+                self.picker = Some((
+                    Choosing::FilterKind,
+                    Picker::new(shell.t(Msg::PickKind).into(), items),
+                ));
             }
             Action::FilterLocation => {
                 let items = pick::location_items(&self.locations, Some(shell.t(Msg::AllLocations)));
-                self.picker = Some((Choosing::FilterLocation, Picker::new(shell.t(Msg::PickLocation).into(), items)));
+                self.picker = Some((
+                    Choosing::FilterLocation,
+                    Picker::new(shell.t(Msg::PickLocation).into(), items),
+                ));
             }
             Action::FilterDates => {
-                let d = |v: Option<NaiveDate>| v.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                let d = |v: Option<NaiveDate>| {
+                    v.map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default()
+                };
                 let form = Form::new(
                     shell.t(Msg::DateRange).into(),
-                    vec![Field::new("since", Msg::DateFrom).value(&d(self.list.key.since)), Field::new("until", Msg::DateTo).value(&d(self.list.key.until))],
+                    vec![
+                        Field::new("since", Msg::DateFrom).value(&d(self.list.key.since)),
+                        Field::new("until", Msg::DateTo).value(&d(self.list.key.until)),
+                    ],
                 );
                 self.dates = Some(form);
             }
@@ -276,7 +326,11 @@ impl TxnPane {
                 self.refilter(shell);
             }
             Choosing::FilterLocation => {
-                self.list.key.location = self.locations.iter().find(|l| l.code == item.value).map(|l| (l.id.clone(), l.code.clone()));
+                self.list.key.location = self
+                    .locations
+                    .iter()
+                    .find(|l| l.code == item.value)
+                    .map(|l| (l.id.clone(), l.code.clone()));
                 self.refilter(shell);
             }
         }
@@ -318,7 +372,12 @@ impl TxnPane {
 
     fn open_detail(&mut self, shell: &mut Shell) {
         if let Some(d) = &self.detail {
-            shell.send("detail", event::Call::Txn(Call::Detail { number: d.number.clone() }));
+            shell.send(
+                "detail",
+                event::Call::Txn(Call::Detail {
+                    number: d.number.clone(),
+                }),
+            );
         }
     }
 
@@ -343,7 +402,9 @@ impl TxnPane {
                 }
             }
             Reply::Detail { number, data } => {
-                let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else { return };
+                let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else {
+                    return;
+                };
                 match data {
                     Ok(data) => {
                         d.data = Some(data);

@@ -29,7 +29,10 @@ pub struct TxnKey {
 /// Local midnight at the start of `d`, in stored micros.
 fn start_of(d: NaiveDate) -> Option<i64> {
     let t = d.and_hms_opt(0, 0, 0)?;
-    chrono::Local.from_local_datetime(&t).earliest().map(|t| t.timestamp_micros())
+    chrono::Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|t| t.timestamp_micros())
 }
 
 impl TxnKey {
@@ -50,25 +53,53 @@ pub type Found = (String, Result<Option<ProductView>, String>);
 
 #[derive(Debug, Clone)]
 pub enum Call {
-    Page { key: TxnKey, offset: i64, limit: i64 },
-    Detail { number: String },
+    Page {
+        key: TxnKey,
+        offset: i64,
+        limit: i64,
+    },
+    Detail {
+        number: String,
+    },
     Locations,
-    Lookup { doc: String, codes: Vec<String> },
-    Post { req: Box<PostRequest> },
+    Lookup {
+        doc: String,
+        codes: Vec<String>,
+    },
+    Post {
+        req: Box<PostRequest>,
+    },
 }
 
 #[derive(Debug)]
 pub enum Reply {
-    Page { key: TxnKey, offset: i64, rows: Result<Vec<Header>, String> },
-    Detail { number: String, data: Result<Box<TxnDetail>, String> },
+    Page {
+        key: TxnKey,
+        offset: i64,
+        rows: Result<Vec<Header>, String>,
+    },
+    Detail {
+        number: String,
+        data: Result<Box<TxnDetail>, String>,
+    },
     Locations(Result<Vec<Location>, String>),
-    Lookup { doc: String, found: Vec<Found> },
-    Posted { doc: String, result: Result<PostOutcome, String> },
+    Lookup {
+        doc: String,
+        found: Vec<Found>,
+    },
+    Posted {
+        doc: String,
+        result: Result<PostOutcome, String>,
+    },
 }
 
 async fn lookup(s: &Services, code: String) -> Found {
     let r = match s.product_by_code(&code).await {
-        Ok(Some(p)) => s.product_views(&[p]).await.map(|mut v| v.pop()).map_err(|e| e.to_string()),
+        Ok(Some(p)) => s
+            .product_views(&[p])
+            .await
+            .map(|mut v| v.pop())
+            .map_err(|e| e.to_string()),
         Ok(None) => Ok(None),
         Err(e) => Err(e.to_string()),
     };
@@ -79,16 +110,26 @@ impl Call {
     pub async fn run(self, s: &Services, actor: Option<Actor>) -> Reply {
         match self {
             Call::Page { key, offset, limit } => {
-                let rows = s.list_transactions(&key.filter(), Some(limit), offset).await.map_err(|e| e.to_string());
+                let rows = s
+                    .list_transactions(&key.filter(), Some(limit), offset)
+                    .await
+                    .map_err(|e| e.to_string());
                 Reply::Page { key, offset, rows }
             }
             Call::Detail { number } => {
-                let data = s.transaction_detail(&number).await.map(Box::new).map_err(|e| e.to_string());
+                let data = s
+                    .transaction_detail(&number)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
                 Reply::Detail { number, data }
             }
-            Call::Locations => Reply::Locations(s.list_locations().await.map_err(|e| e.to_string())),
+            Call::Locations => {
+                Reply::Locations(s.list_locations().await.map_err(|e| e.to_string()))
+            }
             Call::Lookup { doc, codes } => {
-                let found = futures::future::join_all(codes.into_iter().map(|c| lookup(s, c))).await;
+                let found =
+                    futures::future::join_all(codes.into_iter().map(|c| lookup(s, c))).await;
                 Reply::Lookup { doc, found }
             }
             Call::Post { req } => {
@@ -110,10 +151,25 @@ mod tests {
     #[test]
     fn the_until_date_is_inclusive() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        let k = TxnKey { since: Some(d), until: Some(d), ..Default::default() };
+        let k = TxnKey {
+            since: Some(d),
+            until: Some(d),
+            ..Default::default()
+        };
         let f = k.filter();
         let (since, until) = (f.since.unwrap(), f.until.unwrap());
-        assert!(until - since >= 23 * 3_600_000_000 && until - since <= 25 * 3_600_000_000, "one local day");
-        assert_eq!(TxnKey { text: "  ".into(), ..Default::default() }.filter().text, None);
+        assert!(
+            until - since >= 23 * 3_600_000_000 && until - since <= 25 * 3_600_000_000,
+            "one local day"
+        );
+        assert_eq!(
+            TxnKey {
+                text: "  ".into(),
+                ..Default::default()
+            }
+            .filter()
+            .text,
+            None
+        );
     }
 }

@@ -68,7 +68,11 @@ pub struct DocLine {
 
 impl DocLine {
     pub fn value(&self, kind: TxKind) -> Money {
-        if kind == TxKind::Adjustment { Money(0) } else { Money(self.product.price_cents).times(self.qty) }
+        if kind == TxKind::Adjustment {
+            Money(0)
+        } else {
+            Money(self.product.price_cents).times(self.qty)
+        }
     }
 }
 
@@ -122,7 +126,10 @@ pub fn parse_scan(raw: &str) -> Result<Scanned, String> {
         Some((n, c)) => (Quantity::parse_any(n)?, c),
         None => (Quantity::units(1), raw),
     };
-    Ok(Scanned { code: text::code(code, "SKU or barcode")?, qty })
+    Ok(Scanned {
+        code: text::code(code, "SKU or barcode")?,
+        qty,
+    })
 }
 
 impl Doc {
@@ -191,7 +198,9 @@ impl Doc {
             (TxKind::Adjustment, _) => Msg::PickCountAt,
         };
         let mut items = super::pick::location_items(locations, None);
-        if side == Side::Dest && let Some(src) = &self.source {
+        if side == Side::Dest
+            && let Some(src) = &self.source
+        {
             items.retain(|i| &i.value != src);
         }
         self.step = Step::Locations;
@@ -205,14 +214,18 @@ impl Doc {
     }
 
     pub fn text_focused(&self) -> bool {
-        self.picker.is_some() || self.edit.is_some() || (self.step == Step::Scan && self.focus != Focus::Lines)
+        self.picker.is_some()
+            || self.edit.is_some()
+            || (self.step == Step::Scan && self.focus != Focus::Lines)
     }
 
     pub fn unsaved(&self) -> bool {
         self.step != Step::Done
             && (!self.lines.is_empty()
                 || !self.queue.is_empty()
-                || [&self.scan, &self.reference, &self.partner, &self.note].iter().any(|i| !i.value().trim().is_empty()))
+                || [&self.scan, &self.reference, &self.partner, &self.note]
+                    .iter()
+                    .any(|i| !i.value().trim().is_empty()))
     }
 
     pub fn total_qty(&self) -> Quantity {
@@ -305,13 +318,23 @@ impl Doc {
             (_, Action::NextField) => self.cycle(1),
             (_, Action::PrevField) => self.cycle(-1),
             (_, Action::Up) => self.cursor = self.cursor.saturating_sub(1),
-            (_, Action::Down) => self.cursor = (self.cursor + 1).min(self.lines.len().saturating_sub(1)),
+            (_, Action::Down) => {
+                self.cursor = (self.cursor + 1).min(self.lines.len().saturating_sub(1))
+            }
             (Focus::Scan, Action::Input(req)) => {
                 self.scan.handle(req);
             }
             (Focus::Scan, Action::Submit) => self.scan_submit(shell),
-            (Focus::Scan, Action::Back) if !self.scan.value().is_empty() => self.scan = Input::default(),
-            (Focus::Scan, Action::Back) => return if self.unsaved() { DocOut::AskDiscard } else { DocOut::Leave },
+            (Focus::Scan, Action::Back) if !self.scan.value().is_empty() => {
+                self.scan = Input::default()
+            }
+            (Focus::Scan, Action::Back) => {
+                return if self.unsaved() {
+                    DocOut::AskDiscard
+                } else {
+                    DocOut::Leave
+                };
+            }
             (Focus::Lines, Action::Back) => self.focus = Focus::Scan,
             (Focus::Lines, Action::Home) => self.cursor = 0,
             (Focus::Lines, Action::End) => self.cursor = self.lines.len().saturating_sub(1),
@@ -338,7 +361,9 @@ impl Doc {
                 };
                 f.handle(req);
             }
-            (Focus::Reference | Focus::Partner | Focus::Note, Action::Submit | Action::Back) => self.focus = Focus::Scan,
+            (Focus::Reference | Focus::Partner | Focus::Note, Action::Submit | Action::Back) => {
+                self.focus = Focus::Scan
+            }
             _ => {}
         }
         DocOut::Stay
@@ -346,7 +371,11 @@ impl Doc {
 
     /// One unit more or less; a movement keeps at least one unit, a count at least zero.
     fn bump(&mut self, units: i64) {
-        let floor = if self.kind == TxKind::Adjustment { 0 } else { 1 };
+        let floor = if self.kind == TxKind::Adjustment {
+            0
+        } else {
+            1
+        };
         if let Some(l) = self.lines.get_mut(self.cursor) {
             let q = l.qty.0.saturating_add(units * 1000);
             if q >= floor {
@@ -375,7 +404,9 @@ impl Doc {
                 };
                 let decimals = line.product.unit_decimals.clamp(0, 3) as u8;
                 match Quantity::parse(input.value(), decimals) {
-                    Ok(q) if q.0 == 0 && self.kind != TxKind::Adjustment => self.edit_error = Some(shell.t(Msg::QtyPositive).into()),
+                    Ok(q) if q.0 == 0 && self.kind != TxKind::Adjustment => {
+                        self.edit_error = Some(shell.t(Msg::QtyPositive).into())
+                    }
                     Ok(q) => {
                         if let Some(l) = self.lines.get_mut(self.cursor) {
                             l.qty = q;
@@ -397,7 +428,9 @@ impl Doc {
             return;
         }
         match parse_scan(&raw) {
-            Ok(s) if s.qty.0 == 0 && self.kind != TxKind::Adjustment => self.flag(shell, shell.tf(Msg::ScanZero, &[&raw])),
+            Ok(s) if s.qty.0 == 0 && self.kind != TxKind::Adjustment => {
+                self.flag(shell, shell.tf(Msg::ScanZero, &[&raw]))
+            }
             Ok(s) => {
                 self.queue.push_back(s);
                 self.pump(shell);
@@ -414,7 +447,9 @@ impl Doc {
     /// Applies the queued codes that are known, in order, and looks up the rest.
     fn pump(&mut self, shell: &mut Shell) {
         while let Some(front) = self.queue.front() {
-            let Some(found) = self.known.get(&front.code).cloned() else { break };
+            let Some(found) = self.known.get(&front.code).cloned() else {
+                break;
+            };
             if let Some(s) = self.queue.pop_front() {
                 self.apply(shell, s, found);
             }
@@ -438,7 +473,13 @@ impl Doc {
             }
         }
         self.looking_up = true;
-        shell.send("lookup", event::Call::Txn(Call::Lookup { doc: self.id.clone(), codes }));
+        shell.send(
+            "lookup",
+            event::Call::Txn(Call::Lookup {
+                doc: self.id.clone(),
+                codes,
+            }),
+        );
     }
 
     fn apply(&mut self, shell: &mut Shell, s: Scanned, found: Option<ProductView>) {
@@ -456,9 +497,15 @@ impl Doc {
                 self.lines[i].qty = Quantity(self.lines[i].qty.0.saturating_add(s.qty.0));
                 self.cursor = i;
             }
-            None if self.lines.len() >= MAX_LINES => self.flag(shell, shell.tf(Msg::TooManyLines, &[&MAX_LINES.to_string()])),
+            None if self.lines.len() >= MAX_LINES => self.flag(
+                shell,
+                shell.tf(Msg::TooManyLines, &[&MAX_LINES.to_string()]),
+            ),
             None => {
-                self.lines.push(DocLine { product: p, qty: s.qty });
+                self.lines.push(DocLine {
+                    product: p,
+                    qty: s.qty,
+                });
                 self.cursor = self.lines.len() - 1;
             }
         }
@@ -512,8 +559,20 @@ impl Doc {
             kind: Some(self.kind),
             source: self.source.clone(),
             dest: self.dest.clone(),
-            lines: self.lines.iter().map(|l| LineRequest { code: l.product.sku.clone(), qty: l.qty, price: None }).collect(),
-            partner: if self.has_partner() { opt(&self.partner) } else { None },
+            lines: self
+                .lines
+                .iter()
+                .map(|l| LineRequest {
+                    code: l.product.sku.clone(),
+                    qty: l.qty,
+                    price: None,
+                })
+                .collect(),
+            partner: if self.has_partner() {
+                opt(&self.partner)
+            } else {
+                None
+            },
             reference: opt(&self.reference),
             notes: opt(&self.note),
         }
@@ -522,7 +581,12 @@ impl Doc {
     fn post(&mut self, shell: &mut Shell) {
         self.step = Step::Posting;
         self.error = None;
-        shell.send("post", event::Call::Txn(Call::Post { req: Box::new(self.request()) }));
+        shell.send(
+            "post",
+            event::Call::Txn(Call::Post {
+                req: Box::new(self.request()),
+            }),
+        );
     }
 
     /// The posting's answer: the number, or the reason it was refused.
@@ -534,7 +598,10 @@ impl Doc {
                 self.outcome = Some(o);
             }
             Ok(o) => {
-                self.error = Some(shell.tf(Msg::RejectedReason, &[&o.number, o.reason.as_deref().unwrap_or("")]));
+                self.error = Some(shell.tf(
+                    Msg::RejectedReason,
+                    &[&o.number, o.reason.as_deref().unwrap_or("")],
+                ));
                 shell.error(self.error.clone().unwrap_or_default());
                 // That id is decided (rejected): the corrected document is a new one.
                 self.id = new_id();

@@ -51,7 +51,11 @@ impl Doc {
         }
         let th = &shell.theme;
         let has_error = self.error.is_some() as u16;
-        let flags_h = if self.flags.is_empty() { 0 } else { (self.flags.len() as u16).min(3) + 2 };
+        let flags_h = if self.flags.is_empty() {
+            0
+        } else {
+            (self.flags.len() as u16).min(3) + 2
+        };
         let [head, fields, note, scan, err, lines, flags, totals] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
@@ -63,75 +67,195 @@ impl Doc {
             Constraint::Length(1),
         ])
         .areas(area);
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}", self.title(shell)), th.title())), head);
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {}", self.title(shell)), th.title())),
+            head,
+        );
         let half = fields.width / 2;
-        let left = Rect { width: half, ..fields };
-        let right = Rect { x: fields.x + half, width: fields.width - half, ..fields };
-        self.field(f, left, shell, Msg::ColReference, &self.reference, Focus::Reference);
+        let left = Rect {
+            width: half,
+            ..fields
+        };
+        let right = Rect {
+            x: fields.x + half,
+            width: fields.width - half,
+            ..fields
+        };
+        self.field(
+            f,
+            left,
+            shell,
+            Msg::ColReference,
+            &self.reference,
+            Focus::Reference,
+        );
         if self.has_partner() {
-            let label = if self.kind == TxKind::Receipt { Msg::Supplier } else { Msg::Customer };
+            let label = if self.kind == TxKind::Receipt {
+                Msg::Supplier
+            } else {
+                Msg::Customer
+            };
             self.field(f, right, shell, label, &self.partner, Focus::Partner);
         }
-        self.field(f, note, shell, if self.kind == TxKind::Adjustment { Msg::ReasonNote } else { Msg::Note }, &self.note, Focus::Note);
+        self.field(
+            f,
+            note,
+            shell,
+            if self.kind == TxKind::Adjustment {
+                Msg::ReasonNote
+            } else {
+                Msg::Note
+            },
+            &self.note,
+            Focus::Note,
+        );
         self.field(f, scan, shell, Msg::ScanLabel, &self.scan, Focus::Scan);
         if self.looking_up || !self.queue.is_empty() {
             let text = shell.tf(Msg::LookingUp, &[&self.queue.len().to_string()]);
             let w = text.chars().count() as u16 + 1;
-            f.render_widget(Paragraph::new(Span::styled(text, th.warn())), Rect { x: scan.right().saturating_sub(w), width: w.min(scan.width), ..scan });
+            f.render_widget(
+                Paragraph::new(Span::styled(text, th.warn())),
+                Rect {
+                    x: scan.right().saturating_sub(w),
+                    width: w.min(scan.width),
+                    ..scan
+                },
+            );
         }
         if let Some(e) = &self.error {
-            f.render_widget(Paragraph::new(Span::styled(format!(" ✗ {e}"), th.error())).wrap(Wrap { trim: true }), err);
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" ✗ {e}"), th.error()))
+                    .wrap(Wrap { trim: true }),
+                err,
+            );
         }
         self.draw_lines(f, lines, shell, self.focus == Focus::Lines);
         if !self.flags.is_empty() {
-            let block = titled(shell, shell.tf(Msg::FlaggedCodes, &[&self.flags.len().to_string()])).border_style(th.warn());
+            let block = titled(
+                shell,
+                shell.tf(Msg::FlaggedCodes, &[&self.flags.len().to_string()]),
+            )
+            .border_style(th.warn());
             let inner = block.inner(flags);
             f.render_widget(block, flags);
-            let shown: Vec<Line> = self.flags.iter().rev().take(inner.height as usize).map(|m| Line::from(Span::styled(fit(m, inner.width as usize), th.error()))).collect();
+            let shown: Vec<Line> = self
+                .flags
+                .iter()
+                .rev()
+                .take(inner.height as usize)
+                .map(|m| Line::from(Span::styled(fit(m, inner.width as usize), th.error())))
+                .collect();
             f.render_widget(Paragraph::new(shown), inner);
         }
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}", self.totals(shell)), th.dim())), totals);
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {}", self.totals(shell)), th.dim())),
+            totals,
+        );
         if let Some((_, p)) = &self.picker {
             p.draw(f, area, shell);
         }
     }
 
     fn totals(&self, shell: &Shell) -> String {
-        shell.tf(Msg::DocTotals, &[&self.lines.len().to_string(), &self.total_qty().to_string(), &self.total_value().to_string()])
+        shell.tf(
+            Msg::DocTotals,
+            &[
+                &self.lines.len().to_string(),
+                &self.total_qty().to_string(),
+                &self.total_value().to_string(),
+            ],
+        )
     }
 
     /// One labelled input on one row; the cursor sits in it when it has the focus.
-    fn field(&self, f: &mut Frame, area: Rect, shell: &Shell, label: Msg, input: &Input, which: Focus) {
+    fn field(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        shell: &Shell,
+        label: Msg,
+        input: &Input,
+        which: Focus,
+    ) {
         let th = &shell.theme;
-        let focused = self.focus == which && self.step == Step::Scan && self.edit.is_none() && self.picker.is_none();
+        let focused = self.focus == which
+            && self.step == Step::Scan
+            && self.edit.is_none()
+            && self.picker.is_none();
         let label = format!(" {}{} ", if focused { "›" } else { " " }, shell.t(label));
         let lw = label.chars().count() as u16;
-        let w = area.width.saturating_sub(lw + 1).min(if which == Focus::Scan { 32 } else { 60 });
+        let w = area
+            .width
+            .saturating_sub(lw + 1)
+            .min(if which == Focus::Scan { 32 } else { 60 });
         let scroll = input.visual_scroll(w.saturating_sub(1) as usize);
-        let text: String = input.value().chars().skip(scroll).take(w as usize).collect();
+        let text: String = input
+            .value()
+            .chars()
+            .skip(scroll)
+            .take(w as usize)
+            .collect();
         let pad = (w as usize).saturating_sub(text.chars().count());
-        let style: Style = if focused { th.input_focus() } else { th.input() };
-        f.render_widget(Paragraph::new(Line::from(vec![Span::styled(label, if focused { th.title() } else { th.base() }), Span::styled(format!("{text}{}", " ".repeat(pad)), style)])), area);
+        let style: Style = if focused {
+            th.input_focus()
+        } else {
+            th.input()
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label, if focused { th.title() } else { th.base() }),
+                Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+            ])),
+            area,
+        );
         if focused {
-            let x = area.x + lw + (input.visual_cursor().saturating_sub(scroll) as u16).min(w.saturating_sub(1));
+            let x = area.x
+                + lw
+                + (input.visual_cursor().saturating_sub(scroll) as u16).min(w.saturating_sub(1));
             f.set_cursor_position(Position::new(x, area.y));
         }
     }
 
     fn draw_lines(&self, f: &mut Frame, area: Rect, shell: &Shell, focused: bool) {
         let th = &shell.theme;
-        let block = titled(shell, shell.t(Msg::DocLines).into()).border_style(if focused { th.border_focus() } else { th.border() });
+        let block = titled(shell, shell.t(Msg::DocLines).into()).border_style(if focused {
+            th.border_focus()
+        } else {
+            th.border()
+        });
         let inner = block.inner(area);
         f.render_widget(block, area);
         if self.lines.is_empty() {
-            let text = if self.step == Step::Scan { shell.t(Msg::ScanFirst) } else { "" };
-            f.render_widget(Paragraph::new(Span::styled(format!(" {text}"), th.dim())), inner);
+            let text = if self.step == Step::Scan {
+                shell.t(Msg::ScanFirst)
+            } else {
+                ""
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {text}"), th.dim())),
+                inner,
+            );
             return;
         }
         let h = inner.height.saturating_sub(1) as usize;
         let top = self.cursor.saturating_sub(h.saturating_sub(1));
-        let qty_head = if self.kind == TxKind::Adjustment { Msg::ColCounted } else { Msg::ColQty };
-        let header = Row::new([Msg::ColLineNo, Msg::ColSku, Msg::ColName, qty_head, Msg::ColUnit, Msg::ColTotal].map(|m| shell.t(m).to_string())).style(th.header());
+        let qty_head = if self.kind == TxKind::Adjustment {
+            Msg::ColCounted
+        } else {
+            Msg::ColQty
+        };
+        let header = Row::new(
+            [
+                Msg::ColLineNo,
+                Msg::ColSku,
+                Msg::ColName,
+                qty_head,
+                Msg::ColUnit,
+                Msg::ColTotal,
+            ]
+            .map(|m| shell.t(m).to_string()),
+        )
+        .style(th.header());
         let rows: Vec<Row> = self
             .lines
             .iter()
@@ -144,15 +268,44 @@ impl Doc {
                     (Some(e), true) => format!("{:>10}", format!("[{}]", e.value())),
                     _ => format!("{:>10}", l.qty.to_string()),
                 };
-                let row = Row::new(vec![format!("{:>3}", i + 1), l.product.sku.clone(), l.product.name.clone(), qty, l.product.unit.clone(), format!("{:>12}", l.value(self.kind).to_string())]);
-                if i == self.cursor && self.step == Step::Scan { row.style(if focused || editing { th.selected() } else { th.tab_active() }) } else { row }
+                let row = Row::new(vec![
+                    format!("{:>3}", i + 1),
+                    l.product.sku.clone(),
+                    l.product.name.clone(),
+                    qty,
+                    l.product.unit.clone(),
+                    format!("{:>12}", l.value(self.kind).to_string()),
+                ]);
+                if i == self.cursor && self.step == Step::Scan {
+                    row.style(if focused || editing {
+                        th.selected()
+                    } else {
+                        th.tab_active()
+                    })
+                } else {
+                    row
+                }
             })
             .collect();
-        let widths = [Constraint::Length(3), Constraint::Length(14), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(5), Constraint::Length(12)];
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Length(14),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(12),
+        ];
         f.render_widget(Table::new(rows, widths).header(header), inner);
         if let Some(e) = &self.edit_error {
-            let r = Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner };
-            f.render_widget(Paragraph::new(Span::styled(format!("✗ {e}"), th.error())), r);
+            let r = Rect {
+                y: inner.bottom().saturating_sub(1),
+                height: 1,
+                ..inner
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(format!("✗ {e}"), th.error())),
+                r,
+            );
         }
     }
 
@@ -163,42 +316,99 @@ impl Doc {
         if let Some(r) = opt(&self.reference) {
             facts.push(format!("{}: {r}", shell.t(Msg::ColReference)));
         }
-        if self.has_partner() && let Some(p) = opt(&self.partner) {
-            facts.push(format!("{}: {p}", shell.t(if self.kind == TxKind::Receipt { Msg::Supplier } else { Msg::Customer })));
+        if self.has_partner()
+            && let Some(p) = opt(&self.partner)
+        {
+            facts.push(format!(
+                "{}: {p}",
+                shell.t(if self.kind == TxKind::Receipt {
+                    Msg::Supplier
+                } else {
+                    Msg::Customer
+                })
+            ));
         }
         if let Some(n) = opt(&self.note) {
             facts.push(format!("{}: {n}", shell.t(Msg::Note)));
         }
         let mut head = vec![
-            Line::from(Span::styled(format!(" {}", shell.tf(Msg::ConfirmDoc, &[&self.title(shell)])), th.title())),
+            Line::from(Span::styled(
+                format!(" {}", shell.tf(Msg::ConfirmDoc, &[&self.title(shell)])),
+                th.title(),
+            )),
             Line::from(format!(" {}", facts.join(" · "))),
         ];
         if let Some(e) = &self.error {
             head.push(Line::from(Span::styled(format!(" ✗ {e}"), th.error())));
         }
-        let [top, lines, totals, action] = Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        let [top, lines, totals, action] = Layout::vertical([
+            Constraint::Length(head.len() as u16),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
         self.draw_lines(f, lines, shell, false);
         let value = Money(self.total_value().0).to_string();
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}", shell.tf(Msg::DocTotals, &[&self.lines.len().to_string(), &self.total_qty().to_string(), &value])), th.title())), totals);
-        let (text, style) = if self.step == Step::Posting { (shell.t(Msg::Posting), th.warn()) } else { (shell.t(Msg::ConfirmPost), th.key()) };
-        f.render_widget(Paragraph::new(Span::styled(format!(" {text}"), style)), action);
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!(
+                    " {}",
+                    shell.tf(
+                        Msg::DocTotals,
+                        &[
+                            &self.lines.len().to_string(),
+                            &self.total_qty().to_string(),
+                            &value
+                        ]
+                    )
+                ),
+                th.title(),
+            )),
+            totals,
+        );
+        let (text, style) = if self.step == Step::Posting {
+            (shell.t(Msg::Posting), th.warn())
+        } else {
+            (shell.t(Msg::ConfirmPost), th.key())
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {text}"), style)),
+            action,
+        );
     }
 
     fn draw_done(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let number = self.outcome.as_ref().map(|o| o.number.clone()).unwrap_or_default();
+        let number = self
+            .outcome
+            .as_ref()
+            .map(|o| o.number.clone())
+            .unwrap_or_default();
         let lines = vec![
             Line::default(),
-            Line::from(Span::styled(shell.tf(Msg::PostedNumber, &[&number]), th.ok())).centered(),
+            Line::from(Span::styled(
+                shell.tf(Msg::PostedNumber, &[&number]),
+                th.ok(),
+            ))
+            .centered(),
             Line::default(),
             Line::from(self.title(shell)).centered(),
             Line::from(self.totals(shell)).centered(),
             Line::default(),
-            Line::from(Span::styled(shell.tf(Msg::DoneNext, &[shell.t(kind_msg(self.kind))]), th.dim())).centered(),
+            Line::from(Span::styled(
+                shell.tf(Msg::DoneNext, &[shell.t(kind_msg(self.kind))]),
+                th.dim(),
+            ))
+            .centered(),
         ];
         let r = centered(area, area.width.min(70), lines.len() as u16 + 2);
         f.render_widget(Clear, r);
-        f.render_widget(Paragraph::new(lines).block(titled(shell, shell.t(Msg::PostedTitle).into()).border_style(th.ok())), r);
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(titled(shell, shell.t(Msg::PostedTitle).into()).border_style(th.ok())),
+            r,
+        );
     }
 }

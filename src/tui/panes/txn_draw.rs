@@ -25,7 +25,9 @@ pub fn route(h: &Header) -> String {
 }
 
 fn kind_label(shell: &Shell, kind: &str) -> String {
-    kind.parse::<TxKind>().map(|k| shell.t(kind_msg(k)).to_string()).unwrap_or_else(|_| kind.to_string())
+    kind.parse::<TxKind>()
+        .map(|k| shell.t(kind_msg(k)).to_string())
+        .unwrap_or_else(|_| kind.to_string())
 }
 
 fn status_style(shell: &Shell, status: &str) -> ratatui::style::Style {
@@ -45,7 +47,12 @@ impl TxnPane {
         if let Some(d) = &self.detail {
             draw_detail(f, area, shell, d);
         } else {
-            let [bar, info, table] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            let [bar, info, table] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Fill(1),
+            ])
+            .areas(area);
             self.draw_bar(f, bar, info, shell);
             self.draw_list(f, table, shell);
         }
@@ -61,33 +68,83 @@ impl TxnPane {
     fn draw_bar(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
         let label = format!(" {}: ", shell.t(Msg::SearchLabel));
-        let count = if self.list.have() { rows_label(shell, self.list.offset, self.list.rows.len(), self.list.more) } else { String::new() };
-        let input_w = bar.width.saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2).min(40);
-        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
-            (fit(shell.t(Msg::TxnSearchPlaceholder), input_w as usize), th.dim())
+        let count = if self.list.have() {
+            rows_label(
+                shell,
+                self.list.offset,
+                self.list.rows.len(),
+                self.list.more,
+            )
         } else {
-            let scroll = self.search.visual_scroll(input_w.saturating_sub(1) as usize);
-            (self.search.value().chars().skip(scroll).collect::<String>(), if self.search_focus { th.input_focus() } else { th.input() })
+            String::new()
+        };
+        let input_w = bar
+            .width
+            .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
+            .min(40);
+        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
+            (
+                fit(shell.t(Msg::TxnSearchPlaceholder), input_w as usize),
+                th.dim(),
+            )
+        } else {
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            (
+                self.search.value().chars().skip(scroll).collect::<String>(),
+                if self.search_focus {
+                    th.input_focus()
+                } else {
+                    th.input()
+                },
+            )
         };
         let pad = (input_w as usize).saturating_sub(text.chars().count());
-        f.render_widget(Paragraph::new(Line::from(vec![Span::styled(label.clone(), th.title()), Span::styled(format!("{text}{}", " ".repeat(pad)), style)])), bar);
-        f.render_widget(Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right), bar);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label.clone(), th.title()),
+                Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+            ])),
+            bar,
+        );
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right),
+            bar,
+        );
         if self.search_focus && self.picker.is_none() && self.dates.is_none() {
-            let scroll = self.search.visual_scroll(input_w.saturating_sub(1) as usize);
-            let x = bar.x + label.chars().count() as u16 + (self.search.visual_cursor() - scroll) as u16;
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            let x = bar.x
+                + label.chars().count() as u16
+                + (self.search.visual_cursor() - scroll) as u16;
             f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
         }
         let k = &self.list.key;
-        let kind = k.kind.map(|k| shell.t(kind_msg(k))).unwrap_or(shell.t(Msg::AllKinds));
+        let kind = k
+            .kind
+            .map(|k| shell.t(kind_msg(k)))
+            .unwrap_or(shell.t(Msg::AllKinds));
         let loc = match &k.location {
             Some((_, c)) => shell.tf(Msg::AtLocation, &[c]),
             None => shell.t(Msg::AllLocations).to_string(),
         };
-        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "…".into());
-        let dates = if k.since.is_none() && k.until.is_none() { shell.t(Msg::AnyDate).to_string() } else { format!("{} – {}", day(k.since), day(k.until)) };
+        let day = |d: Option<chrono::NaiveDate>| {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "…".into())
+        };
+        let dates = if k.since.is_none() && k.until.is_none() {
+            shell.t(Msg::AnyDate).to_string()
+        } else {
+            format!("{} – {}", day(k.since), day(k.until))
+        };
         let mut spans = vec![Span::styled(format!(" {kind} · {loc} · {dates}"), th.dim())];
         if let Some(e) = &self.list.error {
-            spans.push(Span::styled(format!("  ✗ {}", fit(e, info.width as usize / 2)), th.error()));
+            spans.push(Span::styled(
+                format!("  ✗ {}", fit(e, info.width as usize / 2)),
+                th.error(),
+            ));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), info);
     }
@@ -95,17 +152,46 @@ impl TxnPane {
     fn draw_list(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let wide = area.width >= 120;
-        let mut widths = vec![Constraint::Length(15), Constraint::Length(10), Constraint::Length(8), Constraint::Length(16), Constraint::Fill(1), Constraint::Length(12)];
-        let mut head = vec![Msg::ColNumber, Msg::ColKind, Msg::ColStatus, Msg::ColWhen, Msg::ColRoute, Msg::ColValue];
+        let mut widths = vec![
+            Constraint::Length(15),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(16),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+        ];
+        let mut head = vec![
+            Msg::ColNumber,
+            Msg::ColKind,
+            Msg::ColStatus,
+            Msg::ColWhen,
+            Msg::ColRoute,
+            Msg::ColValue,
+        ];
         if wide {
-            widths.extend([Constraint::Length(5), Constraint::Length(18), Constraint::Length(20)]);
+            widths.extend([
+                Constraint::Length(5),
+                Constraint::Length(18),
+                Constraint::Length(20),
+            ]);
             head.extend([Msg::ColLines, Msg::ColReference, Msg::ColPartner]);
         }
         let header = Row::new(head.into_iter().map(|m| shell.t(m).to_string())).style(th.header());
         if !self.list.have() || self.list.is_empty() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let text = if self.list.have() { shell.t(Msg::NoTransactions) } else { shell.t(Msg::Loading) };
-            f.render_widget(Paragraph::new(Span::styled(format!(" {text}"), th.dim())), Rect { y: area.y + 2, height: 1, ..area });
+            let text = if self.list.have() {
+                shell.t(Msg::NoTransactions)
+            } else {
+                shell.t(Msg::Loading)
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {text}"), th.dim())),
+                Rect {
+                    y: area.y + 2,
+                    height: 1,
+                    ..area
+                },
+            );
             return;
         }
         let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
@@ -129,18 +215,38 @@ impl TxnPane {
                     ]);
                 }
                 let row = Row::new(cells);
-                if top + i as i64 == self.list.cursor { row.style(th.selected()) } else { row }
+                if top + i as i64 == self.list.cursor {
+                    row.style(th.selected())
+                } else {
+                    row
+                }
             })
             .collect();
-        f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+        f.render_widget(
+            Table::new(rows, widths).header(header).column_spacing(1),
+            area,
+        );
     }
 }
 
 fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let th = &shell.theme;
     let Some(data) = &d.data else {
-        let text = d.error.clone().unwrap_or_else(|| shell.t(Msg::Loading).to_string());
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}  {text}", d.number), if d.error.is_some() { th.error() } else { th.dim() })), area);
+        let text = d
+            .error
+            .clone()
+            .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" {}  {text}", d.number),
+                if d.error.is_some() {
+                    th.error()
+                } else {
+                    th.dim()
+                },
+            )),
+            area,
+        );
         return;
     };
     let h = &data.header;
@@ -151,7 +257,11 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     if let Some(s) = &h.dest_code {
         facts.push(shell.tf(Msg::FactTo, &[s]));
     }
-    for (m, v) in [(Msg::ColPartner, &h.partner), (Msg::ColReference, &h.reference), (Msg::Note, &h.notes)] {
+    for (m, v) in [
+        (Msg::ColPartner, &h.partner),
+        (Msg::ColReference, &h.reference),
+        (Msg::Note, &h.notes),
+    ] {
         if let Some(v) = v {
             facts.push(format!("{}: {v}", shell.t(m)));
         }
@@ -160,19 +270,40 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         Line::from(vec![
             Span::styled(format!(" {} ", h.number), th.title()),
             Span::raw(format!(" {} ", kind_label(shell, &h.kind))),
-            Span::styled(format!(" {} ", h.status.to_uppercase()), status_style(shell, &h.status)),
+            Span::styled(
+                format!(" {} ", h.status.to_uppercase()),
+                status_style(shell, &h.status),
+            ),
         ]),
-        Line::from(Span::styled(format!(" {}", shell.tf(Msg::CreatedBy, &[&short_time(h.created_at), &h.created_by])), th.dim())),
+        Line::from(Span::styled(
+            format!(
+                " {}",
+                shell.tf(Msg::CreatedBy, &[&short_time(h.created_at), &h.created_by])
+            ),
+            th.dim(),
+        )),
         Line::from(format!(" {}", facts.join(" · "))),
     ];
     if let Some(r) = &h.reason {
-        lines.push(Line::from(Span::styled(format!(" {}", shell.tf(Msg::ReasonIs, &[r])), th.error())));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", shell.tf(Msg::ReasonIs, &[r])),
+            th.error(),
+        )));
     }
     let head_h = lines.len() as u16 + 1;
-    let [head, body] = Layout::vertical([Constraint::Length(head_h), Constraint::Fill(1)]).areas(area);
+    let [head, body] =
+        Layout::vertical([Constraint::Length(head_h), Constraint::Fill(1)]).areas(area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), head);
-    let totals = shell.tf(Msg::DocTotals, &[&h.line_count.to_string(), &Quantity(h.total_qty).to_string(), &Money(h.total_value).to_string()]);
-    let block = titled(shell, shell.t(Msg::DocLines).to_string()).title_bottom(Line::from(Span::styled(format!(" {totals} "), th.dim())).right_aligned());
+    let totals = shell.tf(
+        Msg::DocTotals,
+        &[
+            &h.line_count.to_string(),
+            &Quantity(h.total_qty).to_string(),
+            &Money(h.total_value).to_string(),
+        ],
+    );
+    let block = titled(shell, shell.t(Msg::DocLines).to_string())
+        .title_bottom(Line::from(Span::styled(format!(" {totals} "), th.dim())).right_aligned());
     let inner = block.inner(body);
     f.render_widget(block, body);
     let wide = area.width >= 100;
@@ -180,15 +311,41 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         .lines
         .iter()
         .map(|l| {
-            let mut cells = vec![format!("{:>3}", l.line_no), l.sku.clone(), l.product_name.clone(), format!("{:>10}", Quantity(l.quantity).to_string()), format!("{:>10}", Money(l.unit_price).to_string()), format!("{:>12}", Money(l.total).to_string())];
+            let mut cells = vec![
+                format!("{:>3}", l.line_no),
+                l.sku.clone(),
+                l.product_name.clone(),
+                format!("{:>10}", Quantity(l.quantity).to_string()),
+                format!("{:>10}", Money(l.unit_price).to_string()),
+                format!("{:>12}", Money(l.total).to_string()),
+            ];
             if wide {
-                cells.push(format!("{:>10}", l.applied_delta.map(|d| Quantity(d).to_string()).unwrap_or_else(|| "—".into())));
+                cells.push(format!(
+                    "{:>10}",
+                    l.applied_delta
+                        .map(|d| Quantity(d).to_string())
+                        .unwrap_or_else(|| "—".into())
+                ));
             }
             Row::new(cells)
         })
         .collect();
-    let mut widths = vec![Constraint::Length(3), Constraint::Length(14), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(10), Constraint::Length(12)];
-    let mut head = vec![Msg::ColLineNo, Msg::ColSku, Msg::ColName, Msg::ColQty, Msg::ColPrice, Msg::ColTotal];
+    let mut widths = vec![
+        Constraint::Length(3),
+        Constraint::Length(14),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(12),
+    ];
+    let mut head = vec![
+        Msg::ColLineNo,
+        Msg::ColSku,
+        Msg::ColName,
+        Msg::ColQty,
+        Msg::ColPrice,
+        Msg::ColTotal,
+    ];
     if wide {
         widths.push(Constraint::Length(10));
         head.push(Msg::ColApplied);

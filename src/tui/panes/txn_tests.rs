@@ -18,7 +18,9 @@ use crate::tui::panes::txn_doc::{Focus, Step};
 use crate::tui::theme::Theme;
 
 fn t0() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(9, 30, 0)).unwrap()
+    NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .unwrap()
 }
 
 fn key(code: KeyCode) -> Event {
@@ -30,11 +32,33 @@ fn press(a: &mut App, code: KeyCode) -> Vec<Request> {
 }
 
 fn typed(a: &mut App, s: &str) -> Vec<Request> {
-    s.chars().flat_map(|c| update(a, Event::Key(KeyEvent::new(KeyCode::Char(c), if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE })))).collect()
+    s.chars()
+        .flat_map(|c| {
+            update(
+                a,
+                Event::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    if c.is_ascii_uppercase() {
+                        KeyModifiers::SHIFT
+                    } else {
+                        KeyModifiers::NONE
+                    },
+                )),
+            )
+        })
+        .collect()
 }
 
 fn loc(code: &str) -> Location {
-    Location { id: format!("id-{code}"), code: code.into(), name: format!("Warehouse {code}"), parent_id: None, active: 1, created_at: 0, updated_at: 0 }
+    Location {
+        id: format!("id-{code}"),
+        code: code.into(),
+        name: format!("Warehouse {code}"),
+        parent_id: None,
+        active: 1,
+        created_at: 0,
+        updated_at: 0,
+    }
 }
 
 fn product(sku: &str, price_cents: i64) -> ProductView {
@@ -61,10 +85,19 @@ fn reply(a: &mut App, id: u64, r: Reply) -> Vec<Request> {
 /// Logged in as `role`, on the transactions screen, with locations A and B loaded.
 fn on_txns(role: Role) -> App {
     let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
-    a.shell.actor = Some(Actor { id: "u1".into(), email: "c@b.test".into(), name: "Cici".into(), role });
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "c@b.test".into(),
+        name: "Cici".into(),
+        role,
+    });
     let reqs = press(&mut a, KeyCode::Char('4'));
     assert_eq!(a.tab, Tab::Transactions);
-    let locs = reqs.iter().find(|r| r.slot == "locations").expect("locations asked").id;
+    let locs = reqs
+        .iter()
+        .find(|r| r.slot == "locations")
+        .expect("locations asked")
+        .id;
     reply(&mut a, locs, Reply::Locations(Ok(vec![loc("A"), loc("B")])));
     a
 }
@@ -76,7 +109,11 @@ fn new_doc(a: &mut App, kind: &str) {
     press(a, KeyCode::Enter);
     assert_eq!(a.txns.doc.as_ref().map(|d| d.step), Some(Step::Locations));
     press(a, KeyCode::Enter);
-    if a.txns.doc.as_ref().is_some_and(|d| d.step == Step::Locations) {
+    if a.txns
+        .doc
+        .as_ref()
+        .is_some_and(|d| d.step == Step::Locations)
+    {
         press(a, KeyCode::Enter);
     }
     assert_eq!(a.txns.doc.as_ref().map(|d| d.step), Some(Step::Scan));
@@ -100,11 +137,27 @@ fn scan(a: &mut App, code: &str) -> Vec<Request> {
 }
 
 fn found(codes: &[&str]) -> Vec<super::super::txn_call::Found> {
-    codes.iter().map(|c| (c.to_string(), Ok(if c.starts_with('P') { Some(product(c, 250)) } else { None }))).collect()
+    codes
+        .iter()
+        .map(|c| {
+            (
+                c.to_string(),
+                Ok(if c.starts_with('P') {
+                    Some(product(c, 250))
+                } else {
+                    None
+                }),
+            )
+        })
+        .collect()
 }
 
 fn qtys(a: &App) -> Vec<(String, Quantity)> {
-    doc(a).lines.iter().map(|l| (l.product.sku.clone(), l.qty)).collect()
+    doc(a)
+        .lines
+        .iter()
+        .map(|l| (l.product.sku.clone(), l.qty))
+        .collect()
 }
 
 #[test]
@@ -113,14 +166,28 @@ fn the_same_code_again_adds_to_its_line_without_a_second_lookup() {
     new_doc(&mut a, "rec");
     assert_eq!(doc(&a).dest.as_deref(), Some("A"));
     let (id, d, codes) = lookup_of(&scan(&mut a, "P1")).expect("a lookup");
-    assert_eq!((d.as_str(), codes), (doc(&a).id.as_str(), vec!["P1".to_string()]));
-    reply(&mut a, id, Reply::Lookup { doc: d, found: found(&["P1"]) });
+    assert_eq!(
+        (d.as_str(), codes),
+        (doc(&a).id.as_str(), vec!["P1".to_string()])
+    );
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P1"]),
+        },
+    );
     assert_eq!(qtys(&a), [("P1".into(), Quantity::units(1))]);
     let reqs = scan(&mut a, "P1");
     assert!(lookup_of(&reqs).is_none(), "known code: no lookup");
     assert_eq!(qtys(&a), [("P1".into(), Quantity::units(2))]);
     scan(&mut a, "3*P1");
-    assert_eq!(qtys(&a), [("P1".into(), Quantity::units(5))], "N*CODE adds N");
+    assert_eq!(
+        qtys(&a),
+        [("P1".into(), Quantity::units(5))],
+        "N*CODE adds N"
+    );
 }
 
 #[test]
@@ -131,17 +198,47 @@ fn codes_scanned_during_a_lookup_queue_in_order_and_none_is_lost() {
     let mut reqs = scan(&mut a, "P1");
     reqs.extend(scan(&mut a, "P2"));
     reqs.extend(scan(&mut a, "P1"));
-    let lookups: Vec<_> = reqs.iter().filter_map(|r| lookup_of(std::slice::from_ref(r))).collect();
+    let lookups: Vec<_> = reqs
+        .iter()
+        .filter_map(|r| lookup_of(std::slice::from_ref(r)))
+        .collect();
     assert_eq!(lookups.len(), 1, "one lookup in flight at a time");
     assert_eq!(doc(&a).queue.len(), 3);
-    assert!(doc(&a).scan.value().is_empty(), "the field is ready for the next code");
+    assert!(
+        doc(&a).scan.value().is_empty(),
+        "the field is ready for the next code"
+    );
     let (id, d, _) = lookups[0].clone();
-    let reqs = reply(&mut a, id, Reply::Lookup { doc: d.clone(), found: found(&["P1"]) });
-    assert_eq!(qtys(&a), [("P1".into(), Quantity::units(1))], "P1 applied; P2 waits for its lookup, and the P1 after it waits too");
+    let reqs = reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d.clone(),
+            found: found(&["P1"]),
+        },
+    );
+    assert_eq!(
+        qtys(&a),
+        [("P1".into(), Quantity::units(1))],
+        "P1 applied; P2 waits for its lookup, and the P1 after it waits too"
+    );
     let (id2, _, codes) = lookup_of(&reqs).expect("the next lookup");
     assert_eq!(codes, ["P2"]);
-    reply(&mut a, id2, Reply::Lookup { doc: d, found: found(&["P2"]) });
-    assert_eq!(qtys(&a), [("P1".into(), Quantity::units(2)), ("P2".into(), Quantity::units(1))]);
+    reply(
+        &mut a,
+        id2,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P2"]),
+        },
+    );
+    assert_eq!(
+        qtys(&a),
+        [
+            ("P1".into(), Quantity::units(2)),
+            ("P2".into(), Quantity::units(1))
+        ]
+    );
     assert!(doc(&a).queue.is_empty() && !doc(&a).looking_up);
 }
 
@@ -150,14 +247,28 @@ fn an_unknown_code_is_flagged_and_the_loop_goes_on() {
     let mut a = on_txns(Role::Clerk);
     new_doc(&mut a, "iss");
     let (id, d, _) = lookup_of(&scan(&mut a, "NOPE")).unwrap();
-    reply(&mut a, id, Reply::Lookup { doc: d.clone(), found: found(&["NOPE"]) });
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d.clone(),
+            found: found(&["NOPE"]),
+        },
+    );
     assert!(doc(&a).lines.is_empty());
     assert_eq!(doc(&a).flags.len(), 1);
     assert!(doc(&a).flags[0].contains("NOPE"), "{:?}", doc(&a).flags);
     assert_eq!(doc(&a).step, Step::Scan);
     assert!(a.text_focused(), "still scanning");
     let (id, d, _) = lookup_of(&scan(&mut a, "P7")).unwrap();
-    reply(&mut a, id, Reply::Lookup { doc: d, found: found(&["P7"]) });
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P7"]),
+        },
+    );
     assert_eq!(qtys(&a), [("P7".into(), Quantity::units(1))]);
     // A malformed entry is flagged without a lookup.
     assert!(lookup_of(&scan(&mut a, "x*P7")).is_none());
@@ -174,12 +285,22 @@ fn empty_enter_reviews_once_every_code_is_in() {
     let (id, d, _) = lookup_of(&scan(&mut a, "P1")).unwrap();
     press(&mut a, KeyCode::Enter);
     assert_eq!(doc(&a).step, Step::Scan, "waits for the lookup");
-    reply(&mut a, id, Reply::Lookup { doc: d, found: found(&["P1"]) });
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P1"]),
+        },
+    );
     assert_eq!(doc(&a).step, Step::Confirm, "then reviews by itself");
     assert!(!a.text_focused());
     press(&mut a, KeyCode::Esc);
     assert_eq!(doc(&a).step, Step::Scan, "Esc goes back to scanning");
-    update(&mut a, Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
     assert_eq!(doc(&a).step, Step::Confirm, "Ctrl-S reviews too");
 }
 
@@ -193,7 +314,13 @@ fn post_of(reqs: &[Request]) -> (u64, crate::service::posting::PostRequest) {
 }
 
 fn outcome(status: TxStatus, reason: Option<&str>) -> PostOutcome {
-    PostOutcome { id: "x".into(), number: "ISS-2026-000002".into(), status, reason: reason.map(Into::into), replayed: false }
+    PostOutcome {
+        id: "x".into(),
+        number: "ISS-2026-000002".into(),
+        status,
+        reason: reason.map(Into::into),
+        replayed: false,
+    }
 }
 
 #[test]
@@ -206,33 +333,94 @@ fn posting_keeps_its_id_after_an_error_and_takes_a_new_one_after_a_rejection() {
     assert_eq!(doc(&a).focus, Focus::Reference);
     typed(&mut a, "PO-7");
     press(&mut a, KeyCode::Enter);
-    assert_eq!(doc(&a).focus, Focus::Scan, "Enter in a header field returns to scanning");
+    assert_eq!(
+        doc(&a).focus,
+        Focus::Scan,
+        "Enter in a header field returns to scanning"
+    );
     let (id, d, _) = lookup_of(&scan(&mut a, "P1")).unwrap();
-    reply(&mut a, id, Reply::Lookup { doc: d, found: found(&["P1"]) });
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P1"]),
+        },
+    );
     press(&mut a, KeyCode::Enter);
     let first_id = doc(&a).id.clone();
     let (pid, req) = post_of(&press(&mut a, KeyCode::Enter));
     assert_eq!(req.id.as_deref(), Some(first_id.as_str()));
-    assert_eq!((req.source.as_deref(), req.reference.as_deref()), (Some("A"), Some("PO-7")));
+    assert_eq!(
+        (req.source.as_deref(), req.reference.as_deref()),
+        (Some("A"), Some("PO-7"))
+    );
     assert_eq!(doc(&a).step, Step::Posting);
-    assert!(press(&mut a, KeyCode::Esc).is_empty() && doc(&a).step == Step::Posting, "a posting in flight cannot be abandoned");
-    reply(&mut a, pid, Reply::Posted { doc: first_id.clone(), result: Err("location shard: timed out".into()) });
+    assert!(
+        press(&mut a, KeyCode::Esc).is_empty() && doc(&a).step == Step::Posting,
+        "a posting in flight cannot be abandoned"
+    );
+    reply(
+        &mut a,
+        pid,
+        Reply::Posted {
+            doc: first_id.clone(),
+            result: Err("location shard: timed out".into()),
+        },
+    );
     assert_eq!(doc(&a).step, Step::Confirm);
     let (pid, req) = post_of(&press(&mut a, KeyCode::Enter));
-    assert_eq!(req.id.as_deref(), Some(first_id.as_str()), "the retry sends the same id: it cannot post twice");
-    reply(&mut a, pid, Reply::Posted { doc: first_id.clone(), result: Ok(outcome(TxStatus::Rejected, Some("only 3 of SKU P1 left at A (line 1 needs 5)"))) });
+    assert_eq!(
+        req.id.as_deref(),
+        Some(first_id.as_str()),
+        "the retry sends the same id: it cannot post twice"
+    );
+    reply(
+        &mut a,
+        pid,
+        Reply::Posted {
+            doc: first_id.clone(),
+            result: Ok(outcome(
+                TxStatus::Rejected,
+                Some("only 3 of SKU P1 left at A (line 1 needs 5)"),
+            )),
+        },
+    );
     assert_eq!(doc(&a).step, Step::Scan);
-    assert!(doc(&a).error.as_deref().unwrap_or("").contains("only 3 of SKU P1 left at A"), "{:?}", doc(&a).error);
-    assert_ne!(doc(&a).id, first_id, "a rejected id is decided: the corrected document is new");
+    assert!(
+        doc(&a)
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("only 3 of SKU P1 left at A"),
+        "{:?}",
+        doc(&a).error
+    );
+    assert_ne!(
+        doc(&a).id,
+        first_id,
+        "a rejected id is decided: the corrected document is new"
+    );
     press(&mut a, KeyCode::Enter);
     let second = doc(&a).id.clone();
     let (pid, _) = post_of(&press(&mut a, KeyCode::Enter));
-    reply(&mut a, pid, Reply::Posted { doc: second, result: Ok(outcome(TxStatus::Posted, None)) });
+    reply(
+        &mut a,
+        pid,
+        Reply::Posted {
+            doc: second,
+            result: Ok(outcome(TxStatus::Posted, None)),
+        },
+    );
     assert_eq!(doc(&a).step, Step::Done);
     assert!(a.dashboard_stale, "the dashboard reloads when shown next");
     assert!(!a.unsaved());
     press(&mut a, KeyCode::Enter);
-    assert_eq!(doc(&a).step, Step::Scan, "Enter starts another of the same kind");
+    assert_eq!(
+        doc(&a).step,
+        Step::Scan,
+        "Enter starts another of the same kind"
+    );
     assert_eq!(doc(&a).source.as_deref(), Some("A"));
     assert!(doc(&a).lines.is_empty());
 }
@@ -244,7 +432,14 @@ fn lines_can_be_edited_stepped_and_removed() {
     let mut reqs = scan(&mut a, "P1");
     reqs.extend(scan(&mut a, "P2"));
     let (id, d, _) = lookup_of(&reqs).unwrap();
-    let reqs = reply(&mut a, id, Reply::Lookup { doc: d.clone(), found: found(&["P1", "P2"]) });
+    let reqs = reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d.clone(),
+            found: found(&["P1", "P2"]),
+        },
+    );
     assert!(lookup_of(&reqs).is_none());
     press(&mut a, KeyCode::Tab);
     assert_eq!(doc(&a).focus, Focus::Lines);
@@ -253,18 +448,28 @@ fn lines_can_be_edited_stepped_and_removed() {
     typed(&mut a, "++");
     assert_eq!(qtys(&a)[0].1, Quantity::units(3));
     typed(&mut a, "e");
-    update(&mut a, Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
     typed(&mut a, "1.5");
     press(&mut a, KeyCode::Enter);
     assert!(doc(&a).edit_error.is_some(), "PCS are whole");
-    update(&mut a, Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
     typed(&mut a, "12");
     press(&mut a, KeyCode::Enter);
     assert_eq!(qtys(&a)[0].1, Quantity::units(12));
     press(&mut a, KeyCode::Delete);
     assert_eq!(qtys(&a), [("P2".into(), Quantity::units(1))]);
     typed(&mut a, "-");
-    assert_eq!(qtys(&a)[0].1, Quantity::units(1), "a movement keeps at least one");
+    assert_eq!(
+        qtys(&a)[0].1,
+        Quantity::units(1),
+        "a movement keeps at least one"
+    );
     // Esc with lines asks before throwing the document away.
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Esc);
@@ -280,13 +485,23 @@ fn lines_can_be_edited_stepped_and_removed() {
 fn clerks_are_not_offered_adjustments_and_viewers_cannot_start_anything() {
     let mut a = on_txns(Role::Clerk);
     press(&mut a, KeyCode::Char('n'));
-    let offered: Vec<String> = a.txns.picker.as_ref().map(|(_, p)| p.visible().map(|i| i.value.clone()).collect()).unwrap_or_default();
+    let offered: Vec<String> = a
+        .txns
+        .picker
+        .as_ref()
+        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
+        .unwrap_or_default();
     assert_eq!(offered, ["receipt", "issue", "transfer"]);
     press(&mut a, KeyCode::Esc);
     let mut v = on_txns(Role::Viewer);
     press(&mut v, KeyCode::Char('n'));
     assert!(v.txns.picker.is_none());
-    assert!(v.shell.toast.as_ref().is_some_and(|t| t.error && t.text.contains("viewer")));
+    assert!(
+        v.shell
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.error && t.text.contains("viewer"))
+    );
     let mut s = on_txns(Role::Supervisor);
     new_doc(&mut s, "adj");
     assert_eq!(doc(&s).source.as_deref(), Some("A"));
@@ -299,10 +514,21 @@ fn a_transfer_picks_two_different_locations() {
     typed(&mut a, "tra");
     press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Enter);
-    let offered: Vec<String> = doc(&a).picker.as_ref().map(|(_, p)| p.visible().map(|i| i.value.clone()).collect()).unwrap_or_default();
-    assert_eq!(offered, ["B"], "the source is not offered as the destination");
+    let offered: Vec<String> = doc(&a)
+        .picker
+        .as_ref()
+        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        offered,
+        ["B"],
+        "the source is not offered as the destination"
+    );
     press(&mut a, KeyCode::Enter);
-    assert_eq!((doc(&a).source.as_deref(), doc(&a).dest.as_deref()), (Some("A"), Some("B")));
+    assert_eq!(
+        (doc(&a).source.as_deref(), doc(&a).dest.as_deref()),
+        (Some("A"), Some("B"))
+    );
 }
 
 #[test]
@@ -319,8 +545,14 @@ fn list_filters_ask_for_a_new_first_page() {
     press(&mut a, KeyCode::Enter);
     typed(&mut a, "2026-02-01");
     press(&mut a, KeyCode::Enter);
-    assert!(a.txns.dates.as_ref().is_some_and(|f| f.has_errors()), "the end before the start is refused");
-    update(&mut a, Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    assert!(
+        a.txns.dates.as_ref().is_some_and(|f| f.has_errors()),
+        "the end before the start is refused"
+    );
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
     typed(&mut a, "today");
     press(&mut a, KeyCode::Enter);
     assert!(a.txns.dates.is_none());

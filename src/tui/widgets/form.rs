@@ -27,7 +27,15 @@ pub struct Field {
 
 impl Field {
     pub fn new(key: &'static str, label: Msg) -> Field {
-        Field { key, label, input: Input::default(), masked: false, error: None, hint: None, initial: String::new() }
+        Field {
+            key,
+            label,
+            input: Input::default(),
+            masked: false,
+            error: None,
+            hint: None,
+            initial: String::new(),
+        }
     }
 
     pub fn masked(mut self) -> Field {
@@ -68,11 +76,22 @@ pub struct Form {
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>) -> Form {
-        Form { title, intro: None, fields, focus: 0, busy: false, message: None }
+        Form {
+            title,
+            intro: None,
+            fields,
+            focus: 0,
+            busy: false,
+            message: None,
+        }
     }
 
     pub fn value(&self, key: &str) -> &str {
-        self.fields.iter().find(|f| f.key == key).map(|f| f.input.value()).unwrap_or("")
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.input.value())
+            .unwrap_or("")
     }
 
     /// The trimmed value, or `None` when empty.
@@ -171,7 +190,10 @@ impl Form {
     pub fn height(&self) -> u16 {
         let mut h = 2 + self.fields.len() as u16 + 2;
         h += self.fields.iter().filter(|f| f.error.is_some()).count() as u16;
-        h += self.fields.get(self.focus).is_some_and(|f| f.hint.is_some()) as u16;
+        h += self
+            .fields
+            .get(self.focus)
+            .is_some_and(|f| f.hint.is_some()) as u16;
         h += self.intro.is_some() as u16 * 2 + self.message.is_some() as u16;
         h
     }
@@ -179,10 +201,18 @@ impl Form {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell, footer: &str) {
         let th = &shell.theme;
         f.render_widget(Clear, area);
-        let block = Block::bordered().title(Span::styled(format!(" {} ", self.title), th.title())).border_style(th.border_focus());
+        let block = Block::bordered()
+            .title(Span::styled(format!(" {} ", self.title), th.title()))
+            .border_style(th.border_focus());
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let label_w = self.fields.iter().map(|fl| shell.t(fl.label).chars().count()).max().unwrap_or(8) as u16 + 2;
+        let label_w = self
+            .fields
+            .iter()
+            .map(|fl| shell.t(fl.label).chars().count())
+            .max()
+            .unwrap_or(8) as u16
+            + 2;
         let input_x = inner.x + 1 + label_w;
         let input_w = inner.width.saturating_sub(label_w + 2).min(48);
         let mut lines: Vec<Line> = Vec::new();
@@ -193,7 +223,11 @@ impl Form {
         }
         for (i, fl) in self.fields.iter().enumerate() {
             let focused = i == self.focus;
-            let shown: String = if fl.masked { "*".repeat(fl.input.value().chars().count()) } else { fl.input.value().to_string() };
+            let shown: String = if fl.masked {
+                "*".repeat(fl.input.value().chars().count())
+            } else {
+                fl.input.value().to_string()
+            };
             let scroll = fl.input.visual_scroll(input_w.saturating_sub(1) as usize);
             let visible: String = shown.chars().skip(scroll).take(input_w as usize).collect();
             let pad = (input_w as usize).saturating_sub(visible.chars().count());
@@ -202,24 +236,43 @@ impl Form {
             lines.push(Line::from(vec![
                 Span::styled(marker, th.key()),
                 Span::styled(label, if focused { th.title() } else { th.base() }),
-                Span::styled(format!("{visible}{}", " ".repeat(pad)), if focused { th.input_focus() } else { th.input() }),
+                Span::styled(
+                    format!("{visible}{}", " ".repeat(pad)),
+                    if focused {
+                        th.input_focus()
+                    } else {
+                        th.input()
+                    },
+                ),
             ]));
             if focused && !self.busy {
-                let x = input_x + (fl.input.visual_cursor().saturating_sub(scroll) as u16).min(input_w.saturating_sub(1));
+                let x = input_x
+                    + (fl.input.visual_cursor().saturating_sub(scroll) as u16)
+                        .min(input_w.saturating_sub(1));
                 cursor = Some(Position::new(x, inner.y + lines.len() as u16 - 1));
             }
             if let Some(e) = &fl.error {
-                lines.push(Line::from(vec![Span::raw(" ".repeat(1 + label_w as usize)), Span::styled(format!("✗ {e}"), th.error())]));
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(1 + label_w as usize)),
+                    Span::styled(format!("✗ {e}"), th.error()),
+                ]));
             }
             if focused && let Some(h) = &fl.hint {
-                lines.push(Line::from(vec![Span::raw(" ".repeat(1 + label_w as usize)), Span::styled(h.clone(), th.dim())]));
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(1 + label_w as usize)),
+                    Span::styled(h.clone(), th.dim()),
+                ]));
             }
         }
         if let Some(m) = &self.message {
             lines.push(Line::from(Span::styled(format!("✗ {m}"), th.error())));
         }
         lines.push(Line::default());
-        let foot = if self.busy { shell.t(Msg::Saving).to_string() } else { footer.to_string() };
+        let foot = if self.busy {
+            shell.t(Msg::Saving).to_string()
+        } else {
+            footer.to_string()
+        };
         lines.push(Line::from(Span::styled(foot, th.dim())));
         f.render_widget(Paragraph::new(lines), inner);
         if let Some(p) = cursor
@@ -236,7 +289,13 @@ mod tests {
     use tui_input::InputRequest;
 
     fn form() -> Form {
-        Form::new("t".into(), vec![Field::new("a", Msg::Name), Field::new("b", Msg::Email).value("x@y")])
+        Form::new(
+            "t".into(),
+            vec![
+                Field::new("a", Msg::Name),
+                Field::new("b", Msg::Email).value("x@y"),
+            ],
+        )
     }
 
     #[test]
@@ -256,10 +315,16 @@ mod tests {
     fn typing_edits_the_focused_field_and_clears_its_error() {
         let mut f = form();
         assert!(!f.dirty());
-        f.set_errors(&[("a".into(), "bad".into()), ("form".into(), "whole".into())], true);
+        f.set_errors(
+            &[("a".into(), "bad".into()), ("form".into(), "whole".into())],
+            true,
+        );
         assert_eq!(f.fields[0].error.as_deref(), Some("bad"));
         assert_eq!(f.message.as_deref(), Some("whole"));
-        assert_eq!(f.on_action(Action::Input(InputRequest::InsertChar('z'))), FormEvent::Edited);
+        assert_eq!(
+            f.on_action(Action::Input(InputRequest::InsertChar('z'))),
+            FormEvent::Edited
+        );
         assert_eq!(f.value("a"), "z");
         assert!(f.fields[0].error.is_none());
         assert!(f.dirty());
@@ -269,7 +334,10 @@ mod tests {
     fn busy_form_ignores_keys_but_esc() {
         let mut f = form();
         f.busy = true;
-        assert_eq!(f.on_action(Action::Input(InputRequest::InsertChar('z'))), FormEvent::None);
+        assert_eq!(
+            f.on_action(Action::Input(InputRequest::InsertChar('z'))),
+            FormEvent::None
+        );
         assert_eq!(f.value("a"), "");
         assert_eq!(f.on_action(Action::Back), FormEvent::Cancel);
     }

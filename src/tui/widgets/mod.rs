@@ -20,7 +20,12 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 /// Cuts `s` to `w` display columns (by chars; our texts are narrow characters), with `…`.
@@ -39,14 +44,24 @@ pub fn fit(s: &str, w: usize) -> String {
 /// The top line: the app's name and the screens this role may open.
 pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
     let th = &shell.theme;
-    let mut spans = vec![Span::styled(format!(" {} ", shell.t(Msg::AppName)), th.title()), Span::raw(" ")];
+    let mut spans = vec![
+        Span::styled(format!(" {} ", shell.t(Msg::AppName)), th.title()),
+        Span::raw(" "),
+    ];
     let role = shell.actor.as_ref().map(|a| a.role);
     for tab in Tab::ALL {
         if role.is_some_and(|r| !tab.visible_to(r)) {
             continue;
         }
         let label = format!(" {} {} ", tab.number(), shell.t(tab.title()));
-        spans.push(Span::styled(label, if tab == current { th.tab_active() } else { th.tab() }));
+        spans.push(Span::styled(
+            label,
+            if tab == current {
+                th.tab_active()
+            } else {
+                th.tab()
+            },
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -55,8 +70,14 @@ pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
 pub fn message_line(f: &mut Frame, area: Rect, shell: &Shell, hint: &str) {
     let th = &shell.theme;
     let line = match &shell.toast {
-        Some(t) => Line::from(Span::styled(format!(" {}", fit(&t.text, area.width.saturating_sub(1) as usize)), if t.error { th.error() } else { th.ok() })),
-        None => Line::from(Span::styled(format!(" {}", fit(hint, area.width.saturating_sub(1) as usize)), th.dim())),
+        Some(t) => Line::from(Span::styled(
+            format!(" {}", fit(&t.text, area.width.saturating_sub(1) as usize)),
+            if t.error { th.error() } else { th.ok() },
+        )),
+        None => Line::from(Span::styled(
+            format!(" {}", fit(hint, area.width.saturating_sub(1) as usize)),
+            th.dim(),
+        )),
     };
     f.render_widget(Paragraph::new(line), area);
 }
@@ -81,13 +102,26 @@ pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
         right.push(Span::styled(mark, style));
         right.push(Span::raw(" "));
     }
-    let spinner = if shell.pending() > 0 { SPINNER[spin % SPINNER.len()] } else { " " };
+    let spinner = if shell.pending() > 0 {
+        SPINNER[spin % SPINNER.len()]
+    } else {
+        " "
+    };
     right.push(Span::styled(format!("{spinner} "), th.key()));
     right.push(Span::raw(format!("{} ", shell.now.format("%H:%M"))));
     let right_w: u16 = right.iter().map(|s| s.content.chars().count() as u16).sum();
     let left_w = area.width.saturating_sub(right_w);
-    f.render_widget(Paragraph::new(Span::styled(fit(&who, left_w as usize), th.dim())), Rect { width: left_w, ..area });
-    f.render_widget(Paragraph::new(Line::from(right)).alignment(Alignment::Right), area);
+    f.render_widget(
+        Paragraph::new(Span::styled(fit(&who, left_w as usize), th.dim())),
+        Rect {
+            width: left_w,
+            ..area
+        },
+    );
+    f.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
 }
 
 /// The `?` overlay: global keys, then this screen's.
@@ -104,19 +138,35 @@ pub fn help(f: &mut Frame, area: Rect, shell: &Shell, screen: &[(&str, Msg)]) {
         ("Ctrl-L", Msg::KeyRedraw),
         ("q Ctrl-C", Msg::KeyQuit),
     ];
-    let mut lines = vec![Line::from(Span::styled(shell.t(Msg::HelpGlobal), th.header()))];
-    let key_line = |k: &str, m: Msg| Line::from(vec![Span::styled(format!("  {k:<12}"), th.key()), Span::raw(shell.t(m))]);
+    let mut lines = vec![Line::from(Span::styled(
+        shell.t(Msg::HelpGlobal),
+        th.header(),
+    ))];
+    let key_line = |k: &str, m: Msg| {
+        Line::from(vec![
+            Span::styled(format!("  {k:<12}"), th.key()),
+            Span::raw(shell.t(m)),
+        ])
+    };
     lines.extend(global.iter().map(|(k, m)| key_line(k, *m)));
     if !screen.is_empty() {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(shell.t(Msg::HelpScreen), th.header())));
+        lines.push(Line::from(Span::styled(
+            shell.t(Msg::HelpScreen),
+            th.header(),
+        )));
         lines.extend(screen.iter().map(|(k, m)| key_line(k, *m)));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(shell.t(Msg::HelpClose), th.dim())));
     let r = centered(area, 60, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
-    let block = Block::bordered().title(Span::styled(format!(" {} ", shell.t(Msg::HelpTitle)), th.title())).border_style(th.border_focus());
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", shell.t(Msg::HelpTitle)),
+            th.title(),
+        ))
+        .border_style(th.border_focus());
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
@@ -129,7 +179,12 @@ pub fn confirm(f: &mut Frame, area: Rect, shell: &Shell, question: &str) {
     let r = centered(area, w, h);
     f.render_widget(Clear, r);
     let block = Block::bordered().border_style(th.warn());
-    f.render_widget(Paragraph::new(Span::styled(question.to_string(), th.warn())).wrap(Wrap { trim: true }).block(block), r);
+    f.render_widget(
+        Paragraph::new(Span::styled(question.to_string(), th.warn()))
+            .wrap(Wrap { trim: true })
+            .block(block),
+        r,
+    );
 }
 
 #[cfg(test)]

@@ -36,13 +36,24 @@ pub struct Picker {
 
 impl Picker {
     pub fn new(title: String, items: Vec<Item>) -> Picker {
-        let mut p = Picker { title, items, filter: Input::default(), shown: Vec::new(), cursor: 0 };
+        let mut p = Picker {
+            title,
+            items,
+            filter: Input::default(),
+            shown: Vec::new(),
+            cursor: 0,
+        };
         p.refilter();
         p
     }
 
     fn refilter(&mut self) {
-        let words: Vec<String> = self.filter.value().split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<String> = self
+            .filter
+            .value()
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
         self.shown = (0..self.items.len())
             .filter(|&i| {
                 let l = self.items[i].label.to_lowercase();
@@ -92,20 +103,47 @@ impl Picker {
         let th = &shell.theme;
         let h = (self.shown.len() as u16 + 4).clamp(6, area.height.min(16));
         let w = area.width.min(50);
-        let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height.saturating_sub(h)) / 2, w, h);
+        let r = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + (area.height.saturating_sub(h)) / 2,
+            w,
+            h,
+        );
         f.render_widget(Clear, r);
-        let block = Block::bordered().title(Span::styled(format!(" {} ", self.title), th.title())).border_style(th.border_focus());
+        let block = Block::bordered()
+            .title(Span::styled(format!(" {} ", self.title), th.title()))
+            .border_style(th.border_focus());
         let inner = block.inner(r);
         f.render_widget(block, r);
         let rows = inner.height.saturating_sub(2) as usize;
         let top = self.cursor.saturating_sub(rows.saturating_sub(1));
-        let mut lines = vec![Line::from(vec![Span::styled("> ", th.key()), Span::styled(self.filter.value().to_string(), th.input_focus())]), Line::default()];
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("> ", th.key()),
+                Span::styled(self.filter.value().to_string(), th.input_focus()),
+            ]),
+            Line::default(),
+        ];
         for (n, &i) in self.shown.iter().enumerate().skip(top).take(rows) {
-            let style = if n == self.cursor { th.selected() } else { th.base() };
-            lines.push(Line::from(Span::styled(format!(" {:<w$}", self.items[i].label, w = inner.width.saturating_sub(1) as usize), style)));
+            let style = if n == self.cursor {
+                th.selected()
+            } else {
+                th.base()
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    " {:<w$}",
+                    self.items[i].label,
+                    w = inner.width.saturating_sub(1) as usize
+                ),
+                style,
+            )));
         }
         f.render_widget(Paragraph::new(lines), inner);
-        f.set_cursor_position(Position::new(inner.x + 2 + self.filter.visual_cursor() as u16, inner.y));
+        f.set_cursor_position(Position::new(
+            inner.x + 2 + self.filter.visual_cursor() as u16,
+            inner.y,
+        ));
     }
 }
 
@@ -115,7 +153,13 @@ mod tests {
     use tui_input::InputRequest;
 
     fn items() -> Vec<Item> {
-        ["All", "Hardware", "Home garden", "Food"].iter().map(|l| Item { value: l.to_lowercase(), label: l.to_string() }).collect()
+        ["All", "Hardware", "Home garden", "Food"]
+            .iter()
+            .map(|l| Item {
+                value: l.to_lowercase(),
+                label: l.to_string(),
+            })
+            .collect()
     }
 
     #[test]
@@ -126,7 +170,13 @@ mod tests {
         p.on_action(Action::Input(InputRequest::InsertChar('o')));
         let labels: Vec<_> = p.visible().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["Home garden"]);
-        assert_eq!(p.on_action(Action::Submit), Picked::Chosen(Item { value: "home garden".into(), label: "Home garden".into() }));
+        assert_eq!(
+            p.on_action(Action::Submit),
+            Picked::Chosen(Item {
+                value: "home garden".into(),
+                label: "Home garden".into()
+            })
+        );
     }
 
     #[test]
@@ -135,7 +185,10 @@ mod tests {
         for _ in 0..10 {
             p.on_action(Action::Down);
         }
-        assert_eq!(p.on_action(Action::Submit), Picked::Chosen(items()[3].clone()));
+        assert_eq!(
+            p.on_action(Action::Submit),
+            Picked::Chosen(items()[3].clone())
+        );
         p.on_action(Action::Input(InputRequest::InsertChar('z')));
         assert_eq!(p.on_action(Action::Submit), Picked::None, "nothing matches");
         assert_eq!(p.on_action(Action::Back), Picked::Cancelled);
