@@ -6,10 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::admin::{AdminPane, Section};
+use super::{AdminPane, Section};
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
+
+/// A row's cells, and whether it is active (inactive rows are dimmed).
+type TableRow = (Vec<String>, bool);
 
 impl AdminPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -55,100 +58,99 @@ impl AdminPane {
     fn draw_table(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let yes_no = |b: bool| shell.t(if b { Msg::Yes } else { Msg::No }).to_string();
-        let (head, widths, rows): (Vec<Msg>, Vec<Constraint>, Vec<(Vec<String>, bool)>) =
-            match self.section {
-                Section::Users => (
+        let (head, widths, rows): (Vec<Msg>, Vec<Constraint>, Vec<TableRow>) = match self.section {
+            Section::Users => (
+                vec![
+                    Msg::Email,
+                    Msg::Name,
+                    Msg::Role,
+                    Msg::ColActive,
+                    Msg::ColLocked,
+                ],
+                vec![
+                    Constraint::Fill(2),
+                    Constraint::Fill(1),
+                    Constraint::Length(10),
+                    Constraint::Length(6),
+                    Constraint::Length(7),
+                ],
+                self.users
+                    .iter()
+                    .map(|u| {
+                        (
+                            vec![
+                                u.email.clone(),
+                                u.name.clone(),
+                                u.role.clone(),
+                                yes_no(u.active),
+                                if u.locked {
+                                    yes_no(true)
+                                } else {
+                                    String::new()
+                                },
+                            ],
+                            u.active,
+                        )
+                    })
+                    .collect(),
+            ),
+            Section::Locations => {
+                let code_of = |id: &Option<String>| {
+                    id.as_ref()
+                        .and_then(|p| self.locations.iter().find(|l| &l.id == p))
+                        .map(|l| l.code.clone())
+                        .unwrap_or_default()
+                };
+                (
+                    vec![Msg::UnitCode, Msg::Name, Msg::Parent, Msg::ColActive],
                     vec![
-                        Msg::Email,
-                        Msg::Name,
-                        Msg::Role,
-                        Msg::ColActive,
-                        Msg::ColLocked,
-                    ],
-                    vec![
-                        Constraint::Fill(2),
+                        Constraint::Length(20),
                         Constraint::Fill(1),
-                        Constraint::Length(10),
+                        Constraint::Length(14),
                         Constraint::Length(6),
-                        Constraint::Length(7),
                     ],
-                    self.users
-                        .iter()
-                        .map(|u| {
+                    self.location_rows()
+                        .into_iter()
+                        .map(|(d, l)| {
                             (
                                 vec![
-                                    u.email.clone(),
-                                    u.name.clone(),
-                                    u.role.clone(),
-                                    yes_no(u.active),
-                                    if u.locked {
-                                        yes_no(true)
-                                    } else {
-                                        String::new()
-                                    },
+                                    format!("{}{}", "  ".repeat(d), l.code),
+                                    l.name.clone(),
+                                    code_of(&l.parent_id),
+                                    yes_no(l.active != 0),
                                 ],
-                                u.active,
+                                l.active != 0,
                             )
                         })
                         .collect(),
-                ),
-                Section::Locations => {
-                    let code_of = |id: &Option<String>| {
-                        id.as_ref()
-                            .and_then(|p| self.locations.iter().find(|l| &l.id == p))
-                            .map(|l| l.code.clone())
-                            .unwrap_or_default()
-                    };
-                    (
-                        vec![Msg::UnitCode, Msg::Name, Msg::Parent, Msg::ColActive],
-                        vec![
-                            Constraint::Length(20),
-                            Constraint::Fill(1),
-                            Constraint::Length(14),
-                            Constraint::Length(6),
-                        ],
-                        self.location_rows()
-                            .into_iter()
-                            .map(|(d, l)| {
-                                (
-                                    vec![
-                                        format!("{}{}", "  ".repeat(d), l.code),
-                                        l.name.clone(),
-                                        code_of(&l.parent_id),
-                                        yes_no(l.active != 0),
-                                    ],
-                                    l.active != 0,
-                                )
-                            })
-                            .collect(),
-                    )
-                }
-                Section::Categories => (
-                    vec![Msg::Name],
-                    vec![Constraint::Fill(1)],
-                    self.categories
-                        .iter()
-                        .map(|c| (vec![c.name.clone()], true))
-                        .collect(),
-                ),
-                Section::Units => (
-                    vec![Msg::UnitCode, Msg::Name, Msg::Decimals],
-                    vec![
-                        Constraint::Length(10),
-                        Constraint::Fill(1),
-                        Constraint::Length(16),
-                    ],
-                    self.units
-                        .iter()
-                        .map(|u| {
-                            (
-                                vec![u.code.clone(), u.name.clone(), u.decimals.to_string()],
-                                true,
-                            )
-                        })
-                        .collect(),
-                ),
-            };
+                )
+            }
+            Section::Categories => (
+                vec![Msg::Name],
+                vec![Constraint::Fill(1)],
+                self.categories
+                    .iter()
+                    .map(|c| (vec![c.name.clone()], true))
+                    .collect(),
+            ),
+            Section::Units => (
+                vec![Msg::UnitCode, Msg::Name, Msg::Decimals],
+                vec![
+                    Constraint::Length(10),
+                    Constraint::Fill(1),
+                    Constraint::Length(16),
+                ],
+                self.units
+                    .iter()
+                    .map(|u| {
+                        (
+                            vec![u.code.clone(), u.name.clone(), u.decimals.to_string()],
+                            true,
+                        )
+                    })
+                    .collect(),
+            ),
+        };
         let header = Row::new(head.into_iter().map(|m| shell.t(m).to_string())).style(th.header());
         if rows.is_empty() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);

@@ -5,7 +5,6 @@
 
 pub mod admin;
 mod admin_call;
-mod admin_draw;
 mod admin_forms;
 pub mod dashboard;
 pub mod login;
@@ -16,9 +15,6 @@ mod products_call;
 mod products_edit;
 pub mod stock;
 mod stock_call;
-mod stock_draw;
 pub mod txn;
 mod txn_call;
 pub mod txn_doc;
-mod txn_doc_draw;
-mod txn_draw;

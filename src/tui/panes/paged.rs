@@ -168,8 +168,10 @@ mod tests {
 
     #[test]
     fn pages_of_another_view_are_dropped() {
-        let mut p: Paged<u8, i64> = Paged::default();
-        p.key = 2;
+        let mut p: Paged<u8, i64> = Paged {
+            key: 2,
+            ..Default::default()
+        };
         assert!(!p.on_page(1, 0, vec![1], 10));
         assert!(!p.have());
         assert!(p.on_page(2, 0, vec![], 10));

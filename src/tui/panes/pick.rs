@@ -1,9 +1,14 @@
-//! Lists the stock, transactions and admin panes share: locations as a tree (for pickers and
-//! tables) and dates as clerks type them.
+//! What the stock, transactions and admin panes share: locations as a tree (for pickers and
+//! tables), dates as clerks type them, and a few drawing helpers.
 
 use chrono::NaiveDate;
+use ratatui::text::Span;
+use ratatui::widgets::Block;
 
 use crate::db::location::Location;
+use crate::domain::ids::display_time;
+use crate::tui::i18n::Msg;
+use crate::tui::shell::Shell;
 use crate::tui::widgets::picker::Item;
 
 /// Locations in tree order (each parent followed by what is nested inside it), with depth.
@@ -67,6 +72,36 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| format!("'{t}' is not a date like {}", today.format("%Y-%m-%d")))
+}
+
+/// A bordered box with a title, as the panes of this branch draw them.
+pub fn titled(shell: &Shell, title: String) -> Block<'static> {
+    Block::bordered()
+        .title(Span::styled(format!(" {title} "), shell.theme.title()))
+        .border_style(shell.theme.border())
+}
+
+/// "YYYY-MM-DD HH:MM" in local time.
+pub fn short_time(micros: i64) -> String {
+    display_time(micros).chars().take(16).collect()
+}
+
+/// The "rows a–b" counter of a paged list.
+pub fn rows_label(shell: &Shell, offset: i64, len: usize, more: bool) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    let plus = if more { "+" } else { "" };
+    format!(
+        "{}{plus}",
+        shell.tf(
+            Msg::RowsRange,
+            &[
+                &(offset + 1).to_string(),
+                &(offset + len as i64).to_string()
+            ]
+        )
+    )
 }
 
 #[cfg(test)]

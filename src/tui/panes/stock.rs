@@ -229,6 +229,9 @@ impl StockPane {
     }
 }
 
+#[path = "stock_draw.rs"]
+mod view;
+
 #[cfg(test)]
 #[path = "stock_tests.rs"]
 mod tests;

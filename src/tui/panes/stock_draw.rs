@@ -3,43 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::stock::{Detail, StockPane};
-use crate::domain::ids::display_time;
+use super::pick::{rows_label, short_time, titled};
+use super::{Detail, StockPane};
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::fit;
-
-/// A bordered box with a title, as the panes of this branch draw them.
-pub fn titled(shell: &Shell, title: String) -> Block<'static> {
-    Block::bordered()
-        .title(Span::styled(format!(" {title} "), shell.theme.title()))
-        .border_style(shell.theme.border())
-}
-
-/// "YYYY-MM-DD HH:MM" in local time.
-pub fn short_time(micros: i64) -> String {
-    display_time(micros).chars().take(16).collect()
-}
-
-/// The "rows a–b" counter of a paged list.
-pub fn rows_label(shell: &Shell, offset: i64, len: usize, more: bool) -> String {
-    if len == 0 {
-        return String::new();
-    }
-    let plus = if more { "+" } else { "" };
-    format!(
-        "{}{plus}",
-        shell.tf(
-            Msg::RowsRange,
-            &[
-                &(offset + 1).to_string(),
-                &(offset + len as i64).to_string()
-            ]
-        )
-    )
-}
 
 impl StockPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {

@@ -91,7 +91,7 @@ impl TxnPane {
         self.ensure(shell);
     }
 
-    fn ensure(&mut self, shell: &mut Shell) {
+    pub(super) fn ensure(&mut self, shell: &mut Shell) {
         if shell.busy(PANE, "page") {
             return;
         }
@@ -108,7 +108,7 @@ impl TxnPane {
         }
     }
 
-    fn refilter(&mut self, shell: &mut Shell) {
+    pub(super) fn refilter(&mut self, shell: &mut Shell) {
         self.list.reset();
         self.ensure(shell);
     }
@@ -304,73 +304,7 @@ impl TxnPane {
         true
     }
 
-    fn chosen(&mut self, shell: &mut Shell, what: Choosing, item: Item) {
-        let kind = item.value.parse::<TxKind>().ok();
-        match what {
-            Choosing::NewKind => {
-                let Some(k) = kind else { return };
-                if k == TxKind::Adjustment && !shell.check(Permission::Adjust) {
-                    return;
-                }
-                if self.locations_loaded {
-                    self.doc = Some(Doc::start(shell, k, &self.locations));
-                } else {
-                    self.start_waiting = Some(k);
-                    if !shell.busy(PANE, "locations") {
-                        shell.send("locations", event::Call::Txn(Call::Locations));
-                    }
-                }
-            }
-            Choosing::FilterKind => {
-                self.list.key.kind = kind;
-                self.refilter(shell);
-            }
-            Choosing::FilterLocation => {
-                self.list.key.location = self
-                    .locations
-                    .iter()
-                    .find(|l| l.code == item.value)
-                    .map(|l| (l.id.clone(), l.code.clone()));
-                self.refilter(shell);
-            }
-        }
-    }
-
-    fn on_dates(&mut self, shell: &mut Shell, a: Action) {
-        let Some(form) = &mut self.dates else { return };
-        match form.on_action(a) {
-            FormEvent::Cancel => self.dates = None,
-            FormEvent::Submit => {
-                let today = shell.now.date();
-                let since = pick::parse_date(form.value("since"), today);
-                let until = pick::parse_date(form.value("until"), today);
-                let mut errs = Vec::new();
-                if let Err(e) = &since {
-                    errs.push(("since".to_string(), e.clone()));
-                }
-                if let Err(e) = &until {
-                    errs.push(("until".to_string(), e.clone()));
-                }
-                if let (Ok(Some(s)), Ok(Some(u))) = (&since, &until)
-                    && u < s
-                {
-                    errs.push(("until".to_string(), shell.t(Msg::DateOrder).to_string()));
-                }
-                if !errs.is_empty() {
-                    form.clear_errors();
-                    form.set_errors(&errs, true);
-                    return;
-                }
-                self.list.key.since = since.ok().flatten();
-                self.list.key.until = until.ok().flatten();
-                self.dates = None;
-                self.refilter(shell);
-            }
-            _ => {}
-        }
-    }
-
-    fn open_detail(&mut self, shell: &mut Shell) {
+    pub(super) fn open_detail(&mut self, shell: &mut Shell) {
         if let Some(d) = &self.detail {
             shell.send(
                 "detail",
@@ -381,86 +315,10 @@ impl TxnPane {
         }
     }
 
-    fn close_doc(&mut self, shell: &mut Shell) {
+    pub(super) fn close_doc(&mut self, shell: &mut Shell) {
         self.doc = None;
         self.list.invalidate();
         self.ensure(shell);
-    }
-
-    pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
-        match r {
-            Reply::Page { key, offset, rows } => {
-                match rows {
-                    Ok(rows) => {
-                        self.list.on_page(key, offset, rows, shell.page_size);
-                    }
-                    Err(e) if key == self.list.key => self.list.error = Some(e),
-                    Err(_) => {}
-                }
-                if self.list.error.is_none() {
-                    self.ensure(shell);
-                }
-            }
-            Reply::Detail { number, data } => {
-                let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else {
-                    return;
-                };
-                match data {
-                    Ok(data) => {
-                        d.data = Some(data);
-                        d.error = None;
-                    }
-                    Err(e) => d.error = Some(e),
-                }
-            }
-            Reply::Locations(Ok(l)) => {
-                self.locations = l;
-                self.locations_loaded = true;
-                if let Some(k) = self.start_waiting.take() {
-                    self.doc = Some(Doc::start(shell, k, &self.locations));
-                }
-            }
-            Reply::Locations(Err(e)) => {
-                self.start_waiting = None;
-                self.list.error = Some(e.clone());
-                shell.error(e);
-            }
-            Reply::Lookup { doc, found } => {
-                if let Some(d) = self.doc.as_mut().filter(|d| d.looking_up) {
-                    // A lookup answers for whichever document is open: products are products.
-                    let _ = doc;
-                    d.on_lookup(shell, found);
-                }
-            }
-            Reply::Posted { doc, result } => match self.doc.as_mut().filter(|d| d.id == doc) {
-                Some(d) => d.on_posted(shell, result),
-                None => {
-                    if let Ok(o) = result {
-                        shell.info(shell.tf(Msg::PostedNumber, &[&o.number]));
-                    }
-                }
-            },
-        }
-    }
-
-    /// Whether the reply was a posting that went through (the dashboard is then out of date).
-    pub fn posted(r: &Reply) -> bool {
-        matches!(r, Reply::Posted { result: Ok(o), .. } if o.is_posted())
-    }
-
-    pub fn on_failed(&mut self, shell: &mut Shell, slot: &str, msg: String) {
-        match (slot, &mut self.doc) {
-            ("lookup", Some(d)) => d.on_lookup_failed(shell, msg.clone()),
-            ("post", Some(d)) => d.on_posted(shell, Err(msg.clone())),
-            ("detail", _) => {
-                if let Some(d) = &mut self.detail {
-                    d.error = Some(msg.clone());
-                }
-            }
-            ("locations", _) => self.start_waiting = None,
-            _ => self.list.error = Some(msg.clone()),
-        }
-        shell.error(msg);
     }
 }
 
@@ -473,6 +331,13 @@ pub fn kind_msg(k: TxKind) -> Msg {
         TxKind::Adjustment => Msg::KindAdjustment,
     }
 }
+
+#[path = "txn_pick.rs"]
+mod pick_reply;
+#[path = "txn_reply.rs"]
+mod reply;
+#[path = "txn_draw.rs"]
+mod view;
 
 #[cfg(test)]
 #[path = "txn_tests.rs"]

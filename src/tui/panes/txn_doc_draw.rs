@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
-use super::stock_draw::titled;
-use super::txn::kind_msg;
-use super::txn_doc::{Doc, Focus, Step};
+use super::{Doc, Focus, Step};
 use crate::domain::{Money, TxKind};
 use crate::tui::i18n::Msg;
+use crate::tui::panes::pick::titled;
+use crate::tui::panes::txn::kind_msg;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
 

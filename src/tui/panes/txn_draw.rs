@@ -6,11 +6,11 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
-use super::stock_draw::{rows_label, short_time, titled};
-use super::txn::{Detail, TxnPane, kind_msg};
+use super::{Detail, TxnPane, kind_msg};
 use crate::db::journal::Header;
 use crate::domain::{Money, Quantity, TxKind};
 use crate::tui::i18n::Msg;
+use crate::tui::panes::pick::{rows_label, short_time, titled};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
 

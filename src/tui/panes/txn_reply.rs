@@ -1,0 +1,83 @@
+//! How the transactions pane takes the replies to its calls: pages for the view on screen
+//! (others are dropped and asked again), details, locations, and the lookups and postings of
+//! the open document.
+
+use super::*;
+
+impl TxnPane {
+    pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
+        match r {
+            Reply::Page { key, offset, rows } => {
+                match rows {
+                    Ok(rows) => {
+                        self.list.on_page(key, offset, rows, shell.page_size);
+                    }
+                    Err(e) if key == self.list.key => self.list.error = Some(e),
+                    Err(_) => {}
+                }
+                if self.list.error.is_none() {
+                    self.ensure(shell);
+                }
+            }
+            Reply::Detail { number, data } => {
+                let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else {
+                    return;
+                };
+                match data {
+                    Ok(data) => {
+                        d.data = Some(data);
+                        d.error = None;
+                    }
+                    Err(e) => d.error = Some(e),
+                }
+            }
+            Reply::Locations(Ok(l)) => {
+                self.locations = l;
+                self.locations_loaded = true;
+                if let Some(k) = self.start_waiting.take() {
+                    self.doc = Some(Doc::start(shell, k, &self.locations));
+                }
+            }
+            Reply::Locations(Err(e)) => {
+                self.start_waiting = None;
+                self.list.error = Some(e.clone());
+                shell.error(e);
+            }
+            Reply::Lookup { doc, found } => {
+                if let Some(d) = self.doc.as_mut().filter(|d| d.looking_up) {
+                    // A lookup answers for whichever document is open: products are products.
+                    let _ = doc;
+                    d.on_lookup(shell, found);
+                }
+            }
+            Reply::Posted { doc, result } => match self.doc.as_mut().filter(|d| d.id == doc) {
+                Some(d) => d.on_posted(shell, result),
+                None => {
+                    if let Ok(o) = result {
+                        shell.info(shell.tf(Msg::PostedNumber, &[&o.number]));
+                    }
+                }
+            },
+        }
+    }
+
+    /// Whether the reply was a posting that went through (the dashboard is then out of date).
+    pub fn posted(r: &Reply) -> bool {
+        matches!(r, Reply::Posted { result: Ok(o), .. } if o.is_posted())
+    }
+
+    pub fn on_failed(&mut self, shell: &mut Shell, slot: &str, msg: String) {
+        match (slot, &mut self.doc) {
+            ("lookup", Some(d)) => d.on_lookup_failed(shell, msg.clone()),
+            ("post", Some(d)) => d.on_posted(shell, Err(msg.clone())),
+            ("detail", _) => {
+                if let Some(d) = &mut self.detail {
+                    d.error = Some(msg.clone());
+                }
+            }
+            ("locations", _) => self.start_waiting = None,
+            _ => self.list.error = Some(msg.clone()),
+        }
+        shell.error(msg);
+    }
+}
