@@ -98,7 +98,7 @@ texts! {
     PickTransferFrom => "Transfer from which location?", "Pindahkan dari lokasi mana?";
     PickTransferTo => "Transfer to which location?", "Pindahkan ke lokasi mana?";
     PickCountAt => "Count stock at which location?", "Hitung stok di lokasi mana?";
-    TxnSearchPlaceholder => "number, reference, partner, note — press /", "nomor, referensi, mitra, catatan — tekan /";
+    TxnSearchPlaceholder => "number, reference, partner, note (/)", "nomor, referensi, mitra, catatan (/)";
     NoTransactions => "No transactions match.", "Tidak ada transaksi yang cocok.";
     DateRange => "Date range (YYYY-MM-DD or today; empty = open)", "Rentang tanggal (YYYY-MM-DD atau hari ini; kosong = bebas)";
     DateFrom => "From", "Dari";
@@ -108,14 +108,10 @@ texts! {
     KeyNewTxn => "new receipt / issue / transfer / adjustment", "penerimaan / pengeluaran / pemindahan / penyesuaian baru";
     KeyFilterKind => "filter by kind", "saring jenis";
     KeyFilterDates => "filter by dates", "saring tanggal";
-    KeyScanAdd => "scan or type a SKU / barcode: add one", "pindai atau ketik SKU / barcode: tambah satu";
-    KeyScanMany => "add N of it", "tambah N";
-    KeyReview => "review and post", "periksa dan posting";
+    KeyScanAdd => "add the code scanned (N*CODE adds N)", "tambah kode terpindai (N*KODE: N)";
+    KeyReview => "review and post (or an empty Enter)", "periksa dan posting (atau Enter kosong)";
     KeyDocFocus => "scan field, lines, reference, partner, note", "kolom pindai, baris, referensi, mitra, catatan";
-    KeyEditQty => "edit the line's quantity", "ubah jumlah baris";
-    KeyQtyStep => "one more / one less", "tambah satu / kurangi satu";
-    KeyRemoveLine => "remove the line", "hapus baris";
-    KeyRepick => "choose the location(s) again", "pilih lokasi lagi";
+    KeyLineKeys => "lines: move, qty, ±1, remove, l places", "baris: pindah, jumlah, ±1, hapus, l lokasi";
     HintTxnList => "? help  n new  Enter open  / search  t kind  l location  D dates  q quit", "? bantuan  n baru  Enter buka  / cari  t jenis  l lokasi  D tanggal  q keluar";
     HintTxnDetail => "Esc back to the list  r refresh", "Esc kembali ke daftar  r muat ulang";
     HintPicker => "type to narrow  ↑↓ choose  Enter pick  Esc cancel", "ketik untuk mempersempit  ↑↓ pilih  Enter ambil  Esc batal";
@@ -132,7 +128,7 @@ texts! {
     Note => "Note", "Catatan";
     ReasonNote => "Reason / note", "Alasan / catatan";
     DocLines => "Lines", "Baris";
-    DocTotals => "{} lines · quantity {} · value {}", "{} baris · jumlah {} · nilai {}";
+    DocTotals => "lines {} · quantity {} · value {}", "baris {} · jumlah {} · nilai {}";
     ScanFirst => "Scan a barcode or type a SKU and press Enter.", "Pindai barcode atau ketik SKU lalu tekan Enter.";
     LookingUp => "looking up {}…", "mencari {}…";
     FlaggedCodes => "Not added ({})", "Tidak ditambahkan ({})";
@@ -161,10 +157,11 @@ texts! {
     SectionLocations => "Locations", "Lokasi";
     SectionCategories => "Categories", "Kategori";
     SectionUnits => "Units", "Satuan";
-    Count => "{} rows", "{} baris";
+    Count => "rows: {}", "baris: {}";
     NothingHereYet => "Nothing here yet: press n to add.", "Belum ada isi: tekan n untuk menambah.";
     Role => "Role", "Peran";
     Parent => "Inside (parent)", "Di dalam (induk)";
+    ColParent => "Parent", "Induk";
     ParentEmpty => "empty = top level", "kosong = tingkat atas";
     UnknownLocation => "no location has the code '{}'", "tidak ada lokasi dengan kode '{}'";
     NewUser => "New user", "Pengguna baru";

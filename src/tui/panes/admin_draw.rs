@@ -102,7 +102,7 @@ impl AdminPane {
                         .unwrap_or_default()
                 };
                 (
-                    vec![Msg::UnitCode, Msg::Name, Msg::Parent, Msg::ColActive],
+                    vec![Msg::UnitCode, Msg::Name, Msg::ColParent, Msg::ColActive],
                     vec![
                         Constraint::Length(20),
                         Constraint::Fill(1),

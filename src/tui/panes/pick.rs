@@ -2,8 +2,9 @@
 //! tables), dates as clerks type them, and a few drawing helpers.
 
 use chrono::NaiveDate;
+use ratatui::layout::Constraint;
 use ratatui::text::Span;
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Row};
 
 use crate::db::location::Location;
 use crate::domain::ids::display_time;
@@ -102,6 +103,30 @@ pub fn rows_label(shell: &Shell, offset: i64, len: usize, more: bool) -> String 
             ]
         )
     )
+}
+
+/// Columns that hold numbers: their titles are right-aligned like their values.
+const NUMERIC: [Msg; 9] = [
+    Msg::ColQty,
+    Msg::ColCounted,
+    Msg::ColMin,
+    Msg::ColTotal,
+    Msg::ColValue,
+    Msg::ColChange,
+    Msg::ColPrice,
+    Msg::ColApplied,
+    Msg::ColLines,
+];
+
+/// A table's header row for columns `cols` of `widths`.
+pub fn header_row(shell: &Shell, cols: &[Msg], widths: &[Constraint]) -> Row<'static> {
+    let cells = cols.iter().enumerate().map(|(i, m)| match widths.get(i) {
+        Some(Constraint::Length(w)) if NUMERIC.contains(m) => {
+            format!("{:>w$}", shell.t(*m), w = usize::from(*w))
+        }
+        _ => shell.t(*m).to_string(),
+    });
+    Row::new(cells).style(shell.theme.header())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::pick::{rows_label, short_time, titled};
+use super::pick::{header_row, rows_label, short_time, titled};
 use super::{Detail, StockPane};
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
@@ -121,18 +121,18 @@ impl StockPane {
             widths[0] = Constraint::Length(20);
             widths[1] = Constraint::Length(24);
         }
-        let header = Row::new(
-            [
+        let header = header_row(
+            shell,
+            &[
                 Msg::ColLocation,
                 Msg::ColSku,
                 Msg::ColName,
                 Msg::ColQty,
                 Msg::ColMin,
                 Msg::ColLow,
-            ]
-            .map(|m| shell.t(m).to_string()),
-        )
-        .style(th.header());
+            ],
+            &widths,
+        );
         if self.list.is_empty() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
             let msg = Rect {
@@ -284,11 +284,11 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
             Constraint::Length(10),
             Constraint::Length(6),
         ];
-        let header = Row::new(
-            [Msg::ColLocation, Msg::ColQty, Msg::ColMin, Msg::ColLow]
-                .map(|m| shell.t(m).to_string()),
-        )
-        .style(th.header());
+        let header = header_row(
+            shell,
+            &[Msg::ColLocation, Msg::ColQty, Msg::ColMin, Msg::ColLow],
+            &widths,
+        );
         f.render_widget(Table::new(rows, widths).header(header), inner);
     }
     let block = titled(shell, shell.t(Msg::RecentMovements).to_string());
@@ -331,16 +331,16 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         Constraint::Fill(1),
         Constraint::Length(12),
     ];
-    let header = Row::new(
-        [
+    let header = header_row(
+        shell,
+        &[
             Msg::ColWhen,
             Msg::ColNumber,
             Msg::ColKind,
             Msg::ColLocation,
             Msg::ColChange,
-        ]
-        .map(|m| shell.t(m).to_string()),
-    )
-    .style(th.header());
+        ],
+        &widths,
+    );
     f.render_widget(Table::new(rows, widths).header(header), inner);
 }

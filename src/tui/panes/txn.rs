@@ -122,15 +122,9 @@ impl TxnPane {
         if self.doc.is_some() {
             return vec![
                 ("Enter", Msg::KeyScanAdd),
-                ("N*CODE", Msg::KeyScanMany),
-                ("Enter (empty)", Msg::KeyReview),
                 ("Ctrl-S", Msg::KeyReview),
                 ("Tab S-Tab", Msg::KeyDocFocus),
-                ("↑↓", Msg::KeyMove),
-                ("e Enter", Msg::KeyEditQty),
-                ("+ -", Msg::KeyQtyStep),
-                ("Del", Msg::KeyRemoveLine),
-                ("l", Msg::KeyRepick),
+                ("↑↓ e +- Del", Msg::KeyLineKeys),
                 ("Esc", Msg::KeyBack),
             ];
         }

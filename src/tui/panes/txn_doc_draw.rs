@@ -11,7 +11,7 @@ use tui_input::Input;
 use super::{Doc, Focus, Step};
 use crate::domain::{Money, TxKind};
 use crate::tui::i18n::Msg;
-use crate::tui::panes::pick::titled;
+use crate::tui::panes::pick::{header_row, titled};
 use crate::tui::panes::txn::kind_msg;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
@@ -36,7 +36,8 @@ impl Doc {
         let kind = shell.t(kind_msg(self.kind));
         let route = match (&self.source, &self.dest) {
             (Some(a), Some(b)) => format!("{a} → {b}"),
-            (Some(a), None) => a.clone(),
+            (Some(a), None) if self.kind == TxKind::Adjustment => format!("@ {a}"),
+            (Some(a), None) => format!("{a} →"),
             (None, Some(b)) => format!("→ {b}"),
             (None, None) => "…".into(),
         };
@@ -244,18 +245,26 @@ impl Doc {
         } else {
             Msg::ColQty
         };
-        let header = Row::new(
-            [
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Length(14),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(12),
+        ];
+        let header = header_row(
+            shell,
+            &[
                 Msg::ColLineNo,
                 Msg::ColSku,
                 Msg::ColName,
                 qty_head,
                 Msg::ColUnit,
                 Msg::ColTotal,
-            ]
-            .map(|m| shell.t(m).to_string()),
-        )
-        .style(th.header());
+            ],
+            &widths,
+        );
         let rows: Vec<Row> = self
             .lines
             .iter()
@@ -287,14 +296,6 @@ impl Doc {
                 }
             })
             .collect();
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(14),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Length(12),
-        ];
         f.render_widget(Table::new(rows, widths).header(header), inner);
         if let Some(e) = &self.edit_error {
             let r = Rect {

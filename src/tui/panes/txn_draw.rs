@@ -10,15 +10,16 @@ use super::{Detail, TxnPane, kind_msg};
 use crate::db::journal::Header;
 use crate::domain::{Money, Quantity, TxKind};
 use crate::tui::i18n::Msg;
-use crate::tui::panes::pick::{rows_label, short_time, titled};
+use crate::tui::panes::pick::{header_row, rows_label, short_time, titled};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
 
-/// "A → B", "→ B" or "A".
+/// Where the goods went: "A → B", "→ B" (in), "A →" (out), "@ A" (counted).
 pub fn route(h: &Header) -> String {
     match (&h.source_code, &h.dest_code) {
         (Some(a), Some(b)) => format!("{a} → {b}"),
-        (Some(a), None) => a.clone(),
+        (Some(a), None) if h.kind == "adjustment" => format!("@ {a}"),
+        (Some(a), None) => format!("{a} →"),
         (None, Some(b)) => format!("→ {b}"),
         (None, None) => String::new(),
     }
@@ -176,7 +177,7 @@ impl TxnPane {
             ]);
             head.extend([Msg::ColLines, Msg::ColReference, Msg::ColPartner]);
         }
-        let header = Row::new(head.into_iter().map(|m| shell.t(m).to_string())).style(th.header());
+        let header = header_row(shell, &head, &widths);
         if !self.list.have() || self.list.is_empty() {
             f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
             let text = if self.list.have() {
@@ -350,6 +351,6 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         widths.push(Constraint::Length(10));
         head.push(Msg::ColApplied);
     }
-    let header = Row::new(head.into_iter().map(|m| shell.t(m).to_string())).style(th.header());
+    let header = header_row(shell, &head, &widths);
     f.render_widget(Table::new(rows, widths).header(header), inner);
 }

@@ -1,0 +1,185 @@
+//! Whole-app tests of the stock, transactions and admin screens: the real event loop on
+//! ratatui's TestBackend, real temp SQLite shards, scripted keys typed as a clerk or a barcode
+//! scanner would. Each screen is snapshotted at 80x24 and 160x48 with run-dependent text
+//! (record times, the year in numbers, latencies) redacted.
+
+mod common;
+mod tui_harness;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use gudang::domain::Role;
+use gudang::tui::action::Tab;
+use gudang::tui::panes::txn_doc::Step;
+use tui_harness::Ui;
+
+const ADMIN: &str = "admin@example.test";
+const PASSWORD: &str = "correct horse battery";
+
+fn step(ui: &Ui) -> Option<Step> {
+    ui.app().txns.doc.as_ref().map(|d| d.step)
+}
+
+async fn qty_at(env: &common::Env, loc: &str, sku: &str) -> i64 {
+    env.services.stock(Some(loc), Some(sku), false, 10).await.unwrap().first().map_or(0, |r| r.quantity_milli)
+}
+
+#[tokio::test]
+async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_follow() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 3).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    assert_eq!(ui.app().dashboard.data.as_ref().map(|d| d.txn_today), Some(0));
+    ui.typ("4").await;
+    ui.until("the empty list", |a| a.txns.list.is_empty()).await;
+    snap!(ui, "txn_list_empty");
+    ui.typ("n").await;
+    snap!(ui, "txn_new_kind");
+    ui.typ("rec\n").await;
+    snap!(ui, "txn_pick_location");
+    ui.enter().await;
+    assert_eq!(step(&ui), Some(Step::Scan));
+    // Header fields: Tab twice to the reference, once more to the supplier, Enter back.
+    ui.key(KeyCode::Tab).await;
+    ui.key(KeyCode::Tab).await;
+    ui.typ("PO-1001").await;
+    ui.key(KeyCode::Tab).await;
+    ui.typ("PT Sumber Jaya\n").await;
+    // The scanner: codes and Enters queued faster than lookups answer; a barcode, an unknown
+    // code, and 5 more of P1 at once.
+    ui.typ("P1\nP1\n8990000002\nNOPE\n5*P1\n").await;
+    let doc = ui.app().txns.doc.as_ref().unwrap();
+    let lines: Vec<(String, String)> = doc.lines.iter().map(|l| (l.product.sku.clone(), l.qty.to_string())).collect();
+    assert_eq!(lines, [("P1".to_string(), "7".to_string()), ("P2".to_string(), "1".to_string())]);
+    assert_eq!(doc.flags.len(), 1, "NOPE is flagged");
+    snap!(ui, "txn_scan");
+    // `?` is text in the scan field; on the lines it opens the help of this screen.
+    ui.key(KeyCode::Tab).await;
+    ui.typ("?").await;
+    snap!(ui, "txn_scan_help");
+    ui.key(KeyCode::Esc).await;
+    ui.key(KeyCode::Esc).await;
+    ui.enter().await;
+    assert_eq!(step(&ui), Some(Step::Confirm));
+    snap!(ui, "txn_confirm");
+    ui.enter().await;
+    ui.until("the posting", |a| a.txns.doc.as_ref().is_some_and(|d| d.step == Step::Done)).await;
+    snap!(ui, "txn_posted");
+    assert_eq!(qty_at(&env, "A", "P1").await, 7000);
+    assert_eq!(qty_at(&env, "A", "P2").await, 1000);
+    let posted = env.services.list_transactions(&Default::default(), Some(10), 0).await.unwrap();
+    assert_eq!((posted.len(), posted[0].reference.as_deref(), posted[0].partner.as_deref()), (1, Some("PO-1001"), Some("PT Sumber Jaya")));
+
+    // An issue of more than there is: refused with the exact reason, nothing moves.
+    ui.key(KeyCode::Esc).await;
+    ui.typ("niss\n\n20*P1\n\n").await;
+    assert_eq!(step(&ui), Some(Step::Confirm), "the empty Enter waited for the lookup, then reviewed");
+    ui.enter().await;
+    ui.until("the refusal", |a| a.txns.doc.as_ref().is_some_and(|d| d.error.is_some())).await;
+    let reason = ui.app().txns.doc.as_ref().and_then(|d| d.error.clone()).unwrap_or_default();
+    assert!(reason.contains("only 7 of SKU P1 left at A (line 1 needs 20)"), "{reason}");
+    snap!(ui, "txn_rejected");
+    assert_eq!(qty_at(&env, "A", "P1").await, 7000);
+    ui.key(KeyCode::Esc).await;
+    ui.typ("y").await;
+    assert!(ui.app().txns.doc.is_none());
+
+    // The dashboard reloads at once: one posting today, 8 x 2.50 received.
+    ui.typ("1").await;
+    ui.until("the new figures", |a| a.dashboard.data.as_ref().is_some_and(|d| d.txn_today == 1)).await;
+    let d = ui.app().dashboard.data.as_ref().unwrap();
+    assert_eq!((d.value_in, d.stock_value, d.low_stock.len()), (2000, 2000, 1));
+
+    // The list, newest first: the rejected issue, then the receipt; and their details.
+    ui.typ("4").await;
+    ui.until("two documents", |a| a.txns.list.have() && a.txns.list.rows.len() == 2).await;
+    snap!(ui, "txn_list");
+    ui.enter().await;
+    ui.until("the detail", |a| a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
+    snap!(ui, "txn_detail_rejected");
+    ui.key(KeyCode::Esc).await;
+    ui.typ("j\n").await;
+    ui.until("the detail", |a| a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
+    snap!(ui, "txn_detail");
+    ui.key(KeyCode::Esc).await;
+    ui.typ("trec\n").await;
+    ui.until("receipts only", |a| a.txns.list.have()).await;
+    assert_eq!(ui.app().txns.list.rows.len(), 1);
+
+    // Stock: both rows, P2 below its minimum; low only; the product's detail.
+    ui.typ("3").await;
+    ui.until("the stock", |a| a.stock.list.have()).await;
+    assert_eq!(ui.app().stock.list.rows.len(), 2);
+    snap!(ui, "stock");
+    ui.typ("w").await;
+    ui.until("low stock", |a| a.stock.list.have()).await;
+    assert_eq!(ui.app().stock.list.rows.iter().map(|r| r.sku.as_str()).collect::<Vec<_>>(), ["P2"]);
+    ui.typ("w/p1").await;
+    ui.until("the search", |a| a.stock.list.have()).await;
+    assert_eq!(ui.app().stock.list.rows.iter().map(|r| r.sku.as_str()).collect::<Vec<_>>(), ["P1"]);
+    ui.enter().await;
+    ui.enter().await;
+    ui.until("the product detail", |a| a.stock.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
+    assert_eq!(ui.app().stock.detail.as_ref().and_then(|d| d.data.as_ref()).map(|d| d.movements.len()), Some(1));
+    snap!(ui, "stock_detail");
+    ui.key(KeyCode::Esc).await;
+    ui.typ("l").await;
+    snap!(ui, "stock_pick_location");
+    ui.typ("warehouse b\n").await;
+    ui.until("stock at B", |a| a.stock.list.have()).await;
+    assert!(ui.app().stock.list.is_empty());
+}
+
+#[tokio::test]
+async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 1).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.typ("5").await;
+    ui.until("the users", |a| a.admin.users.len() == 1).await;
+    snap!(ui, "admin_users");
+    ui.typ("n").await;
+    ui.typ("dewi@gudang.test\nDewi Lestari\n\nshort\n").await;
+    ui.typ("\n").await;
+    assert!(ui.app().admin.form.as_ref().is_some_and(|f| f.form.has_errors()), "the short password is refused by its field");
+    snap!(ui, "admin_user_form_error");
+    ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+    ui.typ("dewi password 1\ndewi password 1\n").await;
+    ui.until("the new user", |a| a.admin.form.is_none() && a.admin.users.len() == 2).await;
+    snap!(ui, "admin_user_added");
+    let dewi = env.services.login("dewi@gudang.test", "dewi password 1").await.unwrap();
+    assert_eq!(dewi.role, Role::Clerk);
+
+    ui.key(KeyCode::Right).await;
+    ui.until("the locations", |a| a.admin.locations.len() == 2).await;
+    ui.typ("nA-01\nBin one\na\n").await;
+    ui.until("the new location", |a| a.admin.form.is_none() && a.admin.locations.len() == 3).await;
+    let all = env.services.list_locations().await.unwrap();
+    let a = all.iter().find(|l| l.code == "A").unwrap();
+    assert_eq!(all.iter().find(|l| l.code == "A-01").and_then(|l| l.parent_id.clone()), Some(a.id.clone()));
+    snap!(ui, "admin_locations");
+    ui.key(KeyCode::Right).await;
+    ui.until("the categories", |a| !a.admin.categories.is_empty()).await;
+    snap!(ui, "admin_categories");
+    ui.key(KeyCode::Right).await;
+    ui.until("the units", |a| !a.admin.units.is_empty()).await;
+    ui.typ("n").await;
+    snap!(ui, "admin_unit_form");
+}
+
+#[tokio::test]
+async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 1).await;
+    env.services.add_user(&env.admin, "clerk@example.test", "Cici", Role::Clerk, PASSWORD).await.unwrap();
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login("clerk@example.test", PASSWORD).await;
+    ui.key(KeyCode::F(5)).await;
+    assert_eq!(ui.app().tab, Tab::Dashboard);
+    assert!(ui.screen().contains("supervisors and admins"), "{}", ui.screen());
+    ui.typ("4n").await;
+    let offered: Vec<String> = ui.app().txns.picker.as_ref().map(|(_, p)| p.visible().map(|i| i.value.clone()).collect()).unwrap_or_default();
+    assert_eq!(offered, ["receipt", "issue", "transfer"]);
+    snap!(ui, "txn_new_kind_clerk");
+}
