@@ -243,7 +243,7 @@ async fn login_success_then_logout_returns_to_login() {
     ui.snap("help_dashboard").await;
     ui.key(KeyCode::Esc).await;
     ui.key(KeyCode::Char('3')).await;
-    ui.snap("stock_placeholder").await;
+    ui.snap("stock_empty").await;
     ui.key(KeyCode::Char('L')).await;
     assert!(!ui.rt.app.logged_in());
     assert_eq!(ui.rt.app.login.form.value("email"), ADMIN);
