@@ -183,3 +183,16 @@ async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
     assert_eq!(offered, ["receipt", "issue", "transfer"]);
     snap!(ui, "txn_new_kind_clerk");
 }
+
+#[tokio::test]
+async fn after_the_first_run_q_quits_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = gudang::service::Services::open(common::sqlite_config(dir.path())).await.unwrap();
+    let mut ui = Ui::new(services).await;
+    ui.until("the first-run form", |a| a.login.mode == gudang::tui::panes::login::Mode::FirstRun).await;
+    ui.typ("Sari\nsari@gudang.test\ngudang admin pw\ngudang admin pw\n").await;
+    ui.until("the dashboard", |a| a.logged_in()).await;
+    assert!(!ui.app().unsaved(), "the first-run form is done with, not unsaved input");
+    ui.typ("q").await;
+    assert!(ui.app().quit);
+}

@@ -100,7 +100,8 @@ impl App {
 
     /// Whether quitting or logging out would lose typed input.
     pub fn unsaved(&self) -> bool {
-        self.login.unsaved()
+        // The first-run form keeps what was typed after it logged in; that is not unsaved.
+        (!self.logged_in() && self.login.unsaved())
             || self.products.unsaved()
             || self.txns.unsaved()
             || self.admin.unsaved()

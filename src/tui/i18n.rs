@@ -121,7 +121,7 @@ texts! {
     HintDocField => "Enter back to scanning  Tab next field  Ctrl-S review", "Enter kembali memindai  Tab kolom berikut  Ctrl-S periksa";
     HintConfirm => "Enter post  Esc back to scanning", "Enter posting  Esc kembali memindai";
     HintDone => "Enter another of the same  Esc back to the list", "Enter buat lagi yang sama  Esc kembali ke daftar";
-    NewDoc => "New {}", "{} baru";
+    NewDoc => "New {} · {}", "{} baru · {}";
     ScanLabel => "Scan", "Pindai";
     Supplier => "Supplier", "Pemasok";
     Customer => "Customer", "Pelanggan";
@@ -131,6 +131,7 @@ texts! {
     DocTotals => "lines {} · quantity {} · value {}", "baris {} · jumlah {} · nilai {}";
     ScanFirst => "Scan a barcode or type a SKU and press Enter.", "Pindai barcode atau ketik SKU lalu tekan Enter.";
     LookingUp => "looking up {}…", "mencari {}…";
+    FlagsNotAdded => "{} scanned code(s) were not added: see the scan screen (Esc).", "{} kode terpindai tidak ditambahkan: lihat layar pindai (Esc).";
     FlaggedCodes => "Not added ({})", "Tidak ditambahkan ({})";
     UnknownCode => "{}: no product has this SKU or barcode", "{}: tidak ada produk dengan SKU atau barcode ini";
     InactiveCode => "{}: product {} is inactive", "{}: produk {} nonaktif";

@@ -80,7 +80,7 @@ impl std::fmt::Debug for Call {
             Call::SetUserActive { email, active } => {
                 write!(f, "SetUserActive {{ email: {email:?}, active: {active} }}")
             }
-            Call::AddLocation { code, .. } => write!(f, "AddLocation {{ code: {code:?} }}"),
+            Call::AddLocation { code, parent, .. } => write!(f, "AddLocation {{ code: {code:?}, parent: {parent:?} }}"),
             Call::EditLocation { code, parent, .. } => {
                 write!(f, "EditLocation {{ code: {code:?}, parent: {parent:?} }}")
             }

@@ -182,15 +182,21 @@ impl AdminForm {
         pw.to_string()
     }
 
-    /// The parent typed: empty for the top level, else a known location's code.
+    /// The parent typed: empty for the top level, else a known location's code, or the
+    /// beginning of exactly one (type-ahead).
     fn parent(&self, shell: &Shell, locations: &[Location], errs: &mut Errors) -> Option<String> {
         let p = self.form.value("parent").trim();
         if p.is_empty() {
             return None;
         }
-        match locations.iter().find(|l| l.code.eq_ignore_ascii_case(p)) {
-            Some(l) => Some(l.code.clone()),
-            None => {
+        if let Some(l) = locations.iter().find(|l| l.code.eq_ignore_ascii_case(p)) {
+            return Some(l.code.clone());
+        }
+        let typed = p.to_lowercase();
+        let mut starting = locations.iter().filter(|l| l.code.to_lowercase().starts_with(&typed));
+        match (starting.next(), starting.next()) {
+            (Some(l), None) => Some(l.code.clone()),
+            _ => {
                 err(errs, "parent", shell.tf(Msg::UnknownLocation, &[p]));
                 None
             }

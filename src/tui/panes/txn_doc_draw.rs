@@ -32,16 +32,25 @@ impl Doc {
         }
     }
 
-    fn title(&self, shell: &Shell) -> String {
-        let kind = shell.t(kind_msg(self.kind));
-        let route = match (&self.source, &self.dest) {
+    /// Where the goods go: "A → B", "→ B" (in), "A →" (out), "@ A" (counted).
+    fn route(&self) -> String {
+        match (&self.source, &self.dest) {
             (Some(a), Some(b)) => format!("{a} → {b}"),
             (Some(a), None) if self.kind == TxKind::Adjustment => format!("@ {a}"),
             (Some(a), None) => format!("{a} →"),
             (None, Some(b)) => format!("→ {b}"),
             (None, None) => "…".into(),
-        };
-        format!("{} · {route}", shell.tf(Msg::NewDoc, &[kind]))
+        }
+    }
+
+    /// "receipt · → A".
+    fn route_title(&self, shell: &Shell) -> String {
+        format!("{} · {}", shell.t(kind_msg(self.kind)), self.route())
+    }
+
+    /// "New receipt · → A".
+    fn title(&self, shell: &Shell) -> String {
+        shell.tf(Msg::NewDoc, &[shell.t(kind_msg(self.kind)), &self.route()])
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -339,6 +348,10 @@ impl Doc {
             )),
             Line::from(format!(" {}", facts.join(" · "))),
         ];
+        if !self.flags.is_empty() {
+            let text = shell.tf(Msg::FlagsNotAdded, &[&self.flags.len().to_string()]);
+            head.push(Line::from(Span::styled(format!(" ! {text}"), th.warn())));
+        }
         if let Some(e) = &self.error {
             head.push(Line::from(Span::styled(format!(" ✗ {e}"), th.error())));
         }
@@ -395,7 +408,7 @@ impl Doc {
             ))
             .centered(),
             Line::default(),
-            Line::from(self.title(shell)).centered(),
+            Line::from(self.route_title(shell)).centered(),
             Line::from(self.totals(shell)).centered(),
             Line::default(),
             Line::from(Span::styled(
