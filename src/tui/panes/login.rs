@@ -337,12 +337,12 @@ impl LoginPane {
             return;
         }
         let w = if self.mode == Mode::FirstRun { 72 } else { 64 };
-        let r = centered(area, w, self.form.height());
         let footer = if self.form.busy {
             shell.t(Msg::SigningIn)
         } else {
             shell.t(Msg::HintForm)
         };
+        let r = centered(area, w, self.form.height(shell, w.min(area.width), footer));
         self.form.draw(f, r, shell, footer);
     }
 }
