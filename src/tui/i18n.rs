@@ -100,6 +100,7 @@ texts! {
     LoginFailed => "Login failed: wrong email or password, or the account is locked or disabled.",
         "Gagal masuk: email atau kata sandi salah, atau akun terkunci atau nonaktif.";
     LoginWait => "Too many failed logins: wait {} s before trying again.", "Terlalu banyak gagal masuk: tunggu {} detik sebelum mencoba lagi.";
+    LoginRetry => "You can try again now: press Enter.", "Silakan coba lagi sekarang: tekan Enter.";
     CheckingUsers => "Opening the shards…", "Membuka shard…";
     SigningIn => "Checking…", "Memeriksa…";
     Welcome => "Welcome, {}.", "Selamat datang, {}.";

@@ -44,6 +44,9 @@ pub fn fit(s: &str, w: usize) -> String {
 /// Breaks `s` into lines of at most `w` characters at spaces (a word longer than `w` is cut).
 pub fn wrap(s: &str, w: usize) -> Vec<String> {
     let w = w.max(1);
+    if s.chars().count() <= w {
+        return vec![s.to_string()];
+    }
     let mut out = Vec::new();
     let mut line = String::new();
     for word in s.split_whitespace() {
