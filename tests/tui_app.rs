@@ -131,8 +131,10 @@ fn redact(s: &str) -> String {
         while let Some(i) = l.find(" ms") {
             // The app right-aligns latencies in a fixed width: keep the width, hide the digits.
             let start = l[..i]
-                .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == ' '))
-                .map_or(0, |j| j + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ' '))
+                .map_or(0, |(j, c)| j + c.len_utf8());
             if start == i {
                 break;
             }

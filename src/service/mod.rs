@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod dashboard;
 pub mod locations;
+pub mod ping;
 pub mod posting;
 pub mod recovery;
 pub mod status;

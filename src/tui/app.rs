@@ -287,7 +287,7 @@ impl App {
             self.dirty = true;
         }
         if !self.logged_in() {
-            self.dirty |= self.login.on_tick(&self.shell);
+            self.dirty |= self.login.on_tick(&mut self.shell);
             return;
         }
         if self.tab == Tab::Dashboard {

@@ -176,6 +176,17 @@ fn login_failure_then_wait_countdown() {
     );
     tick(&mut a, 3);
     assert_eq!(a.login.form.message, None, "countdown over");
+    assert!(
+        a.shell
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("try again"))
+    );
+    assert_eq!(
+        a.login.form.value("password"),
+        "againx",
+        "the password is kept through the wait"
+    );
     assert_eq!(update(&mut a, key(KeyCode::Enter)).len(), 1);
 }
 
@@ -347,7 +358,7 @@ fn logout_returns_to_login_and_forgets_pending_replies() {
         &mut a,
         Event::Reply(
             reqs[0].id,
-            Reply::Dashboard(dashboard::Reply::Loaded(Err("late".into()))),
+            Reply::Dashboard(dashboard::Reply::Loaded(Err("late".into()), Vec::new())),
         ),
     );
     assert!(
@@ -364,7 +375,7 @@ fn dashboard_reloads_itself_on_ticks_but_not_too_often() {
         &mut a,
         Event::Reply(
             reqs[0].id,
-            Reply::Dashboard(dashboard::Reply::Loaded(Err("down".into()))),
+            Reply::Dashboard(dashboard::Reply::Loaded(Err("down".into()), Vec::new())),
         ),
     );
     assert!(tick(&mut a, 6).is_empty(), "fresh enough");

@@ -240,6 +240,7 @@ texts! {
     LoginFailed => "Login failed: wrong email or password, or the account is locked or disabled.",
         "Gagal masuk: email atau kata sandi salah, atau akun terkunci atau nonaktif.";
     LoginWait => "Too many failed logins: wait {} s before trying again.", "Terlalu banyak gagal masuk: tunggu {} detik sebelum mencoba lagi.";
+    LoginRetry => "You can try again now: press Enter.", "Silakan coba lagi sekarang: tekan Enter.";
     CheckingUsers => "Opening the shards…", "Membuka shard…";
     SigningIn => "Checking…", "Memeriksa…";
     Welcome => "Welcome, {}.", "Selamat datang, {}.";
@@ -259,6 +260,9 @@ texts! {
     DashNoLowStock => "Nothing is below its minimum.", "Tidak ada yang di bawah minimum.";
     DashRecent => "Recent transactions", "Transaksi terbaru";
     DashNoRecent => "No transactions yet.", "Belum ada transaksi.";
+    StatusPosted => "posted", "terposting";
+    StatusRejected => "rejected", "ditolak";
+    StatusPending => "pending", "tertunda";
     DashShards => "Shards", "Shard";
     DashReachable => "reachable", "terjangkau";
     DashUnreachable => "UNREACHABLE", "TIDAK TERJANGKAU";
@@ -327,9 +331,43 @@ pub fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// Money for display, grouped as the language writes it: `1,251,275.00` or `1.251.275,00`.
+/// (Forms keep the plain `1251275.00` that the parser takes.)
+pub fn money(lang: Lang, cents: i64) -> String {
+    let plain = crate::domain::Money(cents).to_string();
+    let (sign, digits) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let (group, point) = match lang {
+        Lang::En => (',', '.'),
+        Lang::Id => ('.', ','),
+    };
+    let mut out = String::with_capacity(plain.len() + 6);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    out.push(point);
+    out.push_str(frac);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_grouped_per_language() {
+        assert_eq!(money(Lang::En, 125_127_500), "1,251,275.00");
+        assert_eq!(money(Lang::Id, 125_127_500), "1.251.275,00");
+        assert_eq!(money(Lang::En, 5), "0.05");
+        assert_eq!(money(Lang::En, -123_456), "-1,234.56");
+        assert_eq!(money(Lang::Id, 99_999), "999,99");
+    }
 
     #[test]
     fn every_text_has_both_languages_with_the_same_placeholders() {

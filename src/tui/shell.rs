@@ -25,6 +25,8 @@ pub struct Shell {
     pub now: NaiveDateTime,
     pub actor: Option<Actor>,
     pub shards: [ShardMark; 3],
+    /// Whether each shard answered the dashboard's last ping (`None`: not pinged yet).
+    pub pinged: [Option<bool>; 3],
     /// Rows fetched per page in long tables (`ui.page_size`).
     pub page_size: i64,
     pub toast: Option<Toast>,
@@ -41,6 +43,7 @@ impl Shell {
             now,
             actor: None,
             shards: [ShardMark::default(); 3],
+            pinged: [None; 3],
             page_size: page_size.max(10),
             toast: None,
             next_id: 1,

@@ -8,12 +8,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
 
-use crate::domain::{Money, Quantity};
+use crate::domain::Quantity;
 use crate::service::Services;
 use crate::service::dashboard::Dashboard;
+use crate::service::ping::ShardPing;
 use crate::tui::action::Action;
 use crate::tui::event::{self, PaneId};
-use crate::tui::i18n::Msg;
+use crate::tui::i18n::{Msg, money};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::fit;
 
@@ -27,14 +28,16 @@ pub enum Call {
 
 #[derive(Debug)]
 pub enum Reply {
-    Loaded(Result<Box<Dashboard>, String>),
+    /// The figures, and a ping of each shard (which answers even when the figures fail).
+    Loaded(Result<Box<Dashboard>, String>, Vec<ShardPing>),
 }
 
 impl Call {
     pub async fn run(self, s: &Services) -> Reply {
         match self {
             Call::Load => {
-                Reply::Loaded(s.dashboard().await.map(Box::new).map_err(|e| e.to_string()))
+                let (d, pings) = tokio::join!(s.dashboard(), s.ping_shards());
+                Reply::Loaded(d.map(Box::new).map_err(|e| e.to_string()), pings)
             }
         }
     }
@@ -45,6 +48,7 @@ pub struct DashboardPane {
     pub data: Option<Box<Dashboard>>,
     pub error: Option<String>,
     pub loaded_at: Option<NaiveDateTime>,
+    pub pings: Vec<ShardPing>,
     requested_at: Option<NaiveDateTime>,
 }
 
@@ -83,13 +87,18 @@ impl DashboardPane {
     }
 
     pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
-        match r {
-            Reply::Loaded(Ok(d)) => {
+        let Reply::Loaded(res, pings) = r;
+        for (i, p) in pings.iter().enumerate().take(3) {
+            shell.pinged[i] = Some(p.latency_us.is_some());
+        }
+        self.pings = pings;
+        match res {
+            Ok(d) => {
                 self.data = Some(d);
                 self.error = None;
                 self.loaded_at = Some(shell.now);
             }
-            Reply::Loaded(Err(e)) => self.error = Some(shell.tf(Msg::DashFailed, &[&e])),
+            Err(e) => self.error = Some(shell.tf(Msg::DashFailed, &[&e])),
         }
     }
 
@@ -104,21 +113,33 @@ impl DashboardPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let Some(d) = &self.data else {
+            // No figures (yet): say why, and show which shards answer.
             let text = self
                 .error
                 .clone()
                 .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
+            let style = if self.error.is_some() {
+                th.error()
+            } else {
+                th.dim()
+            };
+            let [msg, shards] =
+                Layout::vertical([Constraint::Length(3), Constraint::Length(5)]).areas(area);
             f.render_widget(
-                Paragraph::new(Span::styled(
-                    text,
-                    if self.error.is_some() {
-                        th.error()
-                    } else {
-                        th.dim()
-                    },
-                )),
-                area,
+                Paragraph::new(Span::styled(text, style))
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                msg,
             );
+            if !self.pings.is_empty() {
+                self.draw_shards(
+                    f,
+                    Rect {
+                        width: area.width.min(80),
+                        ..shards
+                    },
+                    shell,
+                );
+            }
             return;
         };
         let [left, right] =
@@ -139,7 +160,7 @@ impl DashboardPane {
             Constraint::Fill(1),
         ])
         .areas(right);
-        self.draw_shards(f, shards, shell, d);
+        self.draw_shards(f, shards, shell);
         self.draw_low(f, low, shell, d);
         self.draw_recent(f, recent, shell, d);
         if let Some(e) = &self.error {
@@ -169,11 +190,11 @@ impl DashboardPane {
         let rows = [
             (Msg::DashActiveProducts, d.active_products.to_string()),
             (Msg::DashLocations, d.locations.to_string()),
-            (Msg::DashStockValue, Money(d.stock_value).to_string()),
+            (Msg::DashStockValue, money(shell.lang, d.stock_value)),
             (Msg::DashTxnToday, d.txn_today.to_string()),
             (Msg::DashTxnMonth, d.txn_month.to_string()),
-            (Msg::DashValueIn, Money(d.value_in).to_string()),
-            (Msg::DashValueOut, Money(d.value_out).to_string()),
+            (Msg::DashValueIn, money(shell.lang, d.value_in)),
+            (Msg::DashValueOut, money(shell.lang, d.value_out)),
         ];
         let w = inner.width as usize;
         let lines: Vec<Line> = rows
@@ -191,31 +212,30 @@ impl DashboardPane {
         f.render_widget(Paragraph::new(lines), inner);
     }
 
-    fn draw_shards(&self, f: &mut Frame, area: Rect, shell: &Shell, d: &Dashboard) {
+    fn draw_shards(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let block = block(shell, Msg::DashShards);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let lines: Vec<Line> = d
-            .shards
+        let lines: Vec<Line> = self
+            .pings
             .iter()
-            .map(|(name, h)| {
-                let (mark, word, style) = if h.reachable {
-                    ("●", shell.t(Msg::DashReachable), th.ok())
-                } else {
-                    ("✗", shell.t(Msg::DashUnreachable), th.error())
+            .map(|p| {
+                let (mark, word, style) = match p.latency_us {
+                    Some(_) => ("●", shell.t(Msg::DashReachable), th.ok()),
+                    None => ("✗", shell.t(Msg::DashUnreachable), th.error()),
                 };
-                let latency = h
-                    .last_latency_us
+                let latency = p
+                    .latency_us
                     .map(|us| format!("{:>5}.{} ms", us / 1000, (us % 1000) / 100))
-                    .unwrap_or_else(|| "–".into());
+                    .unwrap_or_default();
                 let mut spans = vec![
-                    Span::raw(format!("{:<12}", name.as_str())),
+                    Span::raw(format!("{:<12}", p.shard.as_str())),
                     Span::styled(format!("{mark} {word:<12}"), style),
                     Span::styled(latency, th.dim()),
                 ];
-                if let Some(e) = h.last_error.as_ref().filter(|_| !h.reachable) {
-                    spans.push(Span::styled(format!("  {e}"), th.error()));
+                if let Some(e) = &p.error {
+                    spans.push(Span::styled(format!(" {e}"), th.error()));
                 }
                 Line::from(spans)
             })
@@ -277,23 +297,28 @@ impl DashboardPane {
                     "rejected" => th.error(),
                     _ => th.warn(),
                 };
-                let value = Money(h.total_value).to_string();
+                let value = money(shell.lang, h.total_value);
+                let status = match h.status.as_str() {
+                    "posted" => shell.t(Msg::StatusPosted),
+                    "rejected" => shell.t(Msg::StatusRejected),
+                    _ => shell.t(Msg::StatusPending),
+                };
                 let place = h
                     .dest_code
                     .clone()
                     .or_else(|| h.source_code.clone())
                     .unwrap_or_default();
-                let mid_w = w.saturating_sub(16 + 9 + value.len() + 1);
+                // Wide enough: where and how much; narrow: number, status and value only.
+                let mid_w = w.saturating_sub(16 + 11 + value.len() + 1);
+                let mid = if mid_w >= 12 {
+                    fit(&format!("{place} {}", Quantity(h.total_qty)), mid_w)
+                } else {
+                    String::new()
+                };
                 Line::from(vec![
                     Span::raw(format!("{:<16}", fit(&h.number, 15))),
-                    Span::styled(format!("{:<9}", fit(&h.status, 8)), style),
-                    Span::styled(
-                        format!(
-                            "{:<mid_w$}",
-                            fit(&format!("{} {}", place, Quantity(h.total_qty)), mid_w)
-                        ),
-                        th.dim(),
-                    ),
+                    Span::styled(format!("{:<11}", fit(status, 10)), style),
+                    Span::styled(format!("{mid:<mid_w$}"), th.dim()),
                     Span::raw(format!(" {value}")),
                 ])
             })

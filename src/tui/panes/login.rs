@@ -273,7 +273,11 @@ impl LoginPane {
             Reply::HasUsers(Err(e)) => self.error = Some(e),
             Reply::LoggedIn(Ok(actor)) | Reply::Created(Ok(actor)) => return Some(actor),
             Reply::LoggedIn(Err(e)) => {
-                self.form.set_value("password", "");
+                // After "wait", the password typed is kept for the retry; after a failure it
+                // was wrong, so it goes.
+                if !matches!(e, LoginError::Wait(_)) {
+                    self.form.set_value("password", "");
+                }
                 self.form.focus = 1;
                 self.form.message = Some(match e {
                     LoginError::Wait(n) => {
@@ -295,7 +299,7 @@ impl LoginPane {
     }
 
     /// The countdown redraws once a second while it runs.
-    pub fn on_tick(&mut self, shell: &Shell) -> bool {
+    pub fn on_tick(&mut self, shell: &mut Shell) -> bool {
         if self.wait_until.is_none() {
             return false;
         }
@@ -304,6 +308,7 @@ impl LoginPane {
             // While a wait runs, the form's message is the countdown; it ends with it.
             self.wait_until = None;
             self.form.message = None;
+            shell.info(shell.t(Msg::LoginRetry).to_string());
         } else {
             self.form.message = Some(shell.tf(Msg::LoginWait, &[&left.to_string()]));
         }
@@ -337,12 +342,12 @@ impl LoginPane {
             return;
         }
         let w = if self.mode == Mode::FirstRun { 72 } else { 64 };
-        let r = centered(area, w, self.form.height());
         let footer = if self.form.busy {
             shell.t(Msg::SigningIn)
         } else {
             shell.t(Msg::HintForm)
         };
+        let r = centered(area, w, self.form.height(shell, w.min(area.width), footer));
         self.form.draw(f, r, shell, footer);
     }
 }

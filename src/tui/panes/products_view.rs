@@ -15,8 +15,12 @@ impl ProductsPane {
         self.draw_table(f, table, shell);
         if let Some(ed) = &self.editor {
             let w = area.width.min(76);
-            let r = widgets::centered(area, w, ed.form.height());
-            let footer = shell.t(Msg::HintForm);
+            let footer = shell.t(if ed.form.busy {
+                Msg::Saving
+            } else {
+                Msg::HintForm
+            });
+            let r = widgets::centered(area, w, ed.form.height(shell, w, footer));
             ed.form.draw(f, r, shell, footer);
         }
         if let Some(p) = &self.picker {

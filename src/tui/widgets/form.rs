@@ -11,6 +11,7 @@ use tui_input::Input;
 use crate::tui::action::Action;
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
+use crate::tui::widgets::wrap;
 
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -186,26 +187,19 @@ impl Form {
         }
     }
 
-    /// Rows the form needs at `width` columns (borders included).
-    pub fn height(&self) -> u16 {
-        let mut h = 2 + self.fields.len() as u16 + 2;
-        h += self.fields.iter().filter(|f| f.error.is_some()).count() as u16;
-        h += self
-            .fields
-            .get(self.focus)
-            .is_some_and(|f| f.hint.is_some()) as u16;
-        h += self.intro.is_some() as u16 * 2 + self.message.is_some() as u16;
-        h
+    /// Rows the form needs when drawn `width` columns wide (borders included).
+    pub fn height(&self, shell: &Shell, width: u16, footer: &str) -> u16 {
+        self.lines(shell, width.saturating_sub(2), footer).0.len() as u16 + 2
     }
 
-    pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell, footer: &str) {
+    /// The form's lines at `width` inner columns, and where the cursor goes (column, row).
+    fn lines(
+        &self,
+        shell: &Shell,
+        width: u16,
+        footer: &str,
+    ) -> (Vec<Line<'static>>, Option<(u16, u16)>) {
         let th = &shell.theme;
-        f.render_widget(Clear, area);
-        let block = Block::bordered()
-            .title(Span::styled(format!(" {} ", self.title), th.title()))
-            .border_style(th.border_focus());
-        let inner = block.inner(area);
-        f.render_widget(block, area);
         let label_w = self
             .fields
             .iter()
@@ -213,12 +207,17 @@ impl Form {
             .max()
             .unwrap_or(8) as u16
             + 2;
-        let input_x = inner.x + 1 + label_w;
-        let input_w = inner.width.saturating_sub(label_w + 2).min(48);
-        let mut lines: Vec<Line> = Vec::new();
+        let input_w = width.saturating_sub(label_w + 2).min(48);
+        let indent = " ".repeat(1 + label_w as usize);
+        let note_w = (width as usize).saturating_sub(indent.len() + 2).max(10);
+        let mut lines: Vec<Line<'static>> = Vec::new();
         let mut cursor = None;
         if let Some(intro) = &self.intro {
-            lines.push(Line::from(Span::styled(intro.clone(), th.dim())));
+            lines.extend(
+                wrap(intro, width as usize)
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, th.dim()))),
+            );
             lines.push(Line::default());
         }
         for (i, fl) in self.fields.iter().enumerate() {
@@ -232,9 +231,8 @@ impl Form {
             let visible: String = shown.chars().skip(scroll).take(input_w as usize).collect();
             let pad = (input_w as usize).saturating_sub(visible.chars().count());
             let label = format!("{:<w$}", shell.t(fl.label), w = label_w as usize);
-            let marker = if focused { "›" } else { " " };
             lines.push(Line::from(vec![
-                Span::styled(marker, th.key()),
+                Span::styled(if focused { "›" } else { " " }, th.key()),
                 Span::styled(label, if focused { th.title() } else { th.base() }),
                 Span::styled(
                     format!("{visible}{}", " ".repeat(pad)),
@@ -246,39 +244,67 @@ impl Form {
                 ),
             ]));
             if focused && !self.busy {
-                let x = input_x
+                let x = 1
+                    + label_w
                     + (fl.input.visual_cursor().saturating_sub(scroll) as u16)
                         .min(input_w.saturating_sub(1));
-                cursor = Some(Position::new(x, inner.y + lines.len() as u16 - 1));
+                cursor = Some((x, lines.len() as u16 - 1));
             }
             if let Some(e) = &fl.error {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(1 + label_w as usize)),
-                    Span::styled(format!("✗ {e}"), th.error()),
-                ]));
+                for (n, part) in wrap(e, note_w).into_iter().enumerate() {
+                    let mark = if n == 0 { "✗ " } else { "  " };
+                    lines.push(Line::from(vec![
+                        Span::raw(indent.clone()),
+                        Span::styled(format!("{mark}{part}"), th.error()),
+                    ]));
+                }
             }
             if focused && let Some(h) = &fl.hint {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(1 + label_w as usize)),
-                    Span::styled(h.clone(), th.dim()),
-                ]));
+                for part in wrap(h, note_w + 2) {
+                    lines.push(Line::from(vec![
+                        Span::raw(indent.clone()),
+                        Span::styled(part, th.dim()),
+                    ]));
+                }
             }
         }
         if let Some(m) = &self.message {
-            lines.push(Line::from(Span::styled(format!("✗ {m}"), th.error())));
+            lines.push(Line::default());
+            for (n, part) in wrap(m, (width as usize).saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let mark = if n == 0 { "✗ " } else { "  " };
+                lines.push(Line::from(Span::styled(
+                    format!("{mark}{part}"),
+                    th.error(),
+                )));
+            }
         }
         lines.push(Line::default());
-        let foot = if self.busy {
-            shell.t(Msg::Saving).to_string()
-        } else {
-            footer.to_string()
-        };
-        lines.push(Line::from(Span::styled(foot, th.dim())));
+        lines.extend(
+            wrap(footer, width as usize)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, th.dim()))),
+        );
+        (lines, cursor)
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell, footer: &str) {
+        let th = &shell.theme;
+        f.render_widget(Clear, area);
+        let block = Block::bordered()
+            .title(Span::styled(format!(" {} ", self.title), th.title()))
+            .border_style(th.border_focus());
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let (lines, cursor) = self.lines(shell, inner.width, footer);
         f.render_widget(Paragraph::new(lines), inner);
-        if let Some(p) = cursor
-            && p.y < inner.bottom()
+        if let Some((x, y)) = cursor
+            && y < inner.height
+            && x < inner.width
         {
-            f.set_cursor_position(p);
+            f.set_cursor_position(Position::new(inner.x + x, inner.y + y));
         }
     }
 }

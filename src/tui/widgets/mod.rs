@@ -41,6 +41,43 @@ pub fn fit(s: &str, w: usize) -> String {
     out
 }
 
+/// Breaks `s` into lines of at most `w` characters at spaces (a word longer than `w` is cut).
+pub fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    if s.chars().count() <= w {
+        return vec![s.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > w {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            let head: String = word.chars().take(w).collect();
+            word = word.chars().skip(w).collect();
+            out.push(head);
+        }
+        let need = if line.is_empty() {
+            word.chars().count()
+        } else {
+            line.chars().count() + 1 + word.chars().count()
+        };
+        if need > w && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 /// The top line: the app's name and the screens this role may open.
 pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
     let th = &shell.theme;
@@ -93,7 +130,9 @@ pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
     let mut right = Vec::new();
     for (i, (_, letter)) in SHARD_LETTERS.iter().enumerate() {
         let m = shell.shards[i];
-        let (mark, style) = match (m.known, m.reachable) {
+        // Down if its writes failed or it did not answer the last ping.
+        let reachable = m.reachable && shell.pinged[i] != Some(false);
+        let (mark, style) = match (m.known || shell.pinged[i].is_some(), reachable) {
             (false, _) => ("·", th.dim()),
             (true, true) => ("●", th.ok()),
             (true, false) => ("✗", th.error()),
@@ -196,6 +235,13 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
     }
 
     #[test]
