@@ -196,3 +196,20 @@ async fn after_the_first_run_q_quits_without_asking() {
     ui.typ("q").await;
     assert!(ui.app().quit);
 }
+
+#[tokio::test]
+async fn the_scan_loop_speaks_bahasa_indonesia() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::sqlite_config(dir.path());
+    config.ui.language = "id".into();
+    let services = gudang::service::Services::open(config).await.unwrap();
+    let admin = services.create_first_admin(ADMIN, "Admin", PASSWORD).await.unwrap();
+    let env = common::Env { services, admin, dir };
+    common::seed(&env, 2).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.typ("4npen\n\n").await;
+    ui.typ("1000*P1\nP2\nP9\n").await;
+    assert_eq!(ui.app().txns.doc.as_ref().map(|d| d.lines.len()), Some(2));
+    snap!(ui, "txn_scan_id");
+}

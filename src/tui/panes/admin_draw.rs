@@ -47,8 +47,9 @@ impl AdminPane {
         f.render_widget(Paragraph::new(info_text), info);
         self.draw_table(f, table, shell);
         if let Some(form) = &self.form {
-            let r = centered(area, area.width.min(72), form.form.height());
-            form.form.draw(f, r, shell, shell.t(Msg::HintForm));
+            let (w, footer) = (area.width.min(72), shell.t(Msg::HintForm));
+            let r = centered(area, w, form.form.height(shell, w, footer));
+            form.form.draw(f, r, shell, footer);
         }
         if let Some((_, p)) = &self.picker {
             p.draw(f, area, shell);

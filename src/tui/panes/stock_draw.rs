@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::pick::{header_row, rows_label, short_time, titled};
 use super::{Detail, StockPane};
-use crate::tui::i18n::Msg;
+use crate::tui::i18n::{Msg, money};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::fit;
 
@@ -229,7 +229,11 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     .areas(area);
     let mut facts = vec![
         format!("{} {}", shell.t(Msg::Unit), p.unit),
-        format!("{} {}", shell.t(Msg::Price), p.price),
+        format!(
+            "{} {}",
+            shell.t(Msg::Price),
+            money(shell.lang, p.price_cents)
+        ),
         format!("{} {}", shell.t(Msg::ColMin), p.min_qty),
     ];
     if let Some(b) = &p.barcode {

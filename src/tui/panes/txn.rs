@@ -54,8 +54,6 @@ pub struct TxnPane {
     pub ask_discard: bool,
     pub locations: Vec<Location>,
     locations_loaded: bool,
-    /// `n` was pressed before the locations arrived: start when they do.
-    start_waiting: Option<TxKind>,
 }
 
 impl TxnPane {

@@ -115,6 +115,11 @@ pub struct Doc {
     /// Codes that could not be added, newest last.
     pub flags: Vec<String>,
     review_when_done: bool,
+    /// The locations are still loading: the picker is empty for now.
+    pub loading: bool,
+    /// Keys from an Enter in the still-empty picker on: replayed once it fills, so a fast
+    /// typist loses nothing.
+    held: Vec<Action>,
     /// Why the last attempt did not post.
     pub error: Option<String>,
     pub outcome: Option<PostOutcome>,
@@ -134,8 +139,9 @@ pub fn parse_scan(raw: &str) -> Result<Scanned, String> {
 
 impl Doc {
     /// A new document of `kind`: first its location(s).
-    pub fn start(shell: &Shell, kind: TxKind, locations: &[Location]) -> Doc {
+    pub fn start(shell: &Shell, kind: TxKind, locations: &[Location], loading: bool) -> Doc {
         let mut d = Doc::empty(kind);
+        d.loading = loading;
         d.next_location(shell, locations);
         d
     }
@@ -173,6 +179,8 @@ impl Doc {
             known: HashMap::new(),
             flags: Vec::new(),
             review_when_done: false,
+            loading: false,
+            held: Vec::new(),
             error: None,
             outcome: None,
         }
@@ -205,6 +213,28 @@ impl Doc {
         }
         self.step = Step::Locations;
         self.picker = Some((side, Picker::new(shell.t(title).into(), items)));
+    }
+
+    /// The locations arrived: the picker fills, keeping what was typed, and the keys held since
+    /// an Enter pressed meanwhile are replayed.
+    pub fn loaded(&mut self, shell: &mut Shell, locations: &[Location]) {
+        self.loading = false;
+        let typed = self
+            .picker
+            .as_ref()
+            .map(|(_, p)| p.filter.value().to_string())
+            .unwrap_or_default();
+        self.next_location(shell, locations);
+        if let Some((_, p)) = &mut self.picker {
+            for c in typed.chars() {
+                p.on_action(Action::Input(tui_input::InputRequest::InsertChar(c)));
+            }
+        }
+        for a in std::mem::take(&mut self.held) {
+            if self.on_action(shell, a, locations) != DocOut::Stay {
+                break;
+            }
+        }
     }
 
     /// Clears the location(s) and picks them again, keeping the lines.

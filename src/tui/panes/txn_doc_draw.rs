@@ -9,8 +9,8 @@ use ratatui::widgets::{Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
 use super::{Doc, Focus, Step};
-use crate::domain::{Money, TxKind};
-use crate::tui::i18n::Msg;
+use crate::domain::TxKind;
+use crate::tui::i18n::{Msg, money};
 use crate::tui::panes::pick::{header_row, titled};
 use crate::tui::panes::txn::kind_msg;
 use crate::tui::shell::Shell;
@@ -50,7 +50,9 @@ impl Doc {
 
     /// "New receipt · → A".
     fn title(&self, shell: &Shell) -> String {
-        shell.tf(Msg::NewDoc, &[shell.t(kind_msg(self.kind)), &self.route()])
+        let t = shell.tf(Msg::NewDoc, &[shell.t(kind_msg(self.kind)), &self.route()]);
+        let mut c = t.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -172,7 +174,7 @@ impl Doc {
             &[
                 &self.lines.len().to_string(),
                 &self.total_qty().to_string(),
-                &self.total_value().to_string(),
+                &money(shell.lang, self.total_value().0),
             ],
         )
     }
@@ -259,7 +261,7 @@ impl Doc {
             Constraint::Length(14),
             Constraint::Fill(1),
             Constraint::Length(10),
-            Constraint::Length(5),
+            Constraint::Length(6),
             Constraint::Length(12),
         ];
         let header = header_row(
@@ -292,7 +294,7 @@ impl Doc {
                     l.product.name.clone(),
                     qty,
                     l.product.unit.clone(),
-                    format!("{:>12}", l.value(self.kind).to_string()),
+                    format!("{:>12}", money(shell.lang, l.value(self.kind).0)),
                 ]);
                 if i == self.cursor && self.step == Step::Scan {
                     row.style(if focused || editing {
@@ -364,7 +366,7 @@ impl Doc {
         .areas(area);
         f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
         self.draw_lines(f, lines, shell, false);
-        let value = Money(self.total_value().0).to_string();
+        let value = money(shell.lang, self.total_value().0);
         f.render_widget(
             Paragraph::new(Span::styled(
                 format!(

@@ -29,6 +29,10 @@ impl Doc {
     }
 
     fn on_picker(&mut self, shell: &mut Shell, a: Action, locations: &[Location]) -> DocOut {
+        if self.loading && (a == Action::Submit || !self.held.is_empty()) {
+            self.held.push(a);
+            return DocOut::Stay;
+        }
         let Some((side, p)) = &mut self.picker else {
             self.step = Step::Scan;
             return DocOut::Stay;

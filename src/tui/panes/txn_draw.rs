@@ -8,8 +8,8 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::{Detail, TxnPane, kind_msg};
 use crate::db::journal::Header;
-use crate::domain::{Money, Quantity, TxKind};
-use crate::tui::i18n::Msg;
+use crate::domain::{Quantity, TxKind};
+use crate::tui::i18n::{Msg, money};
 use crate::tui::panes::pick::{header_row, rows_label, short_time, titled};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
@@ -61,8 +61,9 @@ impl TxnPane {
             p.draw(f, area, shell);
         }
         if let Some(form) = &self.dates {
-            let r = centered(area, area.width.min(60), form.height());
-            form.draw(f, r, shell, shell.t(Msg::HintForm));
+            let (w, footer) = (area.width.min(60), shell.t(Msg::HintForm));
+            let r = centered(area, w, form.height(shell, w, footer));
+            form.draw(f, r, shell, footer);
         }
     }
 
@@ -206,7 +207,7 @@ impl TxnPane {
                     Line::styled(h.status.clone(), status_style(shell, &h.status)),
                     Line::raw(short_time(h.created_at)),
                     Line::raw(route(h)),
-                    Line::raw(format!("{:>12}", Money(h.total_value).to_string())),
+                    Line::raw(format!("{:>12}", money(shell.lang, h.total_value))),
                 ];
                 if wide {
                     cells.extend([
@@ -300,7 +301,7 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         &[
             &h.line_count.to_string(),
             &Quantity(h.total_qty).to_string(),
-            &Money(h.total_value).to_string(),
+            &money(shell.lang, h.total_value),
         ],
     );
     let block = titled(shell, shell.t(Msg::DocLines).to_string())
@@ -317,8 +318,8 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
                 l.sku.clone(),
                 l.product_name.clone(),
                 format!("{:>10}", Quantity(l.quantity).to_string()),
-                format!("{:>10}", Money(l.unit_price).to_string()),
-                format!("{:>12}", Money(l.total).to_string()),
+                format!("{:>10}", money(shell.lang, l.unit_price)),
+                format!("{:>12}", money(shell.lang, l.total)),
             ];
             if wide {
                 cells.push(format!(

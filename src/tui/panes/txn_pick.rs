@@ -11,13 +11,16 @@ impl TxnPane {
                 if k == TxKind::Adjustment && !shell.check(Permission::Adjust) {
                     return;
                 }
-                if self.locations_loaded {
-                    self.doc = Some(Doc::start(shell, k, &self.locations));
-                } else {
-                    self.start_waiting = Some(k);
-                    if !shell.busy(PANE, "locations") {
-                        shell.send("locations", event::Call::Txn(Call::Locations));
-                    }
+                // The picker opens at once; if the locations are still on their way it fills
+                // in when they arrive, keeping what was typed meanwhile.
+                self.doc = Some(Doc::start(
+                    shell,
+                    k,
+                    &self.locations,
+                    !self.locations_loaded,
+                ));
+                if !self.locations_loaded && !shell.busy(PANE, "locations") {
+                    shell.send("locations", event::Call::Txn(Call::Locations));
                 }
             }
             Choosing::FilterKind => {

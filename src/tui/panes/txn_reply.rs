@@ -34,12 +34,11 @@ impl TxnPane {
             Reply::Locations(Ok(l)) => {
                 self.locations = l;
                 self.locations_loaded = true;
-                if let Some(k) = self.start_waiting.take() {
-                    self.doc = Some(Doc::start(shell, k, &self.locations));
+                if let Some(d) = self.doc.as_mut().filter(|d| d.loading) {
+                    d.loaded(shell, &self.locations);
                 }
             }
             Reply::Locations(Err(e)) => {
-                self.start_waiting = None;
                 self.list.error = Some(e.clone());
                 shell.error(e);
             }
@@ -75,7 +74,6 @@ impl TxnPane {
                     d.error = Some(msg.clone());
                 }
             }
-            ("locations", _) => self.start_waiting = None,
             _ => self.list.error = Some(msg.clone()),
         }
         shell.error(msg);

@@ -558,3 +558,37 @@ fn list_filters_ask_for_a_new_first_page() {
     assert!(a.txns.dates.is_none());
     assert_eq!(a.txns.list.key.until, Some(t0().date()));
 }
+
+#[test]
+fn keys_typed_before_the_locations_arrive_are_not_lost() {
+    let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "c@b.test".into(),
+        name: "Cici".into(),
+        role: Role::Clerk,
+    });
+    let reqs = press(&mut a, KeyCode::Char('4'));
+    let locs = reqs
+        .iter()
+        .find(|r| r.slot == "locations")
+        .expect("locations asked")
+        .id;
+    // A fast clerk: new receipt, Enter on the first location, a code, before any answer.
+    typed(&mut a, "nrec");
+    press(&mut a, KeyCode::Enter);
+    assert!(doc(&a).loading);
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "P1");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        doc(&a).step,
+        Step::Locations,
+        "still waiting for the locations"
+    );
+    let reqs = reply(&mut a, locs, Reply::Locations(Ok(vec![loc("A"), loc("B")])));
+    assert_eq!(doc(&a).step, Step::Scan);
+    assert_eq!(doc(&a).dest.as_deref(), Some("A"));
+    let (_, _, codes) = lookup_of(&reqs).expect("the held code is looked up");
+    assert_eq!(codes, ["P1"]);
+}
