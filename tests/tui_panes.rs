@@ -20,7 +20,12 @@ fn step(ui: &Ui) -> Option<Step> {
 }
 
 async fn qty_at(env: &common::Env, loc: &str, sku: &str) -> i64 {
-    env.services.stock(Some(loc), Some(sku), false, 10).await.unwrap().first().map_or(0, |r| r.quantity_milli)
+    env.services
+        .stock(Some(loc), Some(sku), false, 10)
+        .await
+        .unwrap()
+        .first()
+        .map_or(0, |r| r.quantity_milli)
 }
 
 #[tokio::test]
@@ -29,7 +34,10 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     common::seed(&env, 3).await;
     let mut ui = Ui::new(env.services.clone()).await;
     ui.login(ADMIN, PASSWORD).await;
-    assert_eq!(ui.app().dashboard.data.as_ref().map(|d| d.txn_today), Some(0));
+    assert_eq!(
+        ui.app().dashboard.data.as_ref().map(|d| d.txn_today),
+        Some(0)
+    );
     ui.typ("4").await;
     ui.until("the empty list", |a| a.txns.list.is_empty()).await;
     snap!(ui, "txn_list_empty");
@@ -49,8 +57,18 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     // code, and 5 more of P1 at once.
     ui.typ("P1\nP1\n8990000002\nNOPE\n5*P1\n").await;
     let doc = ui.app().txns.doc.as_ref().unwrap();
-    let lines: Vec<(String, String)> = doc.lines.iter().map(|l| (l.product.sku.clone(), l.qty.to_string())).collect();
-    assert_eq!(lines, [("P1".to_string(), "7".to_string()), ("P2".to_string(), "1".to_string())]);
+    let lines: Vec<(String, String)> = doc
+        .lines
+        .iter()
+        .map(|l| (l.product.sku.clone(), l.qty.to_string()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("P1".to_string(), "7".to_string()),
+            ("P2".to_string(), "1".to_string())
+        ]
+    );
     assert_eq!(doc.flags.len(), 1, "NOPE is flagged");
     snap!(ui, "txn_scan");
     // `?` is text in the scan field; on the lines it opens the help of this screen.
@@ -63,21 +81,51 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     assert_eq!(step(&ui), Some(Step::Confirm));
     snap!(ui, "txn_confirm");
     ui.enter().await;
-    ui.until("the posting", |a| a.txns.doc.as_ref().is_some_and(|d| d.step == Step::Done)).await;
+    ui.until("the posting", |a| {
+        a.txns.doc.as_ref().is_some_and(|d| d.step == Step::Done)
+    })
+    .await;
     snap!(ui, "txn_posted");
     assert_eq!(qty_at(&env, "A", "P1").await, 7000);
     assert_eq!(qty_at(&env, "A", "P2").await, 1000);
-    let posted = env.services.list_transactions(&Default::default(), Some(10), 0).await.unwrap();
-    assert_eq!((posted.len(), posted[0].reference.as_deref(), posted[0].partner.as_deref()), (1, Some("PO-1001"), Some("PT Sumber Jaya")));
+    let posted = env
+        .services
+        .list_transactions(&Default::default(), Some(10), 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            posted.len(),
+            posted[0].reference.as_deref(),
+            posted[0].partner.as_deref()
+        ),
+        (1, Some("PO-1001"), Some("PT Sumber Jaya"))
+    );
 
     // An issue of more than there is: refused with the exact reason, nothing moves.
     ui.key(KeyCode::Esc).await;
     ui.typ("niss\n\n20*P1\n\n").await;
-    assert_eq!(step(&ui), Some(Step::Confirm), "the empty Enter waited for the lookup, then reviewed");
+    assert_eq!(
+        step(&ui),
+        Some(Step::Confirm),
+        "the empty Enter waited for the lookup, then reviewed"
+    );
     ui.enter().await;
-    ui.until("the refusal", |a| a.txns.doc.as_ref().is_some_and(|d| d.error.is_some())).await;
-    let reason = ui.app().txns.doc.as_ref().and_then(|d| d.error.clone()).unwrap_or_default();
-    assert!(reason.contains("only 7 of SKU P1 left at A (line 1 needs 20)"), "{reason}");
+    ui.until("the refusal", |a| {
+        a.txns.doc.as_ref().is_some_and(|d| d.error.is_some())
+    })
+    .await;
+    let reason = ui
+        .app()
+        .txns
+        .doc
+        .as_ref()
+        .and_then(|d| d.error.clone())
+        .unwrap_or_default();
+    assert!(
+        reason.contains("only 7 of SKU P1 left at A (line 1 needs 20)"),
+        "{reason}"
+    );
     snap!(ui, "txn_rejected");
     assert_eq!(qty_at(&env, "A", "P1").await, 7000);
     ui.key(KeyCode::Esc).await;
@@ -86,20 +134,35 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
 
     // The dashboard reloads at once: one posting today, 8 x 2.50 received.
     ui.typ("1").await;
-    ui.until("the new figures", |a| a.dashboard.data.as_ref().is_some_and(|d| d.txn_today == 1)).await;
+    ui.until("the new figures", |a| {
+        a.dashboard.data.as_ref().is_some_and(|d| d.txn_today == 1)
+    })
+    .await;
     let d = ui.app().dashboard.data.as_ref().unwrap();
-    assert_eq!((d.value_in, d.stock_value, d.low_stock.len()), (2000, 2000, 1));
+    assert_eq!(
+        (d.value_in, d.stock_value, d.low_stock.len()),
+        (2000, 2000, 1)
+    );
 
     // The list, newest first: the rejected issue, then the receipt; and their details.
     ui.typ("4").await;
-    ui.until("two documents", |a| a.txns.list.have() && a.txns.list.rows.len() == 2).await;
+    ui.until("two documents", |a| {
+        a.txns.list.have() && a.txns.list.rows.len() == 2
+    })
+    .await;
     snap!(ui, "txn_list");
     ui.enter().await;
-    ui.until("the detail", |a| a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
+    ui.until("the detail", |a| {
+        a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())
+    })
+    .await;
     snap!(ui, "txn_detail_rejected");
     ui.key(KeyCode::Esc).await;
     ui.typ("j\n").await;
-    ui.until("the detail", |a| a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
+    ui.until("the detail", |a| {
+        a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())
+    })
+    .await;
     snap!(ui, "txn_detail");
     ui.key(KeyCode::Esc).await;
     ui.typ("trec\n").await;
@@ -113,14 +176,43 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     snap!(ui, "stock");
     ui.typ("w").await;
     ui.until("low stock", |a| a.stock.list.have()).await;
-    assert_eq!(ui.app().stock.list.rows.iter().map(|r| r.sku.as_str()).collect::<Vec<_>>(), ["P2"]);
+    assert_eq!(
+        ui.app()
+            .stock
+            .list
+            .rows
+            .iter()
+            .map(|r| r.sku.as_str())
+            .collect::<Vec<_>>(),
+        ["P2"]
+    );
     ui.typ("w/p1").await;
     ui.until("the search", |a| a.stock.list.have()).await;
-    assert_eq!(ui.app().stock.list.rows.iter().map(|r| r.sku.as_str()).collect::<Vec<_>>(), ["P1"]);
+    assert_eq!(
+        ui.app()
+            .stock
+            .list
+            .rows
+            .iter()
+            .map(|r| r.sku.as_str())
+            .collect::<Vec<_>>(),
+        ["P1"]
+    );
     ui.enter().await;
     ui.enter().await;
-    ui.until("the product detail", |a| a.stock.detail.as_ref().is_some_and(|d| d.data.is_some())).await;
-    assert_eq!(ui.app().stock.detail.as_ref().and_then(|d| d.data.as_ref()).map(|d| d.movements.len()), Some(1));
+    ui.until("the product detail", |a| {
+        a.stock.detail.as_ref().is_some_and(|d| d.data.is_some())
+    })
+    .await;
+    assert_eq!(
+        ui.app()
+            .stock
+            .detail
+            .as_ref()
+            .and_then(|d| d.data.as_ref())
+            .map(|d| d.movements.len()),
+        Some(1)
+    );
     snap!(ui, "stock_detail");
     ui.key(KeyCode::Esc).await;
     ui.typ("l").await;
@@ -142,25 +234,49 @@ async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
     ui.typ("n").await;
     ui.typ("dewi@gudang.test\nDewi Lestari\n\nshort\n").await;
     ui.typ("\n").await;
-    assert!(ui.app().admin.form.as_ref().is_some_and(|f| f.form.has_errors()), "the short password is refused by its field");
+    assert!(
+        ui.app()
+            .admin
+            .form
+            .as_ref()
+            .is_some_and(|f| f.form.has_errors()),
+        "the short password is refused by its field"
+    );
     snap!(ui, "admin_user_form_error");
     ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
     ui.typ("dewi password 1\ndewi password 1\n").await;
-    ui.until("the new user", |a| a.admin.form.is_none() && a.admin.users.len() == 2).await;
+    ui.until("the new user", |a| {
+        a.admin.form.is_none() && a.admin.users.len() == 2
+    })
+    .await;
     snap!(ui, "admin_user_added");
-    let dewi = env.services.login("dewi@gudang.test", "dewi password 1").await.unwrap();
+    let dewi = env
+        .services
+        .login("dewi@gudang.test", "dewi password 1")
+        .await
+        .unwrap();
     assert_eq!(dewi.role, Role::Clerk);
 
     ui.key(KeyCode::Right).await;
-    ui.until("the locations", |a| a.admin.locations.len() == 2).await;
+    ui.until("the locations", |a| a.admin.locations.len() == 2)
+        .await;
     ui.typ("nA-01\nBin one\na\n").await;
-    ui.until("the new location", |a| a.admin.form.is_none() && a.admin.locations.len() == 3).await;
+    ui.until("the new location", |a| {
+        a.admin.form.is_none() && a.admin.locations.len() == 3
+    })
+    .await;
     let all = env.services.list_locations().await.unwrap();
     let a = all.iter().find(|l| l.code == "A").unwrap();
-    assert_eq!(all.iter().find(|l| l.code == "A-01").and_then(|l| l.parent_id.clone()), Some(a.id.clone()));
+    assert_eq!(
+        all.iter()
+            .find(|l| l.code == "A-01")
+            .and_then(|l| l.parent_id.clone()),
+        Some(a.id.clone())
+    );
     snap!(ui, "admin_locations");
     ui.key(KeyCode::Right).await;
-    ui.until("the categories", |a| !a.admin.categories.is_empty()).await;
+    ui.until("the categories", |a| !a.admin.categories.is_empty())
+        .await;
     snap!(ui, "admin_categories");
     ui.key(KeyCode::Right).await;
     ui.until("the units", |a| !a.admin.units.is_empty()).await;
@@ -172,14 +288,33 @@ async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
 async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
     let env = common::sqlite_env().await;
     common::seed(&env, 1).await;
-    env.services.add_user(&env.admin, "clerk@example.test", "Cici", Role::Clerk, PASSWORD).await.unwrap();
+    env.services
+        .add_user(
+            &env.admin,
+            "clerk@example.test",
+            "Cici",
+            Role::Clerk,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
     let mut ui = Ui::new(env.services.clone()).await;
     ui.login("clerk@example.test", PASSWORD).await;
     ui.key(KeyCode::F(5)).await;
     assert_eq!(ui.app().tab, Tab::Dashboard);
-    assert!(ui.screen().contains("supervisors and admins"), "{}", ui.screen());
+    assert!(
+        ui.screen().contains("supervisors and admins"),
+        "{}",
+        ui.screen()
+    );
     ui.typ("4n").await;
-    let offered: Vec<String> = ui.app().txns.picker.as_ref().map(|(_, p)| p.visible().map(|i| i.value.clone()).collect()).unwrap_or_default();
+    let offered: Vec<String> = ui
+        .app()
+        .txns
+        .picker
+        .as_ref()
+        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
+        .unwrap_or_default();
     assert_eq!(offered, ["receipt", "issue", "transfer"]);
     snap!(ui, "txn_new_kind_clerk");
 }
@@ -187,12 +322,21 @@ async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
 #[tokio::test]
 async fn after_the_first_run_q_quits_without_asking() {
     let dir = tempfile::tempdir().unwrap();
-    let services = gudang::service::Services::open(common::sqlite_config(dir.path())).await.unwrap();
+    let services = gudang::service::Services::open(common::sqlite_config(dir.path()))
+        .await
+        .unwrap();
     let mut ui = Ui::new(services).await;
-    ui.until("the first-run form", |a| a.login.mode == gudang::tui::panes::login::Mode::FirstRun).await;
-    ui.typ("Sari\nsari@gudang.test\ngudang admin pw\ngudang admin pw\n").await;
+    ui.until("the first-run form", |a| {
+        a.login.mode == gudang::tui::panes::login::Mode::FirstRun
+    })
+    .await;
+    ui.typ("Sari\nsari@gudang.test\ngudang admin pw\ngudang admin pw\n")
+        .await;
     ui.until("the dashboard", |a| a.logged_in()).await;
-    assert!(!ui.app().unsaved(), "the first-run form is done with, not unsaved input");
+    assert!(
+        !ui.app().unsaved(),
+        "the first-run form is done with, not unsaved input"
+    );
     ui.typ("q").await;
     assert!(ui.app().quit);
 }
@@ -203,8 +347,15 @@ async fn the_scan_loop_speaks_bahasa_indonesia() {
     let mut config = common::sqlite_config(dir.path());
     config.ui.language = "id".into();
     let services = gudang::service::Services::open(config).await.unwrap();
-    let admin = services.create_first_admin(ADMIN, "Admin", PASSWORD).await.unwrap();
-    let env = common::Env { services, admin, dir };
+    let admin = services
+        .create_first_admin(ADMIN, "Admin", PASSWORD)
+        .await
+        .unwrap();
+    let env = common::Env {
+        services,
+        admin,
+        dir,
+    };
     common::seed(&env, 2).await;
     let mut ui = Ui::new(env.services.clone()).await;
     ui.login(ADMIN, PASSWORD).await;

@@ -21,7 +21,9 @@ use ratatui::backend::TestBackend;
 pub const WAIT: Duration = Duration::from_secs(30);
 
 pub fn t0() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(9, 30, 0)).expect("a valid date")
+    NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .expect("a valid date")
 }
 
 pub struct Ui {
@@ -32,7 +34,10 @@ pub struct Ui {
 impl Ui {
     pub async fn new(services: Services) -> Ui {
         let term = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
-        let mut ui = Ui { rt: Runtime::new(term, services, Theme::new(true, None), t0()), secs: 0 };
+        let mut ui = Ui {
+            rt: Runtime::new(term, services, Theme::new(true, None), t0()),
+            secs: 0,
+        };
         ui.tick(0).await;
         ui
     }
@@ -58,7 +63,8 @@ impl Ui {
     pub async fn tick(&mut self, secs: i64) {
         self.secs += secs;
         let now = t0() + chrono::Duration::seconds(self.secs);
-        self.rt.send(Event::Tick(Tick::observe(self.rt.services(), now)));
+        self.rt
+            .send(Event::Tick(Tick::observe(self.rt.services(), now)));
         self.settle().await;
     }
 
@@ -105,12 +111,16 @@ impl Ui {
     }
 
     pub async fn login(&mut self, email: &str, password: &str) {
-        self.until("the login form", |a| a.login.mode == Mode::Login).await;
+        self.until("the login form", |a| a.login.mode == Mode::Login)
+            .await;
         self.typ(email).await;
         self.enter().await;
         self.typ(password).await;
         self.enter().await;
-        self.until("the dashboard", |a| a.logged_in() && a.dashboard.data.is_some()).await;
+        self.until("the dashboard", |a| {
+            a.logged_in() && a.dashboard.data.is_some()
+        })
+        .await;
     }
 }
 
@@ -128,7 +138,14 @@ macro_rules! snap {
 
 /// Whether `b` matches `pat`, where `9` stands for any digit and every other byte for itself.
 fn shape(b: &[u8], pat: &[u8]) -> bool {
-    b.len() >= pat.len() && pat.iter().zip(b).all(|(p, c)| if *p == b'9' { c.is_ascii_digit() } else { p == c })
+    b.len() >= pat.len()
+        && pat.iter().zip(b).all(|(p, c)| {
+            if *p == b'9' {
+                c.is_ascii_digit()
+            } else {
+                p == c
+            }
+        })
 }
 
 /// Hides what differs between runs: local date-times of stored records, the current year in
@@ -150,12 +167,19 @@ pub fn redact(s: &str) -> String {
         }
         let mut l = String::from_utf8(l).unwrap_or_default();
         while let Some(i) = l.find(" ms") {
-            let start = l[..i].rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == ' ')).map_or(0, |j| j + 1);
+            let start = l[..i]
+                .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == ' '))
+                .map_or(0, |j| j + 1);
             if start == i {
                 break;
             }
             let width = i - start;
-            l = format!("{}{:>width$}{}", &l[..start], "#", &l[i..].replacen(" ms", " µs", 1));
+            l = format!(
+                "{}{:>width$}{}",
+                &l[..start],
+                "#",
+                &l[i..].replacen(" ms", " µs", 1)
+            );
         }
         out.push_str(&l.replace(" µs", " ms"));
         out.push('\n');
