@@ -1,6 +1,8 @@
 //! What the stock, transactions and admin panes share: locations as a tree (for pickers and
 //! tables), dates as clerks type them, and a few drawing helpers.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use ratatui::layout::Constraint;
 use ratatui::text::Span;
@@ -13,26 +15,33 @@ use crate::tui::shell::Shell;
 use crate::tui::widgets::picker::Item;
 
 /// Locations in tree order (each parent followed by what is nested inside it), with depth.
+/// A location whose parent is missing shows at the top level; one caught in a cycle (which
+/// the service refuses to make) still shows once, at the end. Linear in the number of
+/// locations, so a table of thousands redraws in no time.
 pub fn tree(all: &[Location]) -> Vec<(usize, &Location)> {
-    fn walk<'a>(
-        all: &'a [Location],
-        parent: Option<&str>,
-        depth: usize,
-        out: &mut Vec<(usize, &'a Location)>,
-    ) {
-        for l in all.iter().filter(|l| l.parent_id.as_deref() == parent) {
-            if out.iter().any(|(_, x)| x.id == l.id) {
-                continue;
-            }
-            out.push((depth, l));
-            walk(all, Some(&l.id), depth + 1, out);
-        }
+    let ids: HashSet<&str> = all.iter().map(|l| l.id.as_str()).collect();
+    let mut children: HashMap<Option<&str>, Vec<&Location>> = HashMap::new();
+    for l in all {
+        let parent = l.parent_id.as_deref().filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(l);
     }
     let mut out = Vec::with_capacity(all.len());
-    walk(all, None, 0, &mut out);
-    // Anything whose parent is missing (or a cycle) still shows, at the top level.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(all.len());
+    let mut stack: Vec<(usize, &Location)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|l| (0, *l)).collect())
+        .unwrap_or_default();
+    while let Some((depth, l)) = stack.pop() {
+        if !seen.insert(l.id.as_str()) {
+            continue;
+        }
+        out.push((depth, l));
+        if let Some(kids) = children.get(&Some(l.id.as_str())) {
+            stack.extend(kids.iter().rev().map(|k| (depth + 1, *k)));
+        }
+    }
     for l in all {
-        if !out.iter().any(|(_, x)| x.id == l.id) {
+        if seen.insert(l.id.as_str()) {
             out.push((0, l));
         }
     }
@@ -158,7 +167,11 @@ mod tests {
             .into_iter()
             .map(|(d, l)| (d, l.id.as_str()))
             .collect();
-        assert_eq!(order, [(0, "b"), (0, "a"), (1, "a1"), (0, "c"), (0, "x")]);
+        assert_eq!(
+            order,
+            [(0, "b"), (0, "a"), (1, "a1"), (0, "x"), (0, "c")],
+            "the orphan x at the top level"
+        );
         let labels: Vec<String> = location_items(&all, Some("All"))
             .into_iter()
             .map(|i| i.label)
@@ -168,6 +181,17 @@ mod tests {
             ["All", "B  Loc b", "A  Loc a", "  A1  Loc a1", "X  Loc x"],
             "inactive C is not offered"
         );
+    }
+
+    #[test]
+    fn a_cycle_still_shows_each_location_once() {
+        let all = [
+            loc("p", Some("q"), 1),
+            loc("q", Some("p"), 1),
+            loc("r", None, 1),
+        ];
+        let order: Vec<&str> = tree(&all).into_iter().map(|(_, l)| l.id.as_str()).collect();
+        assert_eq!(order, ["r", "p", "q"]);
     }
 
     #[test]
