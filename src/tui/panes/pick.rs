@@ -48,9 +48,10 @@ pub fn tree(all: &[Location]) -> Vec<(usize, &Location)> {
     out
 }
 
-/// Picker items for the active locations (value = code), nested ones indented; `all` adds a
-/// first item with an empty value.
-pub fn location_items(all: &[Location], first: Option<&str>) -> Vec<Item> {
+/// Picker items for locations (value = code), nested ones indented; `first` adds a first
+/// item with an empty value ("all"). Inactive locations are left out, unless `inactive` is
+/// the mark to show them with (filters over history still find them).
+pub fn location_items(all: &[Location], first: Option<&str>, inactive: Option<&str>) -> Vec<Item> {
     let mut items: Vec<Item> = first
         .map(|l| Item {
             value: String::new(),
@@ -58,15 +59,17 @@ pub fn location_items(all: &[Location], first: Option<&str>) -> Vec<Item> {
         })
         .into_iter()
         .collect();
-    items.extend(
-        tree(all)
-            .into_iter()
-            .filter(|(_, l)| l.active != 0)
-            .map(|(d, l)| Item {
-                value: l.code.clone(),
-                label: format!("{}{}  {}", "  ".repeat(d), l.code, l.name),
-            }),
-    );
+    for (d, l) in tree(all) {
+        let mark = match (l.active != 0, inactive) {
+            (true, _) => String::new(),
+            (false, Some(m)) => format!(" ({m})"),
+            (false, None) => continue,
+        };
+        items.push(Item {
+            value: l.code.clone(),
+            label: format!("{}{}  {}{mark}", "  ".repeat(d), l.code, l.name),
+        });
+    }
     items
 }
 
@@ -172,7 +175,13 @@ mod tests {
             [(0, "b"), (0, "a"), (1, "a1"), (0, "x"), (0, "c")],
             "the orphan x at the top level"
         );
-        let labels: Vec<String> = location_items(&all, Some("All"))
+        let with_inactive: Vec<String> = location_items(&all, None, Some("inactive"))
+            .into_iter()
+            .map(|i| i.label)
+            .collect();
+        assert_eq!(with_inactive.len(), 5);
+        assert!(with_inactive.contains(&"C  Loc c (inactive)".to_string()));
+        let labels: Vec<String> = location_items(&all, Some("All"), None)
             .into_iter()
             .map(|i| i.label)
             .collect();

@@ -163,7 +163,11 @@ impl StockPane {
                 self.refilter(shell);
             }
             Action::FilterLocation => {
-                let items = pick::location_items(&self.locations, Some(shell.t(Msg::AllLocations)));
+                let items = pick::location_items(
+                    &self.locations,
+                    Some(shell.t(Msg::AllLocations)),
+                    Some(shell.t(Msg::FilterInactiveOnly)),
+                );
                 self.picker = Some(Picker::new(shell.t(Msg::PickLocation).into(), items));
             }
             Action::Submit | Action::Edit => {

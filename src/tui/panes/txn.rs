@@ -271,7 +271,11 @@ impl TxnPane {
                 ));
             }
             Action::FilterLocation => {
-                let items = pick::location_items(&self.locations, Some(shell.t(Msg::AllLocations)));
+                let items = pick::location_items(
+                    &self.locations,
+                    Some(shell.t(Msg::AllLocations)),
+                    Some(shell.t(Msg::FilterInactiveOnly)),
+                );
                 self.picker = Some((
                     Choosing::FilterLocation,
                     Picker::new(shell.t(Msg::PickLocation).into(), items),

@@ -205,7 +205,7 @@ impl Doc {
             (TxKind::Transfer, Side::Dest) => Msg::PickTransferTo,
             (TxKind::Adjustment, _) => Msg::PickCountAt,
         };
-        let mut items = super::pick::location_items(locations, None);
+        let mut items = super::pick::location_items(locations, None, None);
         if side == Side::Dest
             && let Some(src) = &self.source
         {

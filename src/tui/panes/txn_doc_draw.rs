@@ -52,7 +52,9 @@ impl Doc {
     fn title(&self, shell: &Shell) -> String {
         let t = shell.tf(Msg::NewDoc, &[shell.t(kind_msg(self.kind)), &self.route()]);
         let mut c = t.chars();
-        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {

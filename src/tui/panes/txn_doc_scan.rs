@@ -276,6 +276,11 @@ impl Doc {
             }
         }
         self.pump(shell);
+        // "No such product" is remembered only while scans of it wait: scanned again later,
+        // the code is looked up again (someone may have added the product meanwhile).
+        let waiting: Vec<String> = self.queue.iter().map(|s| s.code.clone()).collect();
+        self.known
+            .retain(|code, p| p.is_some() || waiting.contains(code));
     }
 
     /// The lookup's task died: flag what waited so the clerk scans it again.

@@ -270,9 +270,21 @@ fn an_unknown_code_is_flagged_and_the_loop_goes_on() {
         },
     );
     assert_eq!(qtys(&a), [("P7".into(), Quantity::units(1))]);
+    // Scanned again, an unknown code is asked again: it may have been added since.
+    let (id, d, codes) = lookup_of(&scan(&mut a, "NOPE")).expect("asked again");
+    assert_eq!(codes, ["NOPE"]);
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["NOPE"]),
+        },
+    );
+    assert_eq!(doc(&a).flags.len(), 2);
     // A malformed entry is flagged without a lookup.
     assert!(lookup_of(&scan(&mut a, "x*P7")).is_none());
-    assert_eq!(doc(&a).flags.len(), 2);
+    assert_eq!(doc(&a).flags.len(), 3);
 }
 
 #[test]
