@@ -248,14 +248,16 @@ async fn stock_transactions_and_admin_with_100k_stock_rows() {
         let mut typed = String::new();
         for c in word.chars() {
             typed.push(c);
-            let want = typed.trim().to_string();
+            let (raw, want) = (typed.clone(), typed.trim().to_string());
+            // Until the key is in the field and the rows for the text so far are on screen.
             search.push(
                 b.timed(KeyCode::Char(c), move |a| {
-                    a.stock
-                        .list
-                        .rows_key
-                        .as_ref()
-                        .is_some_and(|k| k.text == want)
+                    a.stock.search.value() == raw
+                        && a.stock
+                            .list
+                            .rows_key
+                            .as_ref()
+                            .is_some_and(|k| k.text == want)
                 })
                 .await,
             );
