@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
+pub mod pg;
+
 use gudang::config::Config;
 use gudang::service::catalog::ProductInput;
 use gudang::{Actor, Services};
