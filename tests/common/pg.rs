@@ -60,22 +60,30 @@ pub fn server() -> &'static PgServer {
     }
 }
 
-/// Creates fresh, empty databases named `t<n>_<suffix>` for each suffix and returns their URLs.
+/// Creates fresh, empty databases named `t<n>_<tag>_<suffix>` for each suffix and returns
+/// their URLs.
 pub async fn create_databases(suffixes: &[&str]) -> Vec<String> {
+    let mut urls = Vec::new();
+    for s in suffixes {
+        urls.push(create_database(s, "").await);
+    }
+    urls
+}
+
+/// Creates one fresh database with extra `CREATE DATABASE` options (e.g. another collation)
+/// and returns its URL.
+pub async fn create_database(suffix: &str, options: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let srv = server();
     sqlx::any::install_default_drivers();
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let tag: u32 = rand::random::<u32>() % 100_000;
+    let name = format!("t{n}_{tag}_{suffix}");
     let mut admin = AnyConnection::connect(&srv.url("postgres")).await.expect("connect to the test server");
-    let mut urls = Vec::new();
-    for s in suffixes {
-        let name = format!("t{n}_{tag}_{s}");
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).await.expect("create test database");
-        urls.push(srv.url(&name));
-    }
+    let sql = format!("CREATE DATABASE \"{name}\" {options}");
+    admin.execute(sqlx::AssertSqlSafe(sql.clone())).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     let _ = admin.close().await;
-    urls
+    srv.url(&name)
 }
 
 /// Where the PostgreSQL server programs are: Debian's versioned directory (15 preferred, then
