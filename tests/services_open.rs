@@ -6,7 +6,7 @@ mod common;
 use common::backend::{Db, fresh_config};
 use common::pg;
 use gudang::Services;
-use gudang::db::{Shards, ShardName, migrate};
+use gudang::db::{ShardName, Shards, migrate};
 use gudang::service::status::status;
 
 async fn concurrent_first_start_migrates_once(db: Db) {
@@ -25,22 +25,37 @@ async fn concurrent_first_start_migrates_once(db: Db) {
     for (st, shard) in report.iter().zip(ShardName::ALL) {
         assert!(st.reachable, "{st:?}");
         assert_eq!(st.schema_version, Some(migrate::latest(shard)), "{st:?}");
-        assert_eq!(st.backend, if db == Db::Sqlite { "sqlite" } else { "postgres" });
+        assert_eq!(
+            st.backend,
+            if db == Db::Sqlite {
+                "sqlite"
+            } else {
+                "postgres"
+            }
+        );
     }
     // Every migration recorded exactly once.
     sqlx::any::install_default_drivers();
     for shard in ShardName::ALL {
         use sqlx::Connection;
-        let mut c = sqlx::AnyConnection::connect(&config.shard_url(shard)).await.unwrap();
+        let mut c = sqlx::AnyConnection::connect(&config.shard_url(shard))
+            .await
+            .unwrap();
         let (rows, distinct): (i64, i64) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(DISTINCT version) AS BIGINT) FROM schema_migrations")
             .fetch_one(&mut c)
             .await
             .unwrap();
-        assert_eq!((rows, distinct), (migrate::latest(shard), migrate::latest(shard)), "{shard:?}");
+        assert_eq!(
+            (rows, distinct),
+            (migrate::latest(shard), migrate::latest(shard)),
+            "{shard:?}"
+        );
     }
     // And the result is usable.
     let s = Services::open(config).await.unwrap();
-    s.create_first_admin("admin@example.test", "Admin", common::backend::PASSWORD).await.unwrap();
+    s.create_first_admin("admin@example.test", "Admin", common::backend::PASSWORD)
+        .await
+        .unwrap();
 }
 
 for_both_backends!(concurrent_first_start_migrates_once);
@@ -54,12 +69,19 @@ fn open_error(r: Result<Services, gudang::Error>) -> String {
 
 #[tokio::test]
 async fn unreachable_postgres_is_a_clear_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let (mut config, _dir) = fresh_config(Db::Sqlite).await;
     config.database.location_url = format!("postgres://gudang:s3cret@127.0.0.1:{port}/inventory");
     let msg = open_error(Services::open(config).await);
     assert!(msg.contains("location shard"), "{msg}");
-    assert!(msg.contains(&format!("postgres://gudang:***@127.0.0.1:{port}/inventory")), "{msg}");
+    assert!(
+        msg.contains(&format!("postgres://gudang:***@127.0.0.1:{port}/inventory")),
+        "{msg}"
+    );
     assert!(!msg.contains("s3cret"), "{msg}");
     assert!(msg.contains("running"), "{msg}");
 }
@@ -73,7 +95,10 @@ async fn missing_postgres_database_is_a_clear_error() {
     config.database.transaction_url = pg::server().url("no_such_database");
     let msg = open_error(Services::open(config).await);
     assert!(msg.contains("transaction shard"), "{msg}");
-    assert!(msg.contains("no_such_database") && msg.contains("does not exist"), "{msg}");
+    assert!(
+        msg.contains("no_such_database") && msg.contains("does not exist"),
+        "{msg}"
+    );
     assert!(msg.contains("create the database first"), "{msg}");
 }
 
@@ -83,10 +108,16 @@ async fn non_byte_order_collation_is_refused() {
         return;
     }
     let (mut config, _dir) = fresh_config(Db::Postgres).await;
-    config.database.master_url =
-        pg::create_database("icu", "TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'").await;
+    config.database.master_url = pg::create_database(
+        "icu",
+        "TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+    )
+    .await;
     let msg = open_error(Services::open(config).await);
-    assert!(msg.contains("master shard") && msg.contains("C collation"), "{msg}");
+    assert!(
+        msg.contains("master shard") && msg.contains("C collation"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -97,9 +128,21 @@ async fn postgres_status_and_search_extension() {
     let (config, _dir) = fresh_config(Db::Postgres).await;
     Services::open(config.clone()).await.unwrap();
     let report = status(&config).await;
-    assert!(report.iter().all(|s| s.reachable && s.backend == "postgres" && s.url.starts_with("postgres://postgres@127.0.0.1:")), "{report:?}");
+    assert!(
+        report.iter().all(|s| s.reachable
+            && s.backend == "postgres"
+            && s.url.starts_with("postgres://postgres@127.0.0.1:")),
+        "{report:?}"
+    );
     use sqlx::Connection;
-    let mut c = sqlx::AnyConnection::connect(&config.shard_url(ShardName::Master)).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM pg_indexes WHERE indexname = 'products_name_trgm'").fetch_one(&mut c).await.unwrap();
+    let mut c = sqlx::AnyConnection::connect(&config.shard_url(ShardName::Master))
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_indexes WHERE indexname = 'products_name_trgm'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
     assert_eq!(n, 1, "the trigram index for substring search exists");
 }

@@ -71,7 +71,9 @@ impl Backend {
     pub fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
+            // Explicit, so that a server default of REPEATABLE READ or SERIALIZABLE does not
+            // turn the conditional updates into serialization failures.
+            Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
         }
     }
 
@@ -93,19 +95,28 @@ impl Backend {
             // Session-level, so it spans the per-migration transactions; the key is arbitrary
             // but fixed ("gudang" in ASCII).
             Backend::Postgres => {
-                Some(("SELECT pg_advisory_lock(113723580786279)", "SELECT pg_advisory_unlock(113723580786279)"))
+                Some(("SELECT pg_advisory_lock(113753892941415)", "SELECT pg_advisory_unlock(113753892941415)"))
             }
         }
     }
 
-    /// Statement (one `?`: the transaction id) that makes two processes deciding the same
-    /// posting take turns until the first one's batch commits, so the second sees its outcome
-    /// instead of colliding on the movements' keys. SQLite's write lock already serialises
-    /// whole batches.
-    pub fn lock_posting(self) -> Option<&'static str> {
-        match self {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"),
+    /// Statement run right after [`Backend::begin_write`] that makes write batches from
+    /// different processes on the same shard take turns, until the batch commits or rolls back.
+    ///
+    /// SQLite's `BEGIN IMMEDIATE` already does this. On PostgreSQL, two processes' batches
+    /// would otherwise lock rows (number sequences, daily summaries, stock) in different orders
+    /// and deadlock; and the rules written once for both backends (an adjustment reads then
+    /// writes, the first admin is created only when no user exists) rely on a batch seeing no
+    /// other writer. A transaction-level advisory lock, one per shard, gives PostgreSQL the same
+    /// exclusive-writer batches: group commit still amortises the commits, and readers never
+    /// wait.
+    pub fn serialize_writers(self, shard: &str) -> Option<&'static str> {
+        match (self, shard) {
+            (Backend::Sqlite, _) => None,
+            // Keys are arbitrary but fixed: "gudang" in ASCII, then the shard's number.
+            (Backend::Postgres, "master") => Some("SELECT pg_advisory_xact_lock(7454975127808573441)"),
+            (Backend::Postgres, "location") => Some("SELECT pg_advisory_xact_lock(7454975127808573442)"),
+            (Backend::Postgres, _) => Some("SELECT pg_advisory_xact_lock(7454975127808573443)"),
         }
     }
 

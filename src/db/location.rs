@@ -179,7 +179,6 @@ pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result
 /// undoes them and records `aborted` with the reason. A transaction id already decided returns
 /// that decision and changes nothing (the outcome's primary key settles any race).
 pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
-    lock_posting(c, b, txn_id).await?;
     if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
@@ -225,7 +224,6 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
 /// Records `aborted` for a transaction id unless a decision exists; returns the decision that
 /// stands. Used by recovery for postings whose process died before deciding.
 pub async fn abort_if_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, reason: &str, at: i64) -> Result<Decision> {
-    lock_posting(c, b, txn_id).await?;
     if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
@@ -233,15 +231,6 @@ pub async fn abort_if_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str,
         .bind(txn_id).bind(reason).bind(at)
         .execute(c).await.map_err(Error::db(S))?;
     Ok(Decision::Aborted(reason.to_string()))
-}
-
-/// Makes another process deciding the same transaction id wait until this batch commits (see
-/// [`Backend::lock_posting`]).
-async fn lock_posting(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<()> {
-    if let Some(sql) = b.lock_posting() {
-        sqlx::query(b.sql(sql)).bind(txn_id).execute(c).await.map_err(Error::db(S))?;
-    }
-    Ok(())
 }
 
 /// Applies one leg. The outer `Result` is a database failure; the inner `Err` is a business
@@ -274,8 +263,9 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
         }
         Effect::SetTo(counted) => {
             // The delta is counted minus what is there, so what is there must not change
-            // between the read and the write: make sure the row exists, lock it, read, write.
-            // (Locking a row that does not exist yet would lock nothing.)
+            // between the read and the write. Write batches already exclude each other (see
+            // `Backend::serialize_writers`); the row lock also holds off any other writer.
+            // The row is made first because locking a row that does not exist locks nothing.
             sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO NOTHING"))
                 .bind(&leg.location_id).bind(&leg.product_id).bind(l.default_min).bind(l.price).bind(at)
                 .execute(&mut *c).await.map_err(Error::db(S))?;

@@ -266,6 +266,9 @@ async fn run_batch(
     let mut done: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = async {
         conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
+        if let Some(lock) = backend.serialize_writers(shard) {
+            conn.execute(lock).await.map_err(Error::db(shard))?;
+        }
         for job in batch.drain(..) {
             conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
             let c = job(conn).await;

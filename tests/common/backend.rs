@@ -58,8 +58,17 @@ impl TestEnv {
         let (mut config, dir) = fresh_config(db).await;
         adjust(&mut config);
         let services = Services::open(config.clone()).await.expect("open shards");
-        let admin = services.create_first_admin("admin@example.test", "Admin", PASSWORD).await.expect("first admin");
-        TestEnv { db, config, services, admin, dir }
+        let admin = services
+            .create_first_admin("admin@example.test", "Admin", PASSWORD)
+            .await
+            .expect("first admin");
+        TestEnv {
+            db,
+            config,
+            services,
+            admin,
+            dir,
+        }
     }
 
     /// A second set of services on the same shards, with the config adjusted (e.g. stronger
@@ -73,13 +82,19 @@ impl TestEnv {
     /// A raw connection to one shard, for the test to look at or tamper with the data directly.
     pub async fn raw(&self, shard: ShardName) -> AnyConnection {
         sqlx::any::install_default_drivers();
-        AnyConnection::connect(&self.config.shard_url(shard)).await.expect("raw connection")
+        AnyConnection::connect(&self.config.shard_url(shard))
+            .await
+            .expect("raw connection")
     }
 
     /// Runs one statement on a shard; returns the rows it changed.
     pub async fn exec(&self, shard: ShardName, sql: &str) -> u64 {
         let mut c = self.raw(shard).await;
-        let n = c.execute(sqlx::AssertSqlSafe(sql.to_string())).await.expect(sql).rows_affected();
+        let n = c
+            .execute(sqlx::AssertSqlSafe(sql.to_string()))
+            .await
+            .expect(sql)
+            .rows_affected();
         let _ = c.close().await;
         n
     }
@@ -87,7 +102,10 @@ impl TestEnv {
     /// The first column of the first row of a query, as an integer (cast it to BIGINT).
     pub async fn int(&self, shard: ShardName, sql: &str) -> i64 {
         let mut c = self.raw(shard).await;
-        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.expect(sql);
+        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&mut c)
+            .await
+            .expect(sql);
         let _ = c.close().await;
         v
     }
@@ -95,7 +113,10 @@ impl TestEnv {
     /// The first column of the first row of a query, as text.
     pub async fn text(&self, shard: ShardName, sql: &str) -> String {
         let mut c = self.raw(shard).await;
-        let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut c).await.expect(sql);
+        let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&mut c)
+            .await
+            .expect(sql);
         let _ = c.close().await;
         v
     }
@@ -103,7 +124,10 @@ impl TestEnv {
     /// Adds a user with `role` (email `<role><n>@example.test`) and returns it as an actor.
     pub async fn user(&self, role: Role, n: u32) -> Actor {
         let email = format!("{role}{n}@example.test");
-        self.services.add_user(&self.admin, &email, &format!("{role} {n}"), role, PASSWORD).await.expect("add user");
+        self.services
+            .add_user(&self.admin, &email, &format!("{role} {n}"), role, PASSWORD)
+            .await
+            .expect("add user");
         self.services.actor_by_email(&email).await.expect("actor")
     }
 
@@ -114,10 +138,23 @@ impl TestEnv {
         s.add_unit(a, "PCS", "Pieces", 0).await.expect("unit");
         s.add_unit(a, "KG", "Kilogram", 3).await.expect("unit");
         s.add_category(a, "Hardware").await.expect("category");
-        s.add_location(a, "A", "Warehouse A", None).await.expect("loc A");
-        s.add_location(a, "B", "Warehouse B", None).await.expect("loc B");
+        s.add_location(a, "A", "Warehouse A", None)
+            .await
+            .expect("loc A");
+        s.add_location(a, "B", "Warehouse B", None)
+            .await
+            .expect("loc B");
         for i in 1..=products {
-            s.add_product(a, &product(&format!("P{i}"), &format!("Product {i}"), Some(&format!("899{i:07}")))).await.expect("product");
+            s.add_product(
+                a,
+                &product(
+                    &format!("P{i}"),
+                    &format!("Product {i}"),
+                    Some(&format!("899{i:07}")),
+                ),
+            )
+            .await
+            .expect("product");
         }
     }
 }
@@ -138,7 +175,11 @@ pub fn product(sku: &str, name: &str, barcode: Option<&str>) -> ProductInput {
 
 /// A document line of whole units at the product's price.
 pub fn line(code: &str, units: i64) -> LineRequest {
-    LineRequest { code: code.into(), qty: Quantity::units(units), price: None }
+    LineRequest {
+        code: code.into(),
+        qty: Quantity::units(units),
+        price: None,
+    }
 }
 
 /// Instantiates each named `async fn NAME(db: Db)` of the calling file as a test on SQLite

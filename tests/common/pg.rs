@@ -79,17 +79,25 @@ pub async fn create_database(suffix: &str, options: &str) -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let tag: u32 = rand::random::<u32>() % 100_000;
     let name = format!("t{n}_{tag}_{suffix}");
-    let mut admin = AnyConnection::connect(&srv.url("postgres")).await.expect("connect to the test server");
+    let mut admin = AnyConnection::connect(&srv.url("postgres"))
+        .await
+        .expect("connect to the test server");
     let sql = format!("CREATE DATABASE \"{name}\" {options}");
-    admin.execute(sqlx::AssertSqlSafe(sql.clone())).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    admin
+        .execute(sqlx::AssertSqlSafe(sql.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     let _ = admin.close().await;
     srv.url(&name)
 }
 
-/// Where the PostgreSQL server programs are: Debian's versioned directory (15 preferred, then
-/// the newest), or PATH.
+/// Where the PostgreSQL server programs are: `GUDANG_PG_BIN` if set (and only there), else
+/// Debian's versioned directory (15 preferred, then the newest), else PATH.
 fn bin_dir() -> Option<PathBuf> {
     let has = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    if let Some(d) = std::env::var_os("GUDANG_PG_BIN") {
+        return Some(PathBuf::from(d)).filter(|d| has(d));
+    }
     let preferred = PathBuf::from("/usr/lib/postgresql/15/bin");
     if has(&preferred) {
         return Some(preferred);
@@ -98,7 +106,12 @@ fn bin_dir() -> Option<PathBuf> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| Some((e.file_name().to_str()?.parse::<u32>().ok()?, e.path().join("bin"))))
+        .filter_map(|e| {
+            Some((
+                e.file_name().to_str()?.parse::<u32>().ok()?,
+                e.path().join("bin"),
+            ))
+        })
         .filter(|(_, d)| has(d))
         .collect();
     versions.sort();
@@ -143,7 +156,10 @@ fn pg_command(bin: &Path, dir: &Path, as_postgres: bool) -> Command {
 }
 
 fn run(mut c: Command, what: &str) -> Result<(), String> {
-    let out = c.stdin(Stdio::null()).output().map_err(|e| format!("cannot run {what}: {e}"))?;
+    let out = c
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -158,7 +174,7 @@ fn run(mut c: Command, what: &str) -> Result<(), String> {
 
 fn start() -> Result<PgServer, String> {
     let bin = bin_dir().ok_or_else(|| {
-        "PostgreSQL server programs (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or PATH. \
+        "PostgreSQL server programs (initdb, pg_ctl) not found in GUDANG_PG_BIN, /usr/lib/postgresql/*/bin or PATH. \
          Install them (Debian/Ubuntu: `apt-get install -y postgresql`) or set GUDANG_SKIP_PG=1 to skip \
          the PostgreSQL half of the service tests."
             .to_string()
@@ -180,14 +196,22 @@ fn start() -> Result<PgServer, String> {
         .map_err(|e| format!("cannot make a temp dir for PostgreSQL: {e}"))?
         .keep();
     if let Some((uid, gid)) = owner {
-        std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| format!("chown {}: {e}", dir.display()))?;
+        std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+            .map_err(|e| format!("chown {}: {e}", dir.display()))?;
     }
     // The watchdog comes first, so that even a failed start leaves nothing behind.
     let watchdog = spawn_watchdog(&bin, &dir, root)?;
     let data = dir.join("data");
     let mut init = pg_command(&bin.join("initdb"), &dir, root);
     // --no-sync only skips initdb's final flush of its own files; the server runs with fsync on.
-    init.arg("-D").arg(&data).args(["--locale=C", "--encoding=UTF8", "-U", "postgres", "--auth=trust", "--no-sync"]);
+    init.arg("-D").arg(&data).args([
+        "--locale=C",
+        "--encoding=UTF8",
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "--no-sync",
+    ]);
     run(init, "initdb")?;
     let conf = format!(
         "\n# gudang test server\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nfsync = on\nsynchronous_commit = on\nmax_connections = 400\nlog_min_messages = warning\n",
@@ -204,9 +228,21 @@ fn start() -> Result<PgServer, String> {
     for _ in 0..5 {
         let port = free_port()?;
         let mut c = pg_command(&bin.join("pg_ctl"), &dir, root);
-        c.arg("-D").arg(&data).arg("-l").arg(&log).args(["-w", "-t", "60", "-o"]).arg(format!("-p {port}")).arg("start");
+        c.arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(&log)
+            .args(["-w", "-t", "60", "-o"])
+            .arg(format!("-p {port}"))
+            .arg("start");
         match run(c, "pg_ctl start") {
-            Ok(()) => return Ok(PgServer { port, dir, _watchdog: watchdog }),
+            Ok(()) => {
+                return Ok(PgServer {
+                    port,
+                    dir,
+                    _watchdog: watchdog,
+                });
+            }
             Err(e) => {
                 let mut tail = String::new();
                 let _ = std::fs::File::open(&log).and_then(|mut f| f.read_to_string(&mut tail));
@@ -217,7 +253,9 @@ fn start() -> Result<PgServer, String> {
             }
         }
     }
-    Err(format!("the throwaway PostgreSQL server did not start: {last_err}"))
+    Err(format!(
+        "the throwaway PostgreSQL server did not start: {last_err}"
+    ))
 }
 
 fn free_port() -> Result<u16, String> {
@@ -240,7 +278,12 @@ fn spawn_watchdog(bin: &Path, dir: &Path, root: bool) -> Result<ChildStdin, Stri
         dir = q(dir),
     );
     let mut c = Command::new("sh");
-    c.arg("-c").arg(script).current_dir("/").stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
+    c.arg("-c")
+        .arg(script)
+        .current_dir("/")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     // SAFETY: as in `pg_command`; a Ctrl-C aimed at the tests must not kill the watchdog before
     // it has cleaned up.
     unsafe {
@@ -249,6 +292,11 @@ fn spawn_watchdog(bin: &Path, dir: &Path, root: bool) -> Result<ChildStdin, Stri
             Ok(())
         });
     }
-    let mut child = c.spawn().map_err(|e| format!("cannot start the PostgreSQL watchdog: {e}"))?;
-    child.stdin.take().ok_or_else(|| "watchdog has no stdin".to_string())
+    let mut child = c
+        .spawn()
+        .map_err(|e| format!("cannot start the PostgreSQL watchdog: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| "watchdog has no stdin".to_string())
 }
