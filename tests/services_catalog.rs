@@ -5,9 +5,9 @@ mod common;
 use common::backend::{Db, TestEnv, line, product};
 use gudang::Error;
 use gudang::db::ShardName;
-use gudang::db::master::{self, ProductFilter, ProductSort};
+use gudang::db::master::{self, ProductFilter};
 use gudang::domain::{Quantity, TxKind};
-use gudang::service::catalog::{ProductInput, ProductQuery};
+use gudang::service::catalog::ProductInput;
 use gudang::service::posting::{LineRequest, PostRequest};
 
 fn invalid(r: Result<impl std::fmt::Debug, Error>, needles: &[&str]) {
@@ -45,7 +45,7 @@ async fn create_edit_deactivate(db: Db) {
         .await
         .unwrap();
     assert_eq!((p.price, p.min_qty, p.active), (250, 5000, 1));
-    let views = s.product_views(&[p.clone()]).await.unwrap();
+    let views = s.product_views(std::slice::from_ref(&p)).await.unwrap();
     assert_eq!(views[0].price, "2.50");
     assert_eq!(views[0].min_qty, "5");
     assert_eq!(views[0].unit, "PCS");

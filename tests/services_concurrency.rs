@@ -12,7 +12,11 @@ use gudang::service::posting::PostRequest;
 fn op(i: usize) -> PostRequest {
     let sku = format!("P{}", 1 + (i * 7) % 3);
     let units = 1 + ((i * 13) % 9) as i64;
-    let (a, b) = if i % 2 == 0 { ("A", "B") } else { ("B", "A") };
+    let (a, b) = if i.is_multiple_of(2) {
+        ("A", "B")
+    } else {
+        ("B", "A")
+    };
     let (kind, source, dest) = match i % 5 {
         0 => (TxKind::Receipt, None, Some(a)),
         1 | 2 => (TxKind::Issue, Some(a), None),
@@ -53,9 +57,9 @@ async fn two_workstations_share_the_shards(db: Db) {
         ..Default::default()
     };
     assert!(first.post(&admin, &start).await.unwrap().is_posted());
-    let tasks: Vec<_> = (0..120)
+    let tasks: Vec<_> = (0..120usize)
         .map(|i| {
-            let s = if i % 2 == 0 {
+            let s = if i.is_multiple_of(2) {
                 first.clone()
             } else {
                 second.clone()

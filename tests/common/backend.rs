@@ -26,8 +26,10 @@ pub const PASSWORD: &str = "correct horse battery";
 /// directory that holds the SQLite files (and nothing else, for PostgreSQL).
 pub async fn fresh_config(db: Db) -> (Config, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut c = Config::default();
-    c.data_dir = Some(dir.path().to_path_buf());
+    let mut c = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Config::default()
+    };
     c.posting.recovery_grace_secs = 0;
     c.database.read_connections = 2;
     if db == Db::Postgres {
