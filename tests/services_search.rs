@@ -137,4 +137,29 @@ async fn search(db: Db) {
     assert_eq!(s.search_products(&limited).await.unwrap().len(), 2);
 }
 
-for_both_backends!(search);
+async fn search_beyond_ascii(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(0).await;
+    let (s, a) = (&env.services, &env.admin);
+    s.add_product(a, &product("KOPI-1", "Kopi Gayo Café Édition", None)).await.unwrap();
+    s.add_product(a, &product("ÑAME-2", "Ñame root", None)).await.unwrap();
+    s.add_product(a, &product("GULA-3", "Gula aren", None)).await.unwrap();
+    let find = |text: &str| {
+        let q = ProductQuery { text: Some(text.into()), limit: 50, ..Default::default() };
+        async move {
+            let mut v: Vec<String> = s.search_products(&q).await.unwrap().into_iter().map(|p| p.sku).collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(find("CAFÉ").await, ["KOPI-1"]);
+    assert_eq!(find("é").await, ["KOPI-1"]);
+    assert_eq!(find("fé éd").await, ["KOPI-1"]);
+    assert_eq!(find("édition").await, ["KOPI-1"]);
+    assert_eq!(find("ñame-2").await, ["ÑAME-2"]);
+    assert_eq!(find("Ñ").await, ["ÑAME-2"]);
+    assert_eq!(find("a").await, ["GULA-3", "KOPI-1", "ÑAME-2"]);
+    assert!(find("cafe").await.is_empty(), "accents are not folded");
+}
+
+for_both_backends!(search, search_beyond_ascii);
