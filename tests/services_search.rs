@@ -141,13 +141,29 @@ async fn search_beyond_ascii(db: Db) {
     let env = TestEnv::new(db).await;
     env.seed(0).await;
     let (s, a) = (&env.services, &env.admin);
-    s.add_product(a, &product("KOPI-1", "Kopi Gayo Café Édition", None)).await.unwrap();
-    s.add_product(a, &product("ÑAME-2", "Ñame root", None)).await.unwrap();
-    s.add_product(a, &product("GULA-3", "Gula aren", None)).await.unwrap();
+    s.add_product(a, &product("KOPI-1", "Kopi Gayo Café Édition", None))
+        .await
+        .unwrap();
+    s.add_product(a, &product("ÑAME-2", "Ñame root", None))
+        .await
+        .unwrap();
+    s.add_product(a, &product("GULA-3", "Gula aren", None))
+        .await
+        .unwrap();
     let find = |text: &str| {
-        let q = ProductQuery { text: Some(text.into()), limit: 50, ..Default::default() };
+        let q = ProductQuery {
+            text: Some(text.into()),
+            limit: 50,
+            ..Default::default()
+        };
         async move {
-            let mut v: Vec<String> = s.search_products(&q).await.unwrap().into_iter().map(|p| p.sku).collect();
+            let mut v: Vec<String> = s
+                .search_products(&q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.sku)
+                .collect();
             v.sort();
             v
         }

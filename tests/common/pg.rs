@@ -190,9 +190,14 @@ fn start() -> Result<PgServer, String> {
     } else {
         None
     };
+    // /tmp rather than $TMPDIR: the `postgres` user must be able to reach the directory, and
+    // the unix socket path inside it must stay under the kernel's ~107-byte limit.
+    let base = Some(PathBuf::from("/tmp"))
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
     let dir = tempfile::Builder::new()
         .prefix("gudang-pg-")
-        .tempdir()
+        .tempdir_in(base)
         .map_err(|e| format!("cannot make a temp dir for PostgreSQL: {e}"))?
         .keep();
     if let Some((uid, gid)) = owner {
