@@ -146,3 +146,40 @@ async fn postgres_status_and_search_extension() {
     .unwrap();
     assert_eq!(n, 1, "the trigram index for substring search exists");
 }
+
+/// Without PostgreSQL the PostgreSQL tests fail and say what to install; they pass only when
+/// skipped on purpose. Runs one of them in a child copy of this test binary.
+#[test]
+fn missing_postgres_fails_loudly_unless_skipped() {
+    let run = |skip: bool| {
+        let mut c = std::process::Command::new(std::env::current_exe().unwrap());
+        c.args([
+            "postgres::concurrent_first_start_migrates_once",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("GUDANG_PG_BIN", "/nonexistent/gudang-test");
+        if skip {
+            c.env("GUDANG_SKIP_PG", "1");
+        } else {
+            c.env_remove("GUDANG_SKIP_PG");
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, text) = run(false);
+    assert!(!ok, "must fail without PostgreSQL:\n{text}");
+    assert!(
+        text.contains("initdb, pg_ctl")
+            && text.contains("apt-get install -y postgresql")
+            && text.contains("GUDANG_SKIP_PG=1"),
+        "{text}"
+    );
+    let (ok, text) = run(true);
+    assert!(ok, "{text}");
+    assert!(text.contains("skipping a PostgreSQL test"), "{text}");
+}
