@@ -29,12 +29,33 @@ type Stock = BTreeMap<(String, String), i64>;
 async fn seeded() -> (common::Env, Stock) {
     let env = common::sqlite_env().await;
     common::seed(&env, PRODUCTS.len()).await;
-    env.services.add_location(&env.admin, "C", "Warehouse C", None).await.unwrap();
+    env.services
+        .add_location(&env.admin, "C", "Warehouse C", None)
+        .await
+        .unwrap();
     let mut stock = Stock::new();
     for (loc, units) in OPENING {
-        let lines = PRODUCTS.iter().map(|p| LineRequest { code: (*p).into(), qty: Quantity::units(units), price: None }).collect();
-        let req = PostRequest { kind: Some(TxKind::Receipt), dest: Some(loc.into()), lines, ..Default::default() };
-        assert!(env.services.post(&env.admin, &req).await.unwrap().is_posted());
+        let lines = PRODUCTS
+            .iter()
+            .map(|p| LineRequest {
+                code: (*p).into(),
+                qty: Quantity::units(units),
+                price: None,
+            })
+            .collect();
+        let req = PostRequest {
+            kind: Some(TxKind::Receipt),
+            dest: Some(loc.into()),
+            lines,
+            ..Default::default()
+        };
+        assert!(
+            env.services
+                .post(&env.admin, &req)
+                .await
+                .unwrap()
+                .is_posted()
+        );
         for p in PRODUCTS {
             stock.insert((loc.to_string(), p.to_string()), Quantity::units(units).0);
         }
@@ -52,7 +73,12 @@ fn random_request(rng: &mut StdRng, receipt_pct: u32) -> PostRequest {
         (TxKind::Issue, Some(loc(rng)), None)
     } else {
         let s = loc(rng);
-        let d = LOCATIONS.iter().map(|l| l.to_string()).filter(|l| *l != s).nth(rng.random_range(0..2)).unwrap();
+        let d = LOCATIONS
+            .iter()
+            .map(|l| l.to_string())
+            .filter(|l| *l != s)
+            .nth(rng.random_range(0..2))
+            .unwrap();
         (TxKind::Transfer, Some(s), Some(d))
     };
     let lines = (0..rng.random_range(1..=2))
@@ -62,7 +88,14 @@ fn random_request(rng: &mut StdRng, receipt_pct: u32) -> PostRequest {
             price: None,
         })
         .collect();
-    PostRequest { id: Some(ids::new_id()), kind: Some(kind), source, dest, lines, ..Default::default() }
+    PostRequest {
+        id: Some(ids::new_id()),
+        kind: Some(kind),
+        source,
+        dest,
+        lines,
+        ..Default::default()
+    }
 }
 
 /// Applies an acknowledged outcome to the expected stock.
@@ -71,7 +104,11 @@ fn apply(expected: &mut Stock, req: &PostRequest, out: &PostOutcome) {
         return;
     }
     for l in &req.lines {
-        let mut add = |loc: &Option<String>, d: i64| *expected.entry((loc.clone().unwrap(), l.code.clone())).or_default() += d;
+        let mut add = |loc: &Option<String>, d: i64| {
+            *expected
+                .entry((loc.clone().unwrap(), l.code.clone()))
+                .or_default() += d
+        };
         match req.kind.unwrap() {
             TxKind::Receipt => add(&req.dest, l.qty.0),
             TxKind::Issue => add(&req.source, -l.qty.0),
@@ -87,26 +124,58 @@ fn apply(expected: &mut Stock, req: &PostRequest, out: &PostOutcome) {
 /// A refusal must say how much of which SKU is left where, and that it is less than needed:
 /// "only 3 of SKU P1 left at A (line 2 needs 5)".
 fn assert_reason(req: &PostRequest, out: &PostOutcome) {
-    let r = out.reason.as_deref().unwrap_or_else(|| panic!("rejection {} without a reason", out.number));
+    let r = out
+        .reason
+        .as_deref()
+        .unwrap_or_else(|| panic!("rejection {} without a reason", out.number));
     let bad = || format!("unexpected rejection reason {r:?}");
-    let rest = r.strip_prefix("only ").unwrap_or_else(|| panic!("{}", bad()));
-    let (have, rest) = rest.split_once(" of SKU ").unwrap_or_else(|| panic!("{}", bad()));
-    let (sku, rest) = rest.split_once(" left at ").unwrap_or_else(|| panic!("{}", bad()));
-    let (loc, rest) = rest.split_once(" (line ").unwrap_or_else(|| panic!("{}", bad()));
-    let (line, need) = rest.trim_end_matches(')').split_once(" needs ").unwrap_or_else(|| panic!("{}", bad()));
+    let rest = r
+        .strip_prefix("only ")
+        .unwrap_or_else(|| panic!("{}", bad()));
+    let (have, rest) = rest
+        .split_once(" of SKU ")
+        .unwrap_or_else(|| panic!("{}", bad()));
+    let (sku, rest) = rest
+        .split_once(" left at ")
+        .unwrap_or_else(|| panic!("{}", bad()));
+    let (loc, rest) = rest
+        .split_once(" (line ")
+        .unwrap_or_else(|| panic!("{}", bad()));
+    let (line, need) = rest
+        .trim_end_matches(')')
+        .split_once(" needs ")
+        .unwrap_or_else(|| panic!("{}", bad()));
     let have = Quantity::parse_any(have).unwrap_or_else(|_| panic!("{}", bad()));
     let need = Quantity::parse_any(need).unwrap_or_else(|_| panic!("{}", bad()));
     let line: usize = line.parse().unwrap_or_else(|_| panic!("{}", bad()));
-    assert!(have.0 >= 0 && have < need, "{r}: refused although enough was there");
-    assert_eq!(Some(loc), req.source.as_deref(), "{r}: names the wrong location");
+    assert!(
+        have.0 >= 0 && have < need,
+        "{r}: refused although enough was there"
+    );
+    assert_eq!(
+        Some(loc),
+        req.source.as_deref(),
+        "{r}: names the wrong location"
+    );
     let l = &req.lines[line - 1];
-    assert_eq!((sku, need), (l.code.as_str(), l.qty), "{r}: names the wrong line");
+    assert_eq!(
+        (sku, need),
+        (l.code.as_str(), l.qty),
+        "{r}: names the wrong line"
+    );
 }
 
 async fn negative_rows(s: &Services) -> i64 {
     s.shards
         .location
-        .read(|p| Box::pin(async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM stock WHERE quantity < 0").fetch_one(&p).await.map_err(gudang::Error::db("location")) }))
+        .read(|p| {
+            Box::pin(async move {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM stock WHERE quantity < 0")
+                    .fetch_one(&p)
+                    .await
+                    .map_err(gudang::Error::db("location"))
+            })
+        })
         .await
         .unwrap()
 }
@@ -126,7 +195,14 @@ async fn stored_stock(s: &Services) -> Stock {
 /// so that stock keeps coming back and the tasks keep racing for it), task i on
 /// `instances[i % len]`, all released at once, with a watcher asserting nothing is negative
 /// while they run. Returns every (request, outcome) pair.
-async fn hammer(instances: &[Services], actor: &Actor, tasks: usize, per_task: usize, receipt_pct: u32, seed: u64) -> Vec<(PostRequest, PostOutcome)> {
+async fn hammer(
+    instances: &[Services],
+    actor: &Actor,
+    tasks: usize,
+    per_task: usize,
+    receipt_pct: u32,
+    seed: u64,
+) -> Vec<(PostRequest, PostOutcome)> {
     let start = Arc::new(Barrier::new(tasks + 1));
     let done = Arc::new(AtomicBool::new(false));
     let watcher = {
@@ -146,14 +222,21 @@ async fn hammer(instances: &[Services], actor: &Actor, tasks: usize, per_task: u
     };
     let mut handles = Vec::new();
     for t in 0..tasks {
-        let (s, actor, start) = (instances[t % instances.len()].clone(), actor.clone(), start.clone());
+        let (s, actor, start) = (
+            instances[t % instances.len()].clone(),
+            actor.clone(),
+            start.clone(),
+        );
         handles.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed.wrapping_add(t as u64));
             let mut out = Vec::with_capacity(per_task);
             start.wait().await;
             for _ in 0..per_task {
                 let req = random_request(&mut rng, receipt_pct);
-                let o = s.post(&actor, &req).await.unwrap_or_else(|e| panic!("posting failed under concurrency: {e}"));
+                let o = s
+                    .post(&actor, &req)
+                    .await
+                    .unwrap_or_else(|e| panic!("posting failed under concurrency: {e}"));
                 assert!(!o.replayed);
                 out.push((req, o));
             }
@@ -173,7 +256,11 @@ async fn hammer(instances: &[Services], actor: &Actor, tasks: usize, per_task: u
 
 /// Asserts the outcomes against the shards: numbers unique, refusals explained, stock exactly
 /// as the acknowledged outcomes imply (so nothing created or lost), nothing negative, check clean.
-async fn assert_consistent(s: &Services, mut expected: Stock, results: &[(PostRequest, PostOutcome)]) {
+async fn assert_consistent(
+    s: &Services,
+    mut expected: Stock,
+    results: &[(PostRequest, PostOutcome)],
+) {
     let numbers: HashSet<&str> = results.iter().map(|(_, o)| o.number.as_str()).collect();
     assert_eq!(numbers.len(), results.len(), "two postings share a number");
     let opening_total: i64 = expected.values().sum();
@@ -195,17 +282,30 @@ async fn assert_consistent(s: &Services, mut expected: Stock, results: &[(PostRe
         apply(&mut expected, req, out);
     }
     expected.retain(|_, q| *q != 0);
-    assert!(expected.values().all(|q| *q >= 0), "the outcomes imply negative stock: {expected:?}");
+    assert!(
+        expected.values().all(|q| *q >= 0),
+        "the outcomes imply negative stock: {expected:?}"
+    );
     let stored = stored_stock(s).await;
-    assert_eq!(stored.values().sum::<i64>(), opening_total + created, "total stock is not opening + receipts - issues");
-    assert_eq!(stored, expected, "stock differs from what the acknowledged outcomes imply");
+    assert_eq!(
+        stored.values().sum::<i64>(),
+        opening_total + created,
+        "total stock is not opening + receipts - issues"
+    );
+    assert_eq!(
+        stored, expected,
+        "stock differs from what the acknowledged outcomes imply"
+    );
     assert_eq!(negative_rows(s).await, 0);
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:#?}", report.violations);
 }
 
 fn seed_from_env() -> u64 {
-    let seed = std::env::var("GUDANG_TEST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(rand::random);
+    let seed = std::env::var("GUDANG_TEST_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(rand::random);
     eprintln!("GUDANG_TEST_SEED={seed}");
     seed
 }
@@ -219,7 +319,10 @@ async fn concurrent_issues_and_transfers_never_go_negative() {
     let posted = results.iter().filter(|(_, o)| o.is_posted()).count();
     let rejected = results.len() - posted;
     eprintln!("{posted} posted, {rejected} refused");
-    assert!(posted > 0 && rejected > 0, "no contention: {posted} posted, {rejected} refused");
+    assert!(
+        posted > 0 && rejected > 0,
+        "no contention: {posted} posted, {rejected} refused"
+    );
     assert_consistent(s, opening, &results).await;
 }
 
@@ -232,7 +335,11 @@ async fn several_instances_on_one_data_dir() {
     // recovery (grace 0 here) can race a posting in flight.
     let mut instances = vec![env.services.clone()];
     for _ in 0..2 {
-        instances.push(Services::open(common::sqlite_config(env.dir.path())).await.unwrap());
+        instances.push(
+            Services::open(common::sqlite_config(env.dir.path()))
+                .await
+                .unwrap(),
+        );
     }
     let results = hammer(&instances, &env.admin, 24, 15, 15, seed).await;
     let posted = results.iter().filter(|(_, o)| o.is_posted()).count();

@@ -50,7 +50,11 @@ impl Req {
             lines: self
                 .lines
                 .iter()
-                .map(|(code, q)| LineRequest { code: code.clone(), qty: Quantity(*q), price: None })
+                .map(|(code, q)| LineRequest {
+                    code: code.clone(),
+                    qty: Quantity(*q),
+                    price: None,
+                })
                 .collect(),
             reference: Some("crash-test".into()),
             ..Default::default()
@@ -74,9 +78,20 @@ impl Req {
         };
         let n = rng.random_range(1..=3);
         let lines = (0..n)
-            .map(|_| (PRODUCTS[rng.random_range(0..PRODUCTS.len())].to_string(), Quantity::units(rng.random_range(1..=12)).0))
+            .map(|_| {
+                (
+                    PRODUCTS[rng.random_range(0..PRODUCTS.len())].to_string(),
+                    Quantity::units(rng.random_range(1..=12)).0,
+                )
+            })
             .collect();
-        Req { id: ids::new_id(), kind: kind.as_str().into(), source, dest, lines }
+        Req {
+            id: ids::new_id(),
+            kind: kind.as_str().into(),
+            source,
+            dest,
+            lines,
+        }
     }
 }
 
@@ -84,8 +99,15 @@ impl Req {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "ev", rename_all = "lowercase")]
 pub enum Record {
-    Try { req: Req },
-    Ack { id: String, number: String, status: String, reason: Option<String> },
+    Try {
+        req: Req,
+    },
+    Ack {
+        id: String,
+        number: String,
+        status: String,
+        reason: Option<String>,
+    },
 }
 
 /// Reads a journal. A kill can cut the last record short; only that one may be incomplete.
@@ -117,17 +139,37 @@ fn append(file: &Mutex<File>, rec: &Record) {
 /// fire), then posts from [`WORKERS`] workers until killed.
 pub fn child_main(dir: PathBuf) {
     let journal = PathBuf::from(std::env::var(CHILD_JOURNAL_ENV).expect("journal path"));
-    let seed: u64 = std::env::var(CHILD_SEED_ENV).expect("seed").parse().expect("seed number");
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let seed: u64 = std::env::var(CHILD_SEED_ENV)
+        .expect("seed")
+        .parse()
+        .expect("seed number");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
-        let s = Services::open(crate::common::sqlite_config(&dir)).await.expect("open services in child");
+        let s = Services::open(crate::common::sqlite_config(&dir))
+            .await
+            .expect("open services in child");
         let actor = s.first_admin().await.expect("admin");
         let file = Arc::new(Mutex::new(
-            std::fs::OpenOptions::new().create(true).append(true).open(&journal).expect("open journal"),
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&journal)
+                .expect("open journal"),
         ));
         println!("READY");
         let workers: Vec<_> = (0..WORKERS)
-            .map(|w| tokio::spawn(worker(s.clone(), actor.clone(), file.clone(), seed.wrapping_add(w))))
+            .map(|w| {
+                tokio::spawn(worker(
+                    s.clone(),
+                    actor.clone(),
+                    file.clone(),
+                    seed.wrapping_add(w),
+                ))
+            })
             .collect();
         for w in workers {
             w.await.expect("worker panicked");
@@ -145,10 +187,19 @@ async fn worker(s: Services, actor: Actor, file: Arc<Mutex<File>>, seed: u64) {
             .post(&actor, &req.to_post())
             .await
             .unwrap_or_else(|e| panic!("posting {} failed without a kill: {e}", req.id));
-        assert!(!out.replayed, "a fresh id {} was reported as a replay", req.id);
+        assert!(
+            !out.replayed,
+            "a fresh id {} was reported as a replay",
+            req.id
+        );
         append(
             &file,
-            &Record::Ack { id: out.id.clone(), number: out.number, status: out.status.as_str().into(), reason: out.reason },
+            &Record::Ack {
+                id: out.id.clone(),
+                number: out.number,
+                status: out.status.as_str().into(),
+                reason: out.reason,
+            },
         );
         println!("ACK {}", out.id);
     }

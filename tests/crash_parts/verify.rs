@@ -45,12 +45,27 @@ impl Ledger {
             match r {
                 Record::Try { req } => {
                     self.round_tried.push(req.id.clone());
-                    assert!(self.tried.insert(req.id.clone(), req).is_none(), "an id was tried twice by children");
+                    assert!(
+                        self.tried.insert(req.id.clone(), req).is_none(),
+                        "an id was tried twice by children"
+                    );
                 }
-                Record::Ack { id, number, status, reason } => {
+                Record::Ack {
+                    id,
+                    number,
+                    status,
+                    reason,
+                } => {
                     assert!(self.tried.contains_key(&id), "ack of {id} without a try");
                     self.round_acked.push(id.clone());
-                    self.acked.insert(id, Ack { number, status, reason });
+                    self.acked.insert(
+                        id,
+                        Ack {
+                            number,
+                            status,
+                            reason,
+                        },
+                    );
                 }
             }
         }
@@ -76,13 +91,20 @@ pub struct Snapshot {
 impl Snapshot {
     /// Pending headers, oldest first (the order recovery takes them in).
     pub fn pending(&self) -> Vec<&Hdr> {
-        let mut p: Vec<&Hdr> = self.headers.values().filter(|h| h.status == "pending").collect();
+        let mut p: Vec<&Hdr> = self
+            .headers
+            .values()
+            .filter(|h| h.status == "pending")
+            .collect();
         p.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         p
     }
 
     pub fn pending_with_outcome(&self) -> usize {
-        self.pending().iter().filter(|h| self.outcomes.contains(&h.id)).count()
+        self.pending()
+            .iter()
+            .filter(|h| self.outcomes.contains(&h.id))
+            .count()
     }
 }
 
@@ -91,13 +113,24 @@ where
     T: for<'r> FromRow<'r, AnyRow> + Send + Unpin + 'static,
 {
     shard
-        .read(move |p| Box::pin(async move { sqlx::query_as::<_, T>(sql).fetch_all(&p).await.map_err(gudang::Error::db("test")) }))
+        .read(move |p| {
+            Box::pin(async move {
+                sqlx::query_as::<_, T>(sql)
+                    .fetch_all(&p)
+                    .await
+                    .map_err(gudang::Error::db("test"))
+            })
+        })
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 async fn snapshot(s: &Services) -> Snapshot {
-    let headers: Vec<Hdr> = rows(&s.shards.transaction, "SELECT id, number, status, reason, created_at FROM transactions").await;
+    let headers: Vec<Hdr> = rows(
+        &s.shards.transaction,
+        "SELECT id, number, status, reason, created_at FROM transactions",
+    )
+    .await;
     let outcomes: Vec<(String,)> = rows(&s.shards.location, "SELECT txn_id FROM outcomes").await;
     Snapshot {
         headers: headers.into_iter().map(|h| (h.id.clone(), h)).collect(),
@@ -108,15 +141,29 @@ async fn snapshot(s: &Services) -> Snapshot {
 /// Asserts that every acknowledged posting is stored exactly as the client was told.
 fn assert_acked(ledger: &Ledger, snap: &Snapshot) {
     for (id, ack) in &ledger.acked {
-        let h = snap.headers.get(id).unwrap_or_else(|| panic!("acknowledged {} {id} is missing", ack.number));
+        let h = snap
+            .headers
+            .get(id)
+            .unwrap_or_else(|| panic!("acknowledged {} {id} is missing", ack.number));
         assert_eq!(h.number, ack.number, "acknowledged {id} changed its number");
-        assert_eq!(h.status, ack.status, "acknowledged {} changed status", ack.number);
+        assert_eq!(
+            h.status, ack.status,
+            "acknowledged {} changed status",
+            ack.number
+        );
         if ack.status == "rejected" {
-            assert_eq!(h.reason, ack.reason, "acknowledged rejection {} changed its reason", ack.number);
+            assert_eq!(
+                h.reason, ack.reason,
+                "acknowledged rejection {} changed its reason",
+                ack.number
+            );
         }
     }
     for id in snap.headers.keys() {
-        assert!(ledger.tried.contains_key(id), "header {id} was never submitted by anyone");
+        assert!(
+            ledger.tried.contains_key(id),
+            "header {id} was never submitted by anyone"
+        );
     }
 }
 
@@ -126,10 +173,16 @@ fn assert_acked(ledger: &Ledger, snap: &Snapshot) {
 pub async fn inspect(dir: &Path, ledger: &Ledger) -> Snapshot {
     let mut config = crate::common::sqlite_config(dir);
     config.posting.recovery_grace_secs = 24 * 3600;
-    let shards = Shards::open(&config).await.expect("open shards without recovery");
+    let shards = Shards::open(&config)
+        .await
+        .expect("open shards without recovery");
     let s = Services::new(shards, config);
     let report = s.check().await.expect("check");
-    assert!(report.ok(), "check before recovery: {:#?}", report.violations);
+    assert!(
+        report.ok(),
+        "check before recovery: {:#?}",
+        report.violations
+    );
     let snap = snapshot(&s).await;
     assert_acked(ledger, &snap);
     snap
@@ -143,15 +196,26 @@ pub async fn verify_after_restart(dir: &Path, ledger: &mut Ledger, rng: &mut Std
     assert_eq!(config.posting.recovery_grace_secs, 0);
     let s = Services::open(config).await.expect("restart with recovery");
     let report = s.check().await.expect("check");
-    assert!(report.ok(), "check after recovery: {:#?}", report.violations);
+    assert!(
+        report.ok(),
+        "check after recovery: {:#?}",
+        report.violations
+    );
     integrity(&s).await;
     let snap = snapshot(&s).await;
-    assert!(snap.pending().is_empty(), "pending after recovery: {:?}", snap.pending());
+    assert!(
+        snap.pending().is_empty(),
+        "pending after recovery: {:?}",
+        snap.pending()
+    );
     assert_acked(ledger, &snap);
     for h in snap.headers.values() {
         if h.status == "rejected" && !ledger.acked.contains_key(&h.id) {
             let r = h.reason.as_deref().unwrap_or_default();
-            assert!(r == INTERRUPTED || r.starts_with("only "), "unexpected rejection reason {r:?}");
+            assert!(
+                r == INTERRUPTED || r.starts_with("only "),
+                "unexpected rejection reason {r:?}"
+            );
         }
     }
     let stock_before = conservation(&s).await;
@@ -170,25 +234,55 @@ pub async fn verify_after_restart(dir: &Path, ledger: &mut Ledger, rng: &mut Std
     }
     for id in &replay_ids {
         let ack = &ledger.acked[id];
-        let out = s.post(&admin, &ledger.tried[id].to_post()).await.expect("replay");
-        assert!(out.replayed, "re-posting acknowledged {} was not a replay", ack.number);
-        assert_eq!((&out.number, out.status.as_str(), &out.reason), (&ack.number, ack.status.as_str(), &ack.reason));
+        let out = s
+            .post(&admin, &ledger.tried[id].to_post())
+            .await
+            .expect("replay");
+        assert!(
+            out.replayed,
+            "re-posting acknowledged {} was not a replay",
+            ack.number
+        );
+        assert_eq!(
+            (&out.number, out.status.as_str(), &out.reason),
+            (&ack.number, ack.status.as_str(), &ack.reason)
+        );
     }
     let after = snapshot(&s).await;
-    assert_eq!(after.headers.len(), snap.headers.len(), "a replay created a posting");
-    assert_eq!(conservation(&s).await, stock_before, "a replay changed stock");
+    assert_eq!(
+        after.headers.len(),
+        snap.headers.len(),
+        "a replay created a posting"
+    );
+    assert_eq!(
+        conservation(&s).await,
+        stock_before,
+        "a replay changed stock"
+    );
 
     // Retries of what the clerk never heard back about.
     let mut stats = Stats::default();
-    let unacked: Vec<String> = ledger.round_tried.iter().filter(|id| !ledger.acked.contains_key(*id)).cloned().collect();
+    let unacked: Vec<String> = ledger
+        .round_tried
+        .iter()
+        .filter(|id| !ledger.acked.contains_key(*id))
+        .cloned()
+        .collect();
     for id in unacked {
         let req = ledger.tried[&id].clone();
         let out = s.post(&admin, &req.to_post()).await.expect("retry");
         match snap.headers.get(&id) {
             Some(h) => {
                 stats.recovered += 1;
-                assert!(out.replayed, "retry of stored {} was not a replay", h.number);
-                assert_eq!((&out.number, out.status.as_str()), (&h.number, h.status.as_str()));
+                assert!(
+                    out.replayed,
+                    "retry of stored {} was not a replay",
+                    h.number
+                );
+                assert_eq!(
+                    (&out.number, out.status.as_str()),
+                    (&h.number, h.status.as_str())
+                );
             }
             None => {
                 stats.reposted += 1;
@@ -197,9 +291,19 @@ pub async fn verify_after_restart(dir: &Path, ledger: &mut Ledger, rng: &mut Std
         }
         let again = s.post(&admin, &req.to_post()).await.expect("second retry");
         assert!(again.replayed);
-        assert_eq!((&again.number, again.status, &again.reason), (&out.number, out.status, &out.reason));
+        assert_eq!(
+            (&again.number, again.status, &again.reason),
+            (&out.number, out.status, &out.reason)
+        );
         ledger.round_acked.push(id.clone());
-        ledger.acked.insert(id, Ack { number: out.number, status: out.status.as_str().into(), reason: out.reason });
+        ledger.acked.insert(
+            id,
+            Ack {
+                number: out.number,
+                status: out.status.as_str().into(),
+                reason: out.reason,
+            },
+        );
     }
     stats.headers = after.headers.len();
     stats
@@ -227,21 +331,35 @@ async fn summaries_in_step(s: &Services) {
     .await;
     kept.sort();
     derived.sort();
-    assert_eq!(kept, derived, "daily summaries out of step with the posted headers");
+    assert_eq!(
+        kept, derived,
+        "daily summaries out of step with the posted headers"
+    );
 }
 
 async fn integrity(s: &Services) {
     for shard in s.shards.all() {
         let res: Vec<(String,)> = rows(shard, "PRAGMA integrity_check").await;
-        assert_eq!(res, vec![("ok".to_string(),)], "integrity_check of the {} shard", shard.name().as_str());
+        assert_eq!(
+            res,
+            vec![("ok".to_string(),)],
+            "integrity_check of the {} shard",
+            shard.name().as_str()
+        );
     }
 }
 
 /// Asserts nothing is negative and that stock at every (location, product) is exactly what the
 /// posted documents imply (receipts add, issues remove, transfers move), then returns the stock.
 pub async fn conservation(s: &Services) -> BTreeMap<(String, String), i64> {
-    let stock: Vec<(String, String, i64)> = rows(&s.shards.location, "SELECT location_id, product_id, quantity FROM stock").await;
-    let posted: Vec<(String, Option<String>, Option<String>, String, i64)> = rows(
+    let stock: Vec<(String, String, i64)> = rows(
+        &s.shards.location,
+        "SELECT location_id, product_id, quantity FROM stock",
+    )
+    .await;
+    /// (kind, source, destination, product, quantity) summed over posted lines.
+    type Posted = (String, Option<String>, Option<String>, String, i64);
+    let posted: Vec<Posted> = rows(
         &s.shards.transaction,
         "SELECT t.kind, t.source_id, t.dest_id, l.product_id, CAST(SUM(l.quantity) AS BIGINT) FROM transaction_lines l JOIN transactions t ON t.id = l.txn_id WHERE t.status = 'posted' GROUP BY t.kind, t.source_id, t.dest_id, l.product_id",
     )
@@ -249,7 +367,11 @@ pub async fn conservation(s: &Services) -> BTreeMap<(String, String), i64> {
     let mut expected: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut created: BTreeMap<String, i64> = BTreeMap::new();
     for (kind, src, dst, prod, qty) in posted {
-        let mut add = |loc: Option<String>, d: i64| *expected.entry((loc.expect("location"), prod.clone())).or_default() += d;
+        let mut add = |loc: Option<String>, d: i64| {
+            *expected
+                .entry((loc.expect("location"), prod.clone()))
+                .or_default() += d
+        };
         match kind.parse::<TxKind>().expect("kind") {
             TxKind::Receipt => {
                 add(dst, qty);
@@ -278,7 +400,13 @@ pub async fn conservation(s: &Services) -> BTreeMap<(String, String), i64> {
     }
     created.retain(|_, q| *q != 0);
     totals.retain(|_, q| *q != 0);
-    assert_eq!(totals, created, "total stock per product differs from receipts minus issues");
-    assert_eq!(actual, expected, "stock differs from what the posted documents imply");
+    assert_eq!(
+        totals, created,
+        "total stock per product differs from receipts minus issues"
+    );
+    assert_eq!(
+        actual, expected,
+        "stock differs from what the posted documents imply"
+    );
     actual
 }
