@@ -3,7 +3,7 @@
 //! across several `Services` opened on the same data directory (as separate processes would).
 //! Stock never goes negative (watched while the tasks run), every refusal names what was
 //! missing, stock at every location is exactly what the acknowledged outcomes imply, and
-//! `check()` is clean.
+//! `check()` is clean. A third run keeps recovery (with no grace) going alongside the postings.
 
 mod common;
 
@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use gudang::domain::{Quantity, TxKind, TxStatus, ids};
 use gudang::service::posting::{LineRequest, PostOutcome, PostRequest};
+use gudang::service::recovery::{self, INTERRUPTED};
 use gudang::{Actor, Services};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -202,9 +203,23 @@ async fn hammer(
     per_task: usize,
     receipt_pct: u32,
     seed: u64,
+    recovery_alongside: bool,
 ) -> Vec<(PostRequest, PostOutcome)> {
     let start = Arc::new(Barrier::new(tasks + 1));
     let done = Arc::new(AtomicBool::new(false));
+    // Recovery with no grace at all, over and over, resolving postings still in flight: the
+    // outcome's primary key must settle each race with the posting's own stock step. (In one
+    // process the posting's step nearly always wins; the other order is in tests/idempotency.rs.)
+    let recoverer = recovery_alongside.then(|| {
+        let (s, done) = (instances[0].clone(), done.clone());
+        tokio::spawn(async move {
+            let mut resolved = 0u64;
+            while !done.load(Ordering::SeqCst) {
+                resolved += recovery::recover(&s, 0).await.expect("recovery").resolved;
+            }
+            resolved
+        })
+    });
     let watcher = {
         let (s, done) = (instances[0].clone(), done.clone());
         tokio::spawn(async move {
@@ -251,6 +266,11 @@ async fn hammer(
     done.store(true, Ordering::SeqCst);
     let looks = watcher.await.unwrap();
     assert!(looks >= 2, "the watcher never looked while postings ran");
+    if let Some(r) = recoverer {
+        let resolved = r.await.unwrap();
+        eprintln!("recovery running alongside resolved {resolved} postings in flight");
+        assert!(resolved > 0, "recovery never met a posting in flight");
+    }
     all
 }
 
@@ -260,7 +280,8 @@ async fn assert_consistent(
     s: &Services,
     mut expected: Stock,
     results: &[(PostRequest, PostOutcome)],
-) {
+) -> usize {
+    let mut interrupted = 0;
     let numbers: HashSet<&str> = results.iter().map(|(_, o)| o.number.as_str()).collect();
     assert_eq!(numbers.len(), results.len(), "two postings share a number");
     let opening_total: i64 = expected.values().sum();
@@ -276,6 +297,7 @@ async fn assert_consistent(
                     _ => {}
                 }
             }
+            TxStatus::Rejected if out.reason.as_deref() == Some(INTERRUPTED) => interrupted += 1,
             TxStatus::Rejected => assert_reason(req, out),
             TxStatus::Pending => panic!("{} left pending", out.number),
         }
@@ -299,6 +321,7 @@ async fn assert_consistent(
     assert_eq!(negative_rows(s).await, 0);
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:#?}", report.violations);
+    interrupted
 }
 
 fn seed_from_env() -> u64 {
@@ -315,7 +338,7 @@ async fn concurrent_issues_and_transfers_never_go_negative() {
     let seed = seed_from_env();
     let (env, opening) = seeded().await;
     let s = &env.services;
-    let results = hammer(std::slice::from_ref(s), &env.admin, 32, 20, 15, seed).await;
+    let results = hammer(std::slice::from_ref(s), &env.admin, 32, 20, 15, seed, false).await;
     let posted = results.iter().filter(|(_, o)| o.is_posted()).count();
     let rejected = results.len() - posted;
     eprintln!("{posted} posted, {rejected} refused");
@@ -323,7 +346,7 @@ async fn concurrent_issues_and_transfers_never_go_negative() {
         posted > 0 && rejected > 0,
         "no contention: {posted} posted, {rejected} refused"
     );
-    assert_consistent(s, opening, &results).await;
+    assert_eq!(assert_consistent(s, opening, &results).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -341,11 +364,26 @@ async fn several_instances_on_one_data_dir() {
                 .unwrap(),
         );
     }
-    let results = hammer(&instances, &env.admin, 24, 15, 15, seed).await;
+    let results = hammer(&instances, &env.admin, 24, 15, 15, seed, false).await;
     let posted = results.iter().filter(|(_, o)| o.is_posted()).count();
     eprintln!("{posted} posted, {} refused", results.len() - posted);
     assert!(posted > 0 && posted < results.len(), "no contention");
     for s in &instances {
-        assert_consistent(s, opening.clone(), &results).await;
+        assert_eq!(assert_consistent(s, opening.clone(), &results).await, 0);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_running_alongside_postings() {
+    let seed = seed_from_env();
+    let (env, opening) = seeded().await;
+    let s = &env.services;
+    let results = hammer(std::slice::from_ref(s), &env.admin, 16, 15, 20, seed, true).await;
+    let interrupted = assert_consistent(s, opening, &results).await;
+    let posted = results.iter().filter(|(_, o)| o.is_posted()).count();
+    eprintln!(
+        "{posted} posted, {interrupted} interrupted by recovery, {} refused",
+        results.len() - posted - interrupted
+    );
+    assert!(posted > 0, "recovery aborted every posting");
 }

@@ -238,6 +238,14 @@ async fn a_refused_id_keeps_its_refusal() {
 
 /// Runs `gudang post receipt` with `id` and a failpoint armed, and asserts it was killed there.
 async fn killed_cli_receipt(env: &common::Env, failpoint: &str, id: &str) {
+    let args = [
+        "post", "receipt", "--to", "A", "--line", "P1:5", "--line", "P2:2", "--id", id,
+    ];
+    killed_cli(env, failpoint, &args).await;
+}
+
+/// Runs `gudang ARGS` with a failpoint armed, and asserts it was killed there.
+async fn killed_cli(env: &common::Env, failpoint: &str, args: &[&str]) {
     let cfg = env.dir.path().join("cli.toml");
     // A long grace: the CLI's own start-up recovery must not touch anything.
     std::fs::write(&cfg, "[posting]\nrecovery_grace_secs = 3600\n").unwrap();
@@ -246,9 +254,7 @@ async fn killed_cli_receipt(env: &common::Env, failpoint: &str, id: &str) {
         .arg(env.dir.path())
         .arg("--config")
         .arg(&cfg)
-        .args([
-            "post", "receipt", "--to", "A", "--line", "P1:5", "--line", "P2:2", "--id", id,
-        ])
+        .args(args)
         .env("GUDANG_FAILPOINT", failpoint)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -365,4 +371,24 @@ async fn a_retry_finishes_a_cut_off_posting_exactly_once() {
     assert_eq!(movements_of(s, &id).await, 0);
     assert_eq!(qty(s, "A", "P1").await, expected_p1);
     assert_clean(&restarted).await;
+
+    // Cut off before its stock was decided, then another process's recovery decided it (abort)
+    // and was itself killed before marking the header: the retries' own stock step must lose to
+    // that decision, and report it.
+    let id = ids::new_id();
+    killed_cli_receipt(&env, "post.after_pending", &id).await;
+    killed_cli(&env, "recover.after_decide", &["recover", "--grace", "0"]).await;
+    assert_eq!(status_of(s, &id).await, ("pending".to_string(), 1));
+    let req = receipt(&id, "A", vec![line("P1", 5), line("P2", 2)]);
+    let outs = post_concurrently(s, &env.admin, &req, 8, 2).await;
+    let r = one_result(&outs);
+    assert!(outs.iter().all(|o| o.replayed));
+    assert_eq!(
+        (r.status, r.reason.as_deref()),
+        (TxStatus::Rejected, Some(INTERRUPTED))
+    );
+    assert_eq!(movements_of(s, &id).await, 0);
+    assert_eq!(qty(s, "A", "P1").await, expected_p1);
+    assert_eq!(posted_in_summary(s, "receipt").await, 2);
+    assert_clean(s).await;
 }
