@@ -23,7 +23,10 @@ fn denied(g: &Gudang, who: &str, args: &[&str], what: &str) {
     let mut all = vec!["--as", who];
     all.extend_from_slice(args);
     let e = g.fail(&all);
-    assert!(e.contains("permission denied") && e.contains(what), "{who} {args:?}: {e}");
+    assert!(
+        e.contains("permission denied") && e.contains(what),
+        "{who} {args:?}: {e}"
+    );
 }
 
 fn allowed(g: &Gudang, who: &str, args: &[&str]) -> String {
@@ -38,37 +41,136 @@ fn each_role_does_what_it_may_and_nothing_more() {
     let txns_before = g.json(&["txn", "list", "--all"]).as_array().unwrap().len();
 
     // Viewers read everything readable, and change nothing.
-    for args in [vec!["stock"], vec!["txn", "list"], vec!["product", "list"], vec!["location", "list"], vec!["check"], vec!["product", "export"]] {
+    for args in [
+        vec!["stock"],
+        vec!["txn", "list"],
+        vec!["product", "list"],
+        vec!["location", "list"],
+        vec!["check"],
+        vec!["product", "export"],
+    ] {
         allowed(&g, VIEWER, &args);
     }
-    denied(&g, VIEWER, &["post", "receipt", "--to", "A", "--line", "P1:1"], "post receipts");
-    denied(&g, VIEWER, &["post", "issue", "--from", "A", "--line", "P1:1"], "post receipts");
+    denied(
+        &g,
+        VIEWER,
+        &["post", "receipt", "--to", "A", "--line", "P1:1"],
+        "post receipts",
+    );
+    denied(
+        &g,
+        VIEWER,
+        &["post", "issue", "--from", "A", "--line", "P1:1"],
+        "post receipts",
+    );
     denied(&g, VIEWER, &["user", "list"], "manage users");
 
     // Clerks post receipts, issues and transfers, but not adjustments or master data.
-    allowed(&g, CLERK, &["post", "issue", "--from", "A", "--line", "P1:1"]);
-    allowed(&g, CLERK, &["post", "transfer", "--from", "A", "--to", "B", "--line", "P1:1"]);
-    denied(&g, CLERK, &["post", "adjust", "--at", "A", "--line", "P1:0"], "adjustments");
-    denied(&g, CLERK, &["product", "add", "--sku", "C1", "--name", "By clerk"], "manage products");
-    denied(&g, CLERK, &["product", "edit", "P1", "--price", "0.01"], "manage products");
-    denied(&g, CLERK, &["product", "deactivate", "P1"], "manage products");
-    denied(&g, CLERK, &["category", "add", "Clerkish"], "manage products");
-    denied(&g, CLERK, &["unit", "add", "BOX", "--name", "Box"], "manage products");
-    denied(&g, CLERK, &["location", "add", "C", "--name", "Clerk's"], "manage locations");
+    allowed(
+        &g,
+        CLERK,
+        &["post", "issue", "--from", "A", "--line", "P1:1"],
+    );
+    allowed(
+        &g,
+        CLERK,
+        &[
+            "post", "transfer", "--from", "A", "--to", "B", "--line", "P1:1",
+        ],
+    );
+    denied(
+        &g,
+        CLERK,
+        &["post", "adjust", "--at", "A", "--line", "P1:0"],
+        "adjustments",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["product", "add", "--sku", "C1", "--name", "By clerk"],
+        "manage products",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["product", "edit", "P1", "--price", "0.01"],
+        "manage products",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["product", "deactivate", "P1"],
+        "manage products",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["category", "add", "Clerkish"],
+        "manage products",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["unit", "add", "BOX", "--name", "Box"],
+        "manage products",
+    );
+    denied(
+        &g,
+        CLERK,
+        &["location", "add", "C", "--name", "Clerk's"],
+        "manage locations",
+    );
     denied(&g, CLERK, &["recover"], "adjustments");
 
     // Supervisors also adjust and manage products and locations, but not users.
-    allowed(&g, SUPERVISOR, &["post", "adjust", "--at", "A", "--line", "P1:40"]);
-    allowed(&g, SUPERVISOR, &["product", "add", "--sku", "S1", "--name", "By supervisor"]);
-    allowed(&g, SUPERVISOR, &["location", "add", "S", "--name", "Supervisor's"]);
+    allowed(
+        &g,
+        SUPERVISOR,
+        &["post", "adjust", "--at", "A", "--line", "P1:40"],
+    );
+    allowed(
+        &g,
+        SUPERVISOR,
+        &["product", "add", "--sku", "S1", "--name", "By supervisor"],
+    );
+    allowed(
+        &g,
+        SUPERVISOR,
+        &["location", "add", "S", "--name", "Supervisor's"],
+    );
     allowed(&g, SUPERVISOR, &["recover"]);
-    let e = g.fail_stdin(&["--as", SUPERVISOR, "user", "add", "new@example.test", "--name", "New", "--role", "clerk", "--password-stdin"], &format!("{PASSWORD}\n"));
-    assert!(e.contains("permission denied") && e.contains("manage users"), "{e}");
+    let e = g.fail_stdin(
+        &[
+            "--as",
+            SUPERVISOR,
+            "user",
+            "add",
+            "new@example.test",
+            "--name",
+            "New",
+            "--role",
+            "clerk",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        e.contains("permission denied") && e.contains("manage users"),
+        "{e}"
+    );
     denied(&g, SUPERVISOR, &["user", "disable", CLERK], "manage users");
-    denied(&g, SUPERVISOR, &["user", "role", CLERK, "admin"], "manage users");
+    denied(
+        &g,
+        SUPERVISOR,
+        &["user", "role", CLERK, "admin"],
+        "manage users",
+    );
 
     // Denials changed nothing.
-    assert_eq!(g.json(&["txn", "list", "--all"]).as_array().unwrap().len(), txns_before + 3);
+    assert_eq!(
+        g.json(&["txn", "list", "--all"]).as_array().unwrap().len(),
+        txns_before + 3
+    );
     assert_eq!(g.product_count(), 4);
     assert_eq!(g.json(&["user", "list"]).as_array().unwrap().len(), 4);
     assert_eq!(g.json(&["category", "list"]).as_array().unwrap().len(), 1);
@@ -82,7 +184,10 @@ fn each_role_does_what_it_may_and_nothing_more() {
 
     // Unknown users are refused, even for reading.
     let e = g.fail(&["--as", "ghost@example.test", "stock"]);
-    assert!(e.contains("ghost@example.test") && e.contains("not found"), "{e}");
+    assert!(
+        e.contains("ghost@example.test") && e.contains("not found"),
+        "{e}"
+    );
     g.ok(&["check"]);
 }
 
@@ -91,7 +196,13 @@ fn users_are_added_listed_changed_and_disabled() {
     let g = Gudang::new();
     g.add_user(CLERK, "clerk");
     let users = g.json(&["user", "list"]);
-    let clerk = users.as_array().unwrap().iter().find(|u| u["email"] == CLERK).expect("clerk listed").clone();
+    let clerk = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == CLERK)
+        .expect("clerk listed")
+        .clone();
     for (k, v) in [("role", "clerk"), ("name", CLERK)] {
         assert_eq!(clerk[k], v, "{clerk}");
     }
@@ -100,11 +211,76 @@ fn users_are_added_listed_changed_and_disabled() {
 
     // Bad input: each refused, no user added.
     for (args, stdin, want) in [
-        (vec!["user", "add", CLERK, "--name", "Again", "--role", "clerk", "--password-stdin"], PASSWORD, "already exists"),
-        (vec!["user", "add", "boss@example.test", "--name", "Boss", "--role", "boss", "--password-stdin"], PASSWORD, "unknown role 'boss'"),
-        (vec!["user", "add", "not-an-email", "--name", "X", "--role", "clerk", "--password-stdin"], PASSWORD, "not a valid email"),
-        (vec!["user", "add", "weak@example.test", "--name", "Weak", "--role", "clerk", "--password-stdin"], "short", "at least 10 characters"),
-        (vec!["user", "add", "none@example.test", "--name", "None", "--role", "clerk", "--password-stdin"], "", "no password"),
+        (
+            vec![
+                "user",
+                "add",
+                CLERK,
+                "--name",
+                "Again",
+                "--role",
+                "clerk",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "already exists",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "boss@example.test",
+                "--name",
+                "Boss",
+                "--role",
+                "boss",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "unknown role 'boss'",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "not-an-email",
+                "--name",
+                "X",
+                "--role",
+                "clerk",
+                "--password-stdin",
+            ],
+            PASSWORD,
+            "not a valid email",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "weak@example.test",
+                "--name",
+                "Weak",
+                "--role",
+                "clerk",
+                "--password-stdin",
+            ],
+            "short",
+            "at least 10 characters",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "none@example.test",
+                "--name",
+                "None",
+                "--role",
+                "clerk",
+                "--password-stdin",
+            ],
+            "",
+            "no password",
+        ),
     ] {
         let e = g.fail_stdin(&args, &format!("{stdin}\n"));
         assert!(e.contains(want), "{args:?}: {e}");
@@ -112,18 +288,38 @@ fn users_are_added_listed_changed_and_disabled() {
     assert_eq!(g.json(&["user", "list"]).as_array().unwrap().len(), 2);
 
     // passwd: an admin for anyone, a user for themselves only.
-    g.ok_stdin(&["user", "passwd", CLERK, "--password-stdin"], "another long password\n");
-    g.ok_stdin(&["--as", CLERK, "user", "passwd", CLERK, "--password-stdin"], "clerk's own password\n");
-    let e = g.fail_stdin(&["--as", CLERK, "user", "passwd", ADMIN, "--password-stdin"], "taking over admin\n");
+    g.ok_stdin(
+        &["user", "passwd", CLERK, "--password-stdin"],
+        "another long password\n",
+    );
+    g.ok_stdin(
+        &["--as", CLERK, "user", "passwd", CLERK, "--password-stdin"],
+        "clerk's own password\n",
+    );
+    let e = g.fail_stdin(
+        &["--as", CLERK, "user", "passwd", ADMIN, "--password-stdin"],
+        "taking over admin\n",
+    );
     assert!(e.contains("permission denied"), "{e}");
-    let e = g.fail_stdin(&["user", "passwd", "ghost@example.test", "--password-stdin"], "whatever it is\n");
+    let e = g.fail_stdin(
+        &["user", "passwd", "ghost@example.test", "--password-stdin"],
+        "whatever it is\n",
+    );
     assert!(e.contains("not found"), "{e}");
     let e = g.fail_stdin(&["user", "passwd", CLERK, "--password-stdin"], "tiny\n");
     assert!(e.contains("at least 10"), "{e}");
 
     // role
     g.ok(&["user", "role", CLERK, "supervisor"]);
-    assert_eq!(g.json(&["user", "list"]).as_array().unwrap().iter().find(|u| u["email"] == CLERK).unwrap()["role"], "supervisor");
+    assert_eq!(
+        g.json(&["user", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == CLERK)
+            .unwrap()["role"],
+        "supervisor"
+    );
     let e = g.fail(&["user", "role", CLERK, "overlord"]);
     assert!(e.contains("unknown role"), "{e}");
     let e = g.fail(&["user", "role", ADMIN, "clerk"]);
@@ -132,8 +328,20 @@ fn users_are_added_listed_changed_and_disabled() {
     // disable: the user can no longer act; enable restores them.
     g.ok(&["user", "disable", CLERK]);
     let listed = g.json(&["user", "list"]);
-    assert_eq!(listed.as_array().unwrap().iter().find(|u| u["email"] == CLERK).unwrap()["active"], false);
-    assert!(g.ok(&["user", "list"]).lines().any(|l| l.starts_with(CLERK) && l.ends_with("disabled")));
+    assert_eq!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == CLERK)
+            .unwrap()["active"],
+        false
+    );
+    assert!(
+        g.ok(&["user", "list"])
+            .lines()
+            .any(|l| l.starts_with(CLERK) && l.ends_with("disabled"))
+    );
     let e = g.fail(&["--as", CLERK, "stock"]);
     assert!(e.contains("disabled"), "{e}");
     let e = g.fail(&["user", "disable", ADMIN]);

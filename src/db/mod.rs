@@ -1,12 +1,12 @@
 //! The three shards and the queries each one answers. Nothing here joins across shards; the
 //! services do that.
 
-pub mod bulk;
 pub mod dialect;
 pub mod journal;
 pub mod location;
 pub mod master;
 pub mod migrate;
+pub mod products_bulk;
 pub mod shard;
 
 pub use dialect::Backend;

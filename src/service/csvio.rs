@@ -22,16 +22,21 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
-use super::catalog::{ProductInput, validate_product_with};
+use super::catalog::validate_product_with;
 use super::{Actor, Services, audit};
 use crate::db::master::{self, Category, Product, Unit};
-use crate::db::{bulk, location};
+use crate::db::{location, products_bulk as bulk};
 use crate::domain::role::Permission;
 use crate::domain::{Money, Quantity, text};
 use crate::error::{Error, Result};
+use read::{Row, csv_error, duplicates, read_rows};
+
+mod read;
 
 /// The columns of a product CSV, in the order an export writes them.
-pub const COLUMNS: [&str; 8] = ["sku", "name", "barcode", "category", "unit", "price", "min_qty", "active"];
+pub const COLUMNS: [&str; 8] = [
+    "sku", "name", "barcode", "category", "unit", "price", "min_qty", "active",
+];
 const REQUIRED: [&str; 2] = ["sku", "name"];
 /// Products fetched per page by the export.
 const EXPORT_PAGE: i64 = 5000;
@@ -120,18 +125,14 @@ struct Owner {
     sku: String,
 }
 
-/// One data row as read: the form it fills, and where it came from.
-struct Row {
-    line: u64,
-    input: ProductInput,
-    has_barcode: bool,
-    has_category: bool,
-}
-
 impl Services {
     /// Imports products from CSV (see the module doc). Needs ManageCatalog. On any error nothing
     /// is written.
-    pub async fn import_products<R: Read>(&self, actor: &Actor, reader: R) -> std::result::Result<ImportSummary, ImportError> {
+    pub async fn import_products<R: Read>(
+        &self,
+        actor: &Actor,
+        reader: R,
+    ) -> std::result::Result<ImportSummary, ImportError> {
         actor.require(Permission::ManageCatalog)?;
         let mut errors = Vec::new();
         let rows = read_rows(reader, &mut errors)?;
@@ -140,8 +141,16 @@ impl Services {
         }
         duplicates(&rows, &mut errors);
 
-        let Lookups { cats, units, by_sku, by_barcode } = self.import_lookups(&rows).await?;
-        let cat_name: HashMap<&str, &str> = cats.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect();
+        let Lookups {
+            cats,
+            units,
+            by_sku,
+            by_barcode,
+        } = self.import_lookups(&rows).await?;
+        let cat_name: HashMap<&str, &str> = cats
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .collect();
         let mut creates: Vec<Product> = Vec::new();
         let mut updates: Vec<(Product, Product)> = Vec::new();
         let mut unchanged = 0;
@@ -157,20 +166,35 @@ impl Services {
                     input.barcode = p.barcode.clone();
                 }
                 if !row.has_category {
-                    input.category = p.category_id.as_deref().and_then(|c| cat_name.get(c)).map(|n| n.to_string());
+                    input.category = p
+                        .category_id
+                        .as_deref()
+                        .and_then(|c| cat_name.get(c))
+                        .map(|n| n.to_string());
                 }
             }
             let product = match validate_product_with(&input, existing, &cats, &units) {
                 Ok(p) => p,
                 Err(fields) => {
-                    errors.extend(fields.into_iter().map(|f| RowError { line: row.line, field: f.field.to_string(), message: f.message }));
+                    errors.extend(fields.into_iter().map(|f| RowError {
+                        line: row.line,
+                        field: f.field.to_string(),
+                        message: f.message,
+                    }));
                     continue;
                 }
             };
-            if let Some((barcode, owner)) = product.barcode.as_ref().and_then(|b| by_barcode.get(b).map(|o| (b, o)))
+            if let Some((barcode, owner)) = product
+                .barcode
+                .as_ref()
+                .and_then(|b| by_barcode.get(b).map(|o| (b, o)))
                 && owner.id != product.id
             {
-                errors.push(RowError { line: row.line, field: "barcode".into(), message: format!("'{barcode}' already belongs to product {}", owner.sku) });
+                errors.push(RowError {
+                    line: row.line,
+                    field: "barcode".into(),
+                    message: format!("'{barcode}' already belongs to product {}", owner.sku),
+                });
                 continue;
             }
             match existing {
@@ -184,7 +208,12 @@ impl Services {
             return Err(ImportError::Rows(errors));
         }
 
-        let summary = ImportSummary { rows: row_count, created: creates.len(), updated: updates.len(), unchanged };
+        let summary = ImportSummary {
+            rows: row_count,
+            created: creates.len(),
+            updated: updates.len(),
+            unchanged,
+        };
         let mirror: Vec<(String, i64, i64)> = updates
             .iter()
             .filter(|(b, a)| b.price != a.price || b.min_qty != a.min_qty)
@@ -195,12 +224,14 @@ impl Services {
             let b = self.shards.location.backend();
             self.shards
                 .location
-                .write(move |c| Box::pin(async move {
-                    for (id, price, min) in &mirror {
-                        location::refresh_product_mirror(c, b, id, *price, *min).await?;
-                    }
-                    Ok(())
-                }))
+                .write(move |c| {
+                    Box::pin(async move {
+                        for (id, price, min) in &mirror {
+                            location::refresh_product_mirror(c, b, id, *price, *min).await?;
+                        }
+                        Ok(())
+                    })
+                })
                 .await?;
         }
         Ok(summary)
@@ -209,8 +240,17 @@ impl Services {
     /// Categories, units, and the existing products the rows name (by SKU and by barcode), in
     /// one read job.
     async fn import_lookups(&self, rows: &[Row]) -> Result<Lookups> {
-        let skus: Vec<String> = rows.iter().map(|r| text::norm(&r.input.sku)).filter(|s| !s.is_empty()).collect();
-        let barcodes: Vec<String> = rows.iter().filter_map(|r| r.input.barcode.as_deref().map(str::trim)).filter(|b| !b.is_empty()).map(str::to_string).collect();
+        let skus: Vec<String> = rows
+            .iter()
+            .map(|r| text::norm(&r.input.sku))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let barcodes: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.input.barcode.as_deref().map(str::trim))
+            .filter(|b| !b.is_empty())
+            .map(str::to_string)
+            .collect();
         let b = self.shards.master.backend();
         self.shards
             .master
@@ -218,25 +258,57 @@ impl Services {
                 Box::pin(async move {
                     let cats = master::list_categories(&p, b).await?;
                     let units = master::list_units(&p, b).await?;
-                    let by_sku = bulk::products_by_sku_norms(&p, b, &skus).await?.into_iter().map(|x| (text::norm(&x.sku), x)).collect();
-                    let by_barcode = bulk::barcode_owners(&p, b, &barcodes).await?.into_iter().map(|(bc, id, sku)| (bc, Owner { id, sku })).collect();
-                    Ok(Lookups { cats, units, by_sku, by_barcode })
+                    let by_sku = bulk::products_by_sku_norms(&p, b, &skus)
+                        .await?
+                        .into_iter()
+                        .map(|x| (text::norm(&x.sku), x))
+                        .collect();
+                    let by_barcode = bulk::barcode_owners(&p, b, &barcodes)
+                        .await?
+                        .into_iter()
+                        .map(|(bc, id, sku)| (bc, Owner { id, sku }))
+                        .collect();
+                    Ok(Lookups {
+                        cats,
+                        units,
+                        by_sku,
+                        by_barcode,
+                    })
                 })
             })
             .await
     }
 
     /// Writes every create and update with their audit entries in one master write job.
-    async fn write_import(&self, actor: &Actor, creates: Vec<Product>, updates: Vec<(Product, Product)>) -> Result<()> {
+    async fn write_import(
+        &self,
+        actor: &Actor,
+        creates: Vec<Product>,
+        updates: Vec<(Product, Product)>,
+    ) -> Result<()> {
         if creates.is_empty() && updates.is_empty() {
             return Ok(());
         }
         let mut entries = Vec::with_capacity(creates.len() + updates.len());
         for p in &creates {
-            entries.push(audit(&actor.email, "product", &p.id, "import-create", None, Some(p)));
+            entries.push(audit(
+                &actor.email,
+                "product",
+                &p.id,
+                "import-create",
+                None,
+                Some(p),
+            ));
         }
         for (before, after) in &updates {
-            entries.push(audit(&actor.email, "product", &after.id, "import-update", Some(before), Some(after)));
+            entries.push(audit(
+                &actor.email,
+                "product",
+                &after.id,
+                "import-update",
+                Some(before),
+                Some(after),
+            ));
         }
         let updates: Vec<Product> = updates.into_iter().map(|(_, after)| after).collect();
         let b = self.shards.master.backend();
@@ -262,7 +334,12 @@ impl Services {
     /// Writes every product as CSV (see the module doc); returns how many. Any role may export.
     pub async fn export_products<W: Write>(&self, actor: &Actor, w: W) -> Result<usize> {
         actor.require(Permission::Read)?;
-        let cats: HashMap<String, String> = self.list_categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let cats: HashMap<String, String> = self
+            .list_categories()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         let units: HashMap<String, Unit> = self.units_by_id().await?;
         let mut out = csv::Writer::from_writer(w);
         out.write_record(COLUMNS).map_err(csv_error)?;
@@ -274,19 +351,43 @@ impl Services {
             let page = self
                 .shards
                 .master
-                .read(move |p| Box::pin(async move { bulk::products_after(&p, b, from.as_deref(), EXPORT_PAGE).await }))
+                .read(move |p| {
+                    Box::pin(async move {
+                        bulk::products_after(&p, b, from.as_deref(), EXPORT_PAGE).await
+                    })
+                })
                 .await?;
             for p in &page {
-                let unit = units.get(&p.unit_id).map(|u| u.code.as_str()).unwrap_or_default();
-                let category = p.category_id.as_ref().and_then(|c| cats.get(c)).map(String::as_str).unwrap_or_default();
-                let (price, min_qty) = (Money(p.price).to_string(), Quantity(p.min_qty).to_string());
+                let unit = units
+                    .get(&p.unit_id)
+                    .map(|u| u.code.as_str())
+                    .unwrap_or_default();
+                let category = p
+                    .category_id
+                    .as_ref()
+                    .and_then(|c| cats.get(c))
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                let (price, min_qty) =
+                    (Money(p.price).to_string(), Quantity(p.min_qty).to_string());
                 let active = if p.active != 0 { "true" } else { "false" };
-                out.write_record([p.sku.as_str(), &p.name, p.barcode.as_deref().unwrap_or_default(), category, unit, &price, &min_qty, active])
-                    .map_err(csv_error)?;
+                out.write_record([
+                    p.sku.as_str(),
+                    &p.name,
+                    p.barcode.as_deref().unwrap_or_default(),
+                    category,
+                    unit,
+                    &price,
+                    &min_qty,
+                    active,
+                ])
+                .map_err(csv_error)?;
             }
             count += page.len();
             match page.last() {
-                Some(last) if page.len() as i64 == EXPORT_PAGE => after = Some(text::norm(&last.sku)),
+                Some(last) if page.len() as i64 == EXPORT_PAGE => {
+                    after = Some(text::norm(&last.sku))
+                }
                 _ => break,
             }
         }
@@ -295,139 +396,25 @@ impl Services {
     }
 }
 
-/// Reads the header and every data row. Header problems are reported on line 1 (and stop
-/// the read); a malformed row is reported and skipped so the rest is still checked.
-fn read_rows<R: Read>(reader: R, errors: &mut Vec<RowError>) -> Result<Vec<Row>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
-    let mut record = csv::StringRecord::new();
-    let header_err = |message: String| RowError { line: 1, field: String::new(), message };
-    match r.read_record(&mut record) {
-        Ok(true) => {}
-        Ok(false) => {
-            errors.push(header_err(format!("the file is empty: expected a header row such as {}", COLUMNS.join(","))));
-            return Ok(Vec::new());
-        }
-        Err(e) => {
-            errors.push(header_err(format!("unreadable header row: {}", csv_message(&e))));
-            return Ok(Vec::new());
-        }
-    }
-    let mut index: HashMap<&'static str, usize> = HashMap::new();
-    for (i, raw) in record.iter().enumerate() {
-        let h = raw.trim_start_matches('\u{feff}').trim().to_lowercase();
-        match COLUMNS.iter().find(|c| **c == h) {
-            None => errors.push(header_err(format!("unknown column '{}' (the columns are: {})", raw.trim(), COLUMNS.join(", ")))),
-            Some(c) if index.contains_key(c) => errors.push(header_err(format!("column '{c}' appears twice"))),
-            Some(c) => {
-                index.insert(c, i);
-            }
-        }
-    }
-    for c in REQUIRED {
-        if !index.contains_key(c) {
-            errors.push(header_err(format!("missing required column '{c}'")));
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(Vec::new());
-    }
-    let width = record.len();
-    let mut rows = Vec::new();
-    loop {
-        let line = r.position().line();
-        match r.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
-                if record.len() != width {
-                    errors.push(RowError { line, field: String::new(), message: format!("expected {width} fields like the header, found {}", record.len()) });
-                    continue;
-                }
-                let cell = |c: &str| index.get(c).and_then(|i| record.get(*i)).map(str::to_string);
-                let active = match cell("active").as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(v) => match parse_bool(v) {
-                        Some(b) => Some(b),
-                        None => {
-                            errors.push(RowError { line, field: "active".into(), message: format!("'{v}' is not true or false (also accepted: yes/no, 1/0)") });
-                            None
-                        }
-                    },
-                };
-                rows.push(Row {
-                    line,
-                    input: ProductInput {
-                        sku: cell("sku").unwrap_or_default(),
-                        name: cell("name").unwrap_or_default(),
-                        barcode: cell("barcode"),
-                        category: cell("category"),
-                        unit: cell("unit"),
-                        price: cell("price"),
-                        min_qty: cell("min_qty"),
-                        active,
-                    },
-                    has_barcode: index.contains_key("barcode"),
-                    has_category: index.contains_key("category"),
-                });
-            }
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(csv_error(e)),
-                _ => {
-                    let at = e.position().map(|p| p.line()).unwrap_or(line);
-                    errors.push(RowError { line: at, field: String::new(), message: csv_message(&e) });
-                }
-            },
-        }
-    }
-    Ok(rows)
-}
-
-/// A SKU or barcode used by two rows of the file: the later row is reported.
-fn duplicates(rows: &[Row], errors: &mut Vec<RowError>) {
-    let mut skus: HashMap<String, u64> = HashMap::with_capacity(rows.len());
-    let mut barcodes: HashMap<String, u64> = HashMap::new();
-    for row in rows {
-        let sku = text::norm(&row.input.sku);
-        if !sku.is_empty() {
-            let first = *skus.entry(sku).or_insert(row.line);
-            if first != row.line {
-                errors.push(RowError { line: row.line, field: "sku".into(), message: format!("'{}' is also on line {first}", row.input.sku.trim()) });
-            }
-        }
-        if let Some(bc) = row.input.barcode.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-            let first = *barcodes.entry(bc.to_string()).or_insert(row.line);
-            if first != row.line {
-                errors.push(RowError { line: row.line, field: "barcode".into(), message: format!("'{bc}' is also on line {first}") });
-            }
-        }
-    }
-}
-
 /// Whether an update would change nothing (the timestamps aside).
 fn same_product(a: &Product, b: &Product) -> bool {
-    (&a.sku, &a.barcode, &a.name, &a.category_id, &a.unit_id, a.price, a.min_qty, a.active)
-        == (&b.sku, &b.barcode, &b.name, &b.category_id, &b.unit_id, b.price, b.min_qty, b.active)
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
-    }
-}
-
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text (save the file as UTF-8)".into(),
-        _ => e.to_string(),
-    }
-}
-
-fn csv_error(e: csv::Error) -> Error {
-    let msg = e.to_string();
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::Io(io),
-        _ => Error::Invalid(format!("CSV: {msg}")),
-    }
+    (
+        &a.sku,
+        &a.barcode,
+        &a.name,
+        &a.category_id,
+        &a.unit_id,
+        a.price,
+        a.min_qty,
+        a.active,
+    ) == (
+        &b.sku,
+        &b.barcode,
+        &b.name,
+        &b.category_id,
+        &b.unit_id,
+        b.price,
+        b.min_qty,
+        b.active,
+    )
 }

@@ -26,13 +26,26 @@ pub struct Gudang {
 impl Gudang {
     /// A data directory where `gudang init` has not run.
     pub fn empty() -> Gudang {
-        Gudang { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+        Gudang {
+            dir: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
+        }
     }
 
     /// Initialised, with the first admin [`ADMIN`].
     pub fn new() -> Gudang {
         let g = Gudang::empty();
-        g.ok_stdin(&["init", "--admin-email", ADMIN, "--admin-name", "Admin", "--password-stdin"], &format!("{PASSWORD}\n"));
+        g.ok_stdin(
+            &[
+                "init",
+                "--admin-email",
+                ADMIN,
+                "--admin-name",
+                "Admin",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        );
         g
     }
 
@@ -46,8 +59,29 @@ impl Gudang {
         g.ok(&["location", "add", "A", "--name", "Warehouse A"]);
         g.ok(&["location", "add", "B", "--name", "Warehouse B"]);
         for i in 1..=3 {
-            let (sku, name, barcode) = (format!("P{i}"), format!("Product {i}"), format!("899000000{i}"));
-            g.ok(&["product", "add", "--sku", &sku, "--name", &name, "--barcode", &barcode, "--category", "Hardware", "--unit", "PCS", "--price", "2.50", "--min-qty", "5"]);
+            let (sku, name, barcode) = (
+                format!("P{i}"),
+                format!("Product {i}"),
+                format!("899000000{i}"),
+            );
+            g.ok(&[
+                "product",
+                "add",
+                "--sku",
+                &sku,
+                "--name",
+                &name,
+                "--barcode",
+                &barcode,
+                "--category",
+                "Hardware",
+                "--unit",
+                "PCS",
+                "--price",
+                "2.50",
+                "--min-qty",
+                "5",
+            ]);
         }
         g
     }
@@ -74,7 +108,9 @@ impl Gudang {
                 c.env_remove(k);
             }
         }
-        c.env("XDG_CONFIG_HOME", self.dir.path().join("config")).env("HOME", self.dir.path()).env("NO_COLOR", "1");
+        c.env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1");
         for (k, v) in &self.env {
             c.env(k, v);
         }
@@ -153,29 +189,80 @@ impl Gudang {
         let mut all = args.to_vec();
         all.push("--json");
         let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("gudang {all:?}: stdout is not JSON ({e}): {out}"))
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("gudang {all:?}: stdout is not JSON ({e}): {out}"))
     }
 
     /// The stock quantity of `sku` at `loc`, as printed (None when there is no stock row).
     pub fn stock(&self, loc: &str, sku: &str) -> Option<String> {
         let v = self.json(&["stock", "--location", loc, "--sku", sku]);
-        v.as_array().expect("array").first().map(|r| r["quantity"].as_str().expect("quantity").to_string())
+        v.as_array()
+            .expect("array")
+            .first()
+            .map(|r| r["quantity"].as_str().expect("quantity").to_string())
     }
 
     pub fn product_count(&self) -> usize {
-        self.json(&["product", "list", "--limit", "10000"]).as_array().expect("array").len()
+        self.json(&["product", "list", "--limit", "10000"])
+            .as_array()
+            .expect("array")
+            .len()
     }
 
     /// Adds a user with `role` (one password hash per call: keep the count low).
     pub fn add_user(&self, email: &str, role: &str) {
-        self.ok_stdin(&["user", "add", email, "--name", email, "--role", role, "--password-stdin"], &format!("{PASSWORD}\n"));
+        self.ok_stdin(
+            &[
+                "user",
+                "add",
+                email,
+                "--name",
+                email,
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        );
     }
 }
 
 fn assert_fails(args: &[&str], r: &Run) {
     assert_eq!(r.code, 1, "gudang {args:?} should fail with exit 1: {r:?}");
-    assert_eq!(r.stdout, "", "gudang {args:?} failed but wrote to stdout: {r:?}");
-    assert!(r.stderr.starts_with("error: "), "gudang {args:?}: stderr should start with 'error: ': {r:?}");
+    assert_eq!(
+        r.stdout, "",
+        "gudang {args:?} failed but wrote to stdout: {r:?}"
+    );
+    assert!(
+        r.stderr.starts_with("error: "),
+        "gudang {args:?}: stderr should start with 'error: ': {r:?}"
+    );
+}
+
+/// Whether `s` looks like a transaction number with this prefix, e.g. `RCV-2026-000001`.
+pub fn is_number(s: &str, prefix: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 3
+        && parts[0] == prefix
+        && parts[1].len() == 4
+        && parts[2].len() == 6
+        && parts[1..]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Runs `gudang post ARGS` and returns the transaction number, checking that stdout is only
+/// that number.
+pub fn post(g: &Gudang, args: &[&str]) -> String {
+    let mut all = vec!["post"];
+    all.extend_from_slice(args);
+    let out = g.ok(&all);
+    let number = out.strip_suffix('\n').expect("one line");
+    assert!(
+        !number.contains('\n') && !number.contains(' '),
+        "post printed more than the number: {out:?}"
+    );
+    number.to_string()
 }
 
 /// Whether a text output has a line ending in whitespace.
