@@ -1,6 +1,7 @@
-//! Bulk queries of the master shard, for the CSV import and export: lookups by many keys in
-//! chunks, keyset paging over every product, and multi-row inserts. Chunk sizes keep every
-//! statement well under each backend's bind-parameter limit.
+//! Bulk queries for the product CSV import and export: on the master shard, lookups by many
+//! keys in chunks, keyset paging over every product and multi-row writes; on the location
+//! shard, the price mirror of many products at once. Chunk sizes keep every statement well
+//! under each backend's bind-parameter limit.
 
 use sqlx::{AnyConnection, AnyPool};
 
@@ -164,6 +165,27 @@ pub async fn insert_audits(
                 .bind(a.after_json.clone());
         }
         q.execute(&mut *c).await.map_err(Error::db(shard))?;
+    }
+    Ok(())
+}
+
+/// Copies new prices and default minimums (product id, price, default minimum) to the stock
+/// rows of those products: the mirror the location shard keeps of master data.
+pub async fn refresh_mirrors(
+    c: &mut AnyConnection,
+    b: Backend,
+    rows: &[(String, i64, i64)],
+) -> Result<()> {
+    for chunk in rows.chunks(300) {
+        let sql = format!(
+            "UPDATE stock SET price = d.column2, default_min = d.column3 FROM (VALUES {}) AS d WHERE stock.product_id = d.column1",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(b.dyn_sql(sql));
+        for (id, price, min) in chunk {
+            q = q.bind(id.clone()).bind(*price).bind(*min);
+        }
+        q.execute(&mut *c).await.map_err(Error::db("location"))?;
     }
     Ok(())
 }

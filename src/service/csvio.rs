@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::catalog::validate_product_with;
 use super::{Actor, Services, audit};
 use crate::db::master::{self, Category, Product, Unit};
-use crate::db::{location, products_bulk as bulk};
+use crate::db::products_bulk as bulk;
 use crate::domain::role::Permission;
 use crate::domain::{Money, Quantity, text};
 use crate::error::{Error, Result};
@@ -144,7 +144,7 @@ impl Services {
         let Lookups {
             cats,
             units,
-            by_sku,
+            mut by_sku,
             by_barcode,
         } = self.import_lookups(&rows).await?;
         let cat_name: HashMap<&str, &str> = cats
@@ -156,9 +156,11 @@ impl Services {
         let mut unchanged = 0;
         let row_count = rows.len();
         for row in rows {
-            let existing = by_sku.get(&text::norm(&row.input.sku));
+            // Taken out of the map, not cloned: a big file's products are held once. (A SKU
+            // used twice in the file is already an error, so its second row never needs it.)
+            let existing = by_sku.remove(&text::norm(&row.input.sku));
             let mut input = row.input;
-            if let Some(p) = existing {
+            if let Some(p) = &existing {
                 // The SKU matched case-insensitively; a file's sloppy case does not re-case it.
                 input.sku = p.sku.clone();
                 // A column the file leaves out keeps the product's value.
@@ -173,7 +175,7 @@ impl Services {
                         .map(|n| n.to_string());
                 }
             }
-            let product = match validate_product_with(&input, existing, &cats, &units) {
+            let product = match validate_product_with(&input, existing.as_ref(), &cats, &units) {
                 Ok(p) => p,
                 Err(fields) => {
                     errors.extend(fields.into_iter().map(|f| RowError {
@@ -199,8 +201,8 @@ impl Services {
             }
             match existing {
                 None => creates.push(product),
-                Some(before) if same_product(before, &product) => unchanged += 1,
-                Some(before) => updates.push((before.clone(), product)),
+                Some(before) if same_product(&before, &product) => unchanged += 1,
+                Some(before) => updates.push((before, product)),
             }
         }
         if !errors.is_empty() {
@@ -219,19 +221,13 @@ impl Services {
             .filter(|(b, a)| b.price != a.price || b.min_qty != a.min_qty)
             .map(|(_, a)| (a.id.clone(), a.price, a.min_qty))
             .collect();
+        drop((by_sku, by_barcode));
         self.write_import(actor, creates, updates).await?;
         if !mirror.is_empty() {
             let b = self.shards.location.backend();
             self.shards
                 .location
-                .write(move |c| {
-                    Box::pin(async move {
-                        for (id, price, min) in &mirror {
-                            location::refresh_product_mirror(c, b, id, *price, *min).await?;
-                        }
-                        Ok(())
-                    })
-                })
+                .write(move |c| Box::pin(async move { bulk::refresh_mirrors(c, b, &mirror).await }))
                 .await?;
         }
         Ok(summary)
