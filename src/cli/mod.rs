@@ -119,7 +119,13 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let s = Services::open(config).await?;
             // Every command acts as someone: a wrong, disabled or unknown `--as` is refused
             // even by commands that only read.
-            actor(&s, &g).await?.require(Permission::Read)?;
+            let me = actor(&s, &g).await?;
+            me.require(Permission::Read)?;
+            if matches!(other, Command::Recover { .. }) {
+                // Resolving postings early (a short `--grace`) can roll back one still in
+                // flight, so it is left to supervisors and admins.
+                me.require(Permission::Adjust)?;
+            }
             match other {
                 Command::User(c) => data::user(&s, &g, c).await,
                 Command::Category(c) => data::category(&s, &g, c).await,
@@ -130,7 +136,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Post(c) => post::post(&s, &g, c).await,
                 Command::Txn(c) => post::txn(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
-                Command::Recover { grace } => post::recover(&s, &g, grace).await,
+                Command::Recover { grace } => post::recover(&s, grace).await,
                 Command::Init { .. } | Command::Status { .. } => Ok(()),
             }
         }

@@ -5,8 +5,8 @@ pub mod dialect;
 pub mod journal;
 pub mod location;
 pub mod master;
+pub mod master_bulk;
 pub mod migrate;
-pub mod products_bulk;
 pub mod shard;
 
 pub use dialect::Backend;

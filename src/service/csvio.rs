@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::catalog::validate_product_with;
 use super::{Actor, Services, audit};
 use crate::db::master::{self, Category, Product, Unit};
-use crate::db::products_bulk as bulk;
+use crate::db::master_bulk as bulk;
 use crate::domain::role::Permission;
 use crate::domain::{Money, Quantity, text};
 use crate::error::{Error, Result};
