@@ -5,6 +5,7 @@ pub mod dialect;
 pub mod journal;
 pub mod location;
 pub mod master;
+pub mod master_bulk;
 pub mod migrate;
 pub mod shard;
 
