@@ -145,7 +145,7 @@ fn categories_units_and_products() {
     assert_eq!(p1["active"], true);
 
     // Bad input: each refused with a message naming the problem, nothing added.
-    let e = g.fail(&["product", "add", "--sku", "p1", "--name", "Again"]);
+    let e = g.fail(&["product", "add", "--sku", "p1", "--name", "Again", "--unit", "PCS"]);
     assert!(
         e.contains("SKU 'p1'") && e.contains("already exists"),
         "{e}"
@@ -159,6 +159,8 @@ fn categories_units_and_products() {
         "Clash",
         "--barcode",
         "8990000001",
+        "--unit",
+        "PCS",
     ]);
     assert!(e.contains("already exists"), "{e}");
     let e = g.fail(&[
@@ -196,6 +198,9 @@ fn categories_units_and_products() {
     assert!(e.contains("min_qty") && e.contains("whole number"), "{e}");
     let e = g.fail(&["product", "add", "--sku", "has space", "--name", "N"]);
     assert!(e.contains("sku"), "{e}");
+    // With several units, none is guessed.
+    let e = g.fail(&["product", "add", "--sku", "NEW", "--name", "N"]);
+    assert!(e.contains("unit: choose a unit"), "{e}");
     assert_eq!(g.product_count(), 3);
 
     g.ok(&[
@@ -285,6 +290,8 @@ fn text_tables_have_no_trailing_blanks() {
         "BARE",
         "--name",
         "No barcode or category",
+        "--unit",
+        "PCS",
     ]);
     post(
         &g,

@@ -320,7 +320,15 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
     let unit = match input.unit.as_deref().map(str::trim) {
         None | Some("") => match existing {
             Some(p) => units.iter().find(|u| u.id == p.unit_id).cloned().ok_or_else(|| "the product's unit is missing".to_string()),
-            None => units.first().cloned().ok_or_else(|| "no units exist yet: add one first (e.g. PCS)".to_string()),
+            // Guessing among several units would silently count in the wrong one.
+            None => match units {
+                [] => Err("no units exist yet: add one first (e.g. PCS)".to_string()),
+                [only] => Ok(only.clone()),
+                many => Err(format!(
+                    "choose a unit: {}",
+                    many.iter().map(|u| u.code.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            },
         },
         Some(code) => units
             .iter()
