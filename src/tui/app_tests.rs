@@ -278,6 +278,7 @@ fn typing_a_search_coalesces_while_a_page_is_in_flight_and_drops_stale_pages() {
             Reply::Products(products::Reply::Page {
                 key: Default::default(),
                 offset: 0,
+                limit: 200,
                 rows: Ok(Vec::new()),
             }),
         ),
@@ -402,4 +403,117 @@ fn draws_only_when_something_changed() {
     a.dirty = false;
     update(&mut a, key(KeyCode::Char('x')));
     assert!(!a.dirty, "a key that means nothing draws nothing");
+}
+
+#[test]
+fn browsing_fetches_a_window_around_the_cursor_never_everything() {
+    let mut ui = UiConfig::default();
+    ui.page_size = 20;
+    let mut a = App::new(&ui, Theme::new(false, None), t0());
+    let r = a.start();
+    update(
+        &mut a,
+        Event::Reply(r[0].id, Reply::Login(login::Reply::HasUsers(Ok(true)))),
+    );
+    typed(&mut a, "a@b.test");
+    update(&mut a, key(KeyCode::Enter));
+    typed(&mut a, "pw");
+    let reqs = update(&mut a, key(KeyCode::Enter));
+    update(
+        &mut a,
+        Event::Reply(
+            reqs[0].id,
+            Reply::Login(login::Reply::LoggedIn(Ok(actor(Role::Admin)))),
+        ),
+    );
+    let reqs = update(&mut a, key(KeyCode::Char('2')));
+    let page = |reqs: &[Request]| {
+        reqs.iter().find_map(|r| match &r.call {
+            Call::Products(products::Call::Page { offset, limit, key }) => {
+                Some((r.id, *offset, *limit, key.clone()))
+            }
+            _ => None,
+        })
+    };
+    let count = reqs.iter().find(|r| r.slot == "count").unwrap().id;
+    let (id, offset, limit, view) = page(&reqs).expect("first page");
+    assert_eq!((offset, limit), (0, 20));
+    update(
+        &mut a,
+        Event::Reply(
+            count,
+            Reply::Products(products::Reply::Count {
+                key: view.clone(),
+                total: Ok(100_000),
+            }),
+        ),
+    );
+    let rows = |from: i64| -> Vec<crate::service::catalog::ProductView> {
+        (from..from + 20)
+            .map(|i| crate::service::catalog::ProductView {
+                id: i.to_string(),
+                sku: format!("S{i}"),
+                barcode: None,
+                name: format!("N{i}"),
+                category: None,
+                unit: "PCS".into(),
+                unit_decimals: 0,
+                price: "1.00".into(),
+                min_qty: "0".into(),
+                active: true,
+                price_cents: 100,
+                min_qty_milli: 0,
+            })
+            .collect()
+    };
+    update(
+        &mut a,
+        Event::Reply(
+            id,
+            Reply::Products(products::Reply::Page {
+                key: view.clone(),
+                offset: 0,
+                limit: 20,
+                rows: Ok(rows(0)),
+            }),
+        ),
+    );
+    assert_eq!(a.products.len(), 100_000);
+    assert_eq!(a.products.current().map(|p| p.sku.as_str()), Some("S0"));
+    // Moving down inside the window asks for nothing; nearing its edge fetches the next one.
+    let mut next = None;
+    for _ in 0..19 {
+        let reqs = update(&mut a, key(KeyCode::Down));
+        if let Some(p) = page(&reqs) {
+            next = Some(p);
+            break;
+        }
+    }
+    let (id, offset, _, view) = next.expect("a page before the window runs out");
+    assert!(
+        offset > 0 && a.products.cursor < 20,
+        "prefetched at cursor {} (offset {offset})",
+        a.products.cursor
+    );
+    update(
+        &mut a,
+        Event::Reply(
+            id,
+            Reply::Products(products::Reply::Page {
+                key: view,
+                offset,
+                limit: 20,
+                rows: Ok(rows(offset)),
+            }),
+        ),
+    );
+    // End jumps to the last row at once and fetches only the window there.
+    let reqs = update(&mut a, key(KeyCode::End));
+    assert_eq!(a.products.cursor, 99_999);
+    assert!(
+        a.products.current().is_none(),
+        "not loaded yet: shown as a placeholder"
+    );
+    let (_, offset, limit, _) = page(&reqs).expect("the last window");
+    assert_eq!((offset, limit), (100_000 - 20, 20));
 }
