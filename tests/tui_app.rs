@@ -439,3 +439,88 @@ async fn bahasa_indonesia_and_no_colour() {
     ui.key(KeyCode::Char('2')).await;
     ui.snap("products_id").await;
 }
+
+/// Holds every read connection of the master shard until `release` is notified, so that any
+/// read (a product page) waits; returns once all of them are held.
+async fn hold_master_reads(s: &Services, release: std::sync::Arc<tokio::sync::Notify>) {
+    let n = s.config.database.read_connections as usize;
+    let (held_tx, mut held_rx) = tokio::sync::mpsc::unbounded_channel();
+    for _ in 0..n {
+        let (release, held) = (release.clone(), held_tx.clone());
+        let s = s.clone();
+        tokio::spawn(async move {
+            let _ = s
+                .shards
+                .master
+                .read(move |p| {
+                    Box::pin(async move {
+                        let conn = p.acquire().await;
+                        // Registered before saying "held", so the release cannot be missed.
+                        let notified = release.notified();
+                        tokio::pin!(notified);
+                        notified.as_mut().enable();
+                        let _ = held.send(());
+                        notified.await;
+                        drop(conn);
+                        Ok(())
+                    })
+                })
+                .await;
+        });
+    }
+    for _ in 0..n {
+        held_rx.recv().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_and_frames_go_on_while_a_shard_is_slow() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 3).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.until("the dashboard", |a| a.dashboard.data.is_some())
+        .await;
+    ui.key(KeyCode::Char('2')).await;
+    ui.until("the product table", |a| a.products.len() == 3)
+        .await;
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    hold_master_reads(&env.services, release.clone()).await;
+    // The search waits for a connection; the loop does not.
+    for c in "/prod".chars() {
+        ui.rt.send(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    ui.rt
+        .run_until("the typed text on screen", WAIT, |a| {
+            a.products.key.text == "prod" && !a.dirty
+        })
+        .await
+        .unwrap();
+    assert!(
+        ui.rt.app.shell.pending() > 0,
+        "the search is still waiting for the shard"
+    );
+    assert!(ui.screen().contains("Search: prod"), "{}", ui.screen());
+    ui.rt
+        .send(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    ui.rt
+        .run_until("the dashboard on screen", WAIT, |a| {
+            a.tab == Tab::Dashboard && !a.dirty
+        })
+        .await
+        .unwrap();
+    assert!(ui.screen().contains("Totals"), "{}", ui.screen());
+    release.notify_waiters();
+    ui.key(KeyCode::Char('2')).await;
+    ui.until("the search result", |a| {
+        a.products
+            .rows_key
+            .as_ref()
+            .is_some_and(|k| k.text == "prod")
+            && a.products.len() == 3
+    })
+    .await;
+}

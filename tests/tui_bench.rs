@@ -17,7 +17,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gudang::db::master::{self, Product};
 use gudang::domain::ids::now_micros;
 use gudang::domain::new_id;
-use gudang::domain::text::norm;
 use gudang::tui::app::App;
 use gudang::tui::event::{Event, Tick};
 use gudang::tui::runtime::Runtime;

@@ -407,8 +407,10 @@ fn draws_only_when_something_changed() {
 
 #[test]
 fn browsing_fetches_a_window_around_the_cursor_never_everything() {
-    let mut ui = UiConfig::default();
-    ui.page_size = 20;
+    let ui = UiConfig {
+        page_size: 20,
+        ..UiConfig::default()
+    };
     let mut a = App::new(&ui, Theme::new(false, None), t0());
     let r = a.start();
     update(
