@@ -524,3 +524,92 @@ async fn keys_and_frames_go_on_while_a_shard_is_slow() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn product_dialogs_categories_units_and_questions() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 3).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.until("the dashboard", |a| a.logged_in()).await;
+    ui.key(KeyCode::F(2)).await;
+    ui.until("the product table", |a| {
+        a.products.len() == 3 && !a.products.categories.is_empty()
+    })
+    .await;
+    ui.key(KeyCode::Char('?')).await;
+    ui.snap("help_products").await;
+    ui.key(KeyCode::Esc).await;
+    // A new category, then filter by it through the type-ahead picker: nothing is in it yet.
+    ui.key(KeyCode::Char('C')).await;
+    ui.typ("Cat & Kimia").await;
+    ui.snap("new_category").await;
+    ui.enter().await;
+    ui.until("the category", |a| a.products.editor.is_none())
+        .await;
+    assert!(
+        env.services
+            .list_categories()
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.name == "Cat & Kimia")
+    );
+    ui.key(KeyCode::Char('c')).await;
+    ui.typ("kim").await;
+    ui.snap("category_picker").await;
+    ui.enter().await;
+    ui.until("the filtered view", |a| {
+        a.products
+            .rows_key
+            .as_ref()
+            .is_some_and(|k| k.category.is_some())
+    })
+    .await;
+    assert_eq!(ui.rt.app.products.len(), 0);
+    ui.key(KeyCode::Char('c')).await;
+    ui.enter().await;
+    ui.until("all categories again", |a| a.products.len() == 3)
+        .await;
+    // A unit with a bad number of decimals is refused next to the field.
+    ui.key(KeyCode::Char('U')).await;
+    ui.typ("BOX").await;
+    ui.enter().await;
+    ui.typ("Box").await;
+    ui.enter().await;
+    ui.key(KeyCode::Backspace).await;
+    ui.typ("7").await;
+    ui.enter().await;
+    ui.snap("new_unit_error").await;
+    ui.key(KeyCode::Backspace).await;
+    ui.typ("0").await;
+    ui.enter().await;
+    ui.until("the unit", |a| a.products.editor.is_none()).await;
+    assert!(
+        env.services
+            .list_units()
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.code == "BOX")
+    );
+    // Deactivate P2 after saying yes; it leaves the active view.
+    ui.key(KeyCode::Down).await;
+    ui.key(KeyCode::Char('d')).await;
+    ui.snap("confirm_deactivate").await;
+    ui.key(KeyCode::Char('y')).await;
+    ui.until("the active view without P2", |a| a.products.len() == 2)
+        .await;
+    let p2 = env.services.product_by_code("P2").await.unwrap().unwrap();
+    assert_eq!(p2.active, 0);
+    // Quitting with typed input asks first.
+    ui.key(KeyCode::Char('n')).await;
+    ui.typ("X").await;
+    ui.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL).await;
+    ui.snap("confirm_quit").await;
+    ui.key(KeyCode::Char('n')).await;
+    assert!(!ui.rt.app.quit);
+    ui.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL).await;
+    ui.key(KeyCode::Char('y')).await;
+    assert!(ui.rt.app.quit);
+}
