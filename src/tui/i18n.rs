@@ -138,6 +138,7 @@ texts! {
     ColUnit => "Unit", "Satuan";
     ColPrice => "Price", "Harga";
     ColMin => "Min", "Min";
+    ColUpdated => "last change", "perubahan terakhir";
     ColActive => "Active", "Aktif";
     Yes => "yes", "ya";
     No => "no", "tidak";

@@ -100,7 +100,7 @@ impl ProductsPane {
                 ProductSort::Sku => shell.t(Msg::ColSku),
                 ProductSort::Name => shell.t(Msg::ColName),
                 ProductSort::Price => shell.t(Msg::ColPrice),
-                ProductSort::Updated => "updated",
+                ProductSort::Updated => shell.t(Msg::ColUpdated),
             };
             shell.tf(Msg::SortedBy, &[col, if self.key.desc { "↓" } else { "↑" }])
         };
