@@ -104,10 +104,8 @@ pub async fn run(cli: Cli) -> i32 {
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let g = cli.global;
     let Some(command) = cli.command else {
-        // The full-screen app arrives with the TUI issue; until then, show the help.
-        let mut cmd = <Cli as clap::CommandFactory>::command();
-        let _ = cmd.print_help();
-        return Ok(());
+        let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
+        return Ok(gudang::tui::run(config).await?);
     };
     let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
     match command {

@@ -8,6 +8,7 @@ pub mod check;
 pub mod csvio;
 pub mod dashboard;
 pub mod locations;
+pub mod ping;
 pub mod posting;
 pub mod recovery;
 pub mod status;
