@@ -1,163 +1,22 @@
-//! Whole-app tests: the real event loop on ratatui's TestBackend, driven by scripted keys, on
-//! real temp SQLite shards. The clock is injected (every tick says 2026-03-02 09:30 + n s), and
-//! what still varies between runs (shard latencies, the year in transaction numbers) is
-//! redacted before the insta snapshots. Each screen is snapshotted at 80x24 and at 160x48.
+//! Whole-app tests of login, first run, the dashboard and the loop itself: the real event loop
+//! on ratatui's TestBackend with scripted keys and real temp SQLite shards. Each screen is
+//! snapshotted at 80x24 and at 160x48.
 
 mod common;
+mod tui_support;
 
-use std::time::Duration;
-
-use chrono::{NaiveDate, NaiveDateTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gudang::domain::{Quantity, TxKind};
 use gudang::service::Services;
 use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::tui::action::Tab;
-use gudang::tui::event::{Event, Tick};
+use gudang::tui::event::Event;
 use gudang::tui::panes::login::Mode;
 use gudang::tui::runtime::Runtime;
 use gudang::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-fn t0() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 3, 2)
-        .and_then(|d| d.and_hms_opt(9, 30, 0))
-        .unwrap()
-}
-
-struct Ui {
-    rt: Runtime<TestBackend>,
-    secs: i64,
-}
-
-impl Ui {
-    async fn new(services: Services) -> Ui {
-        let term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        let mut ui = Ui {
-            rt: Runtime::new(term, services, Theme::new(true, None), t0()),
-            secs: 0,
-        };
-        ui.tick(0).await;
-        ui
-    }
-
-    async fn settle(&mut self) {
-        if let Err(e) = self.rt.settle(WAIT).await {
-            panic!("{e}\n{}", self.rt.screen());
-        }
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&gudang::tui::app::App) -> bool) {
-        if let Err(e) = self.rt.run_until(what, WAIT, done).await {
-            panic!("{e}\n{}", self.rt.screen());
-        }
-        self.settle().await;
-    }
-
-    /// The clock moves `secs` forward and the shards' health is observed.
-    async fn tick(&mut self, secs: i64) {
-        self.secs += secs;
-        let now = t0() + chrono::Duration::seconds(self.secs);
-        self.rt
-            .send(Event::Tick(Tick::observe(self.rt.services(), now)));
-        self.settle().await;
-    }
-
-    async fn key(&mut self, code: KeyCode) {
-        self.key_mod(code, KeyModifiers::NONE).await;
-    }
-
-    async fn key_mod(&mut self, code: KeyCode, m: KeyModifiers) {
-        self.rt.send(Event::Key(KeyEvent::new(code, m)));
-        self.settle().await;
-    }
-
-    /// Types text as a user (or a scanner) would: one key event per character.
-    async fn typ(&mut self, s: &str) {
-        for c in s.chars() {
-            let m = if c.is_ascii_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            self.rt.send(Event::Key(KeyEvent::new(KeyCode::Char(c), m)));
-        }
-        self.settle().await;
-    }
-
-    async fn enter(&mut self) {
-        self.key(KeyCode::Enter).await;
-    }
-
-    fn screen(&self) -> String {
-        redact(&self.rt.screen())
-    }
-
-    async fn resize(&mut self, w: u16, h: u16) {
-        self.rt.terminal.backend_mut().resize(w, h);
-        self.rt.send(Event::Resize(w, h));
-        self.settle().await;
-    }
-
-    /// Snapshots the screen at 80x24, then at 160x48 (the app adapts to the resize), and
-    /// returns to 80x24.
-    async fn snap(&mut self, name: &str) {
-        insta::assert_snapshot!(format!("{name}_80x24"), self.screen());
-        self.resize(160, 48).await;
-        insta::assert_snapshot!(format!("{name}_160x48"), self.screen());
-        self.resize(80, 24).await;
-    }
-
-    async fn login(&mut self, email: &str, password: &str) {
-        self.until("the login form", |a| a.login.mode == Mode::Login)
-            .await;
-        self.typ(email).await;
-        self.enter().await;
-        self.typ(password).await;
-        self.enter().await;
-    }
-}
-
-/// Hides what differs between runs: write latencies ("12.3 ms") and the current year.
-fn redact(s: &str) -> String {
-    let year = chrono::Local::now().format("%Y").to_string();
-    let s = s.replace(&format!("-{year}-"), "-YYYY-");
-    let mut out = String::with_capacity(s.len());
-    for line in s.lines() {
-        let mut l = line.to_string();
-        while let Some(i) = l.find(" ms") {
-            // The app right-aligns latencies in a fixed width: keep the width, hide the digits.
-            let start = l[..i]
-                .char_indices()
-                .rev()
-                .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ' '))
-                .map_or(0, |(j, c)| j + c.len_utf8());
-            if start == i {
-                break;
-            }
-            let width = i - start;
-            l = format!(
-                "{}{:>width$}{}",
-                &l[..start],
-                "#",
-                &l[i..].replacen(" ms", " µs", 1)
-            );
-        }
-        out.push_str(&l.replace(" µs", " ms"));
-        out.push('\n');
-    }
-    out
-}
-
-async fn fresh_services(dir: &std::path::Path) -> Services {
-    Services::open(common::sqlite_config(dir)).await.unwrap()
-}
-
-const ADMIN: &str = "admin@example.test";
-const PASSWORD: &str = "correct horse battery";
+use tui_support::*;
 
 #[tokio::test]
 async fn first_run_creates_the_admin_and_opens_the_dashboard() {
@@ -219,14 +78,6 @@ async fn login_failure_shows_one_message_then_a_countdown() {
     assert!(!ui.screen().contains("wait 1 s"), "{}", ui.screen());
 }
 
-impl Ui {
-    async fn snap_login_form(&mut self) {
-        self.until("the login form", |a| a.login.mode == Mode::Login)
-            .await;
-        self.snap("login").await;
-    }
-}
-
 #[tokio::test]
 async fn login_success_then_logout_returns_to_login() {
     let env = common::sqlite_env().await;
@@ -250,112 +101,6 @@ async fn login_success_then_logout_returns_to_login() {
     assert!(!ui.rt.app.logged_in());
     assert_eq!(ui.rt.app.login.form.value("email"), ADMIN);
     ui.snap("logged_out").await;
-}
-
-#[tokio::test]
-async fn create_a_product_with_field_errors_first() {
-    let env = common::sqlite_env().await;
-    common::seed(&env, 3).await;
-    let mut ui = Ui::new(env.services.clone()).await;
-    ui.login(ADMIN, PASSWORD).await;
-    ui.until("the dashboard", |a| a.logged_in()).await;
-    ui.key(KeyCode::Char('2')).await;
-    ui.until("the product table", |a| a.products.len() == 3)
-        .await;
-    ui.snap("products").await;
-    ui.key(KeyCode::Char('n')).await;
-    // A duplicate SKU, a bad price and an unknown category: each error sits by its field.
-    ui.typ("P1").await;
-    ui.enter().await;
-    ui.typ("Bolt M8").await;
-    ui.enter().await;
-    ui.enter().await;
-    ui.typ("Nope").await;
-    ui.enter().await;
-    ui.typ("PCS").await;
-    ui.enter().await;
-    ui.typ("1.234").await;
-    ui.enter().await;
-    ui.enter().await;
-    ui.until("the save to come back", |a| {
-        a.products
-            .editor
-            .as_ref()
-            .is_some_and(|e| !e.form.busy && e.form.has_errors())
-    })
-    .await;
-    ui.snap("product_form_errors").await;
-    assert_eq!(
-        env.services
-            .count_products(&Default::default())
-            .await
-            .unwrap(),
-        3
-    );
-    // The focus is on the first field in error (the category): fix it and the price, save.
-    assert_eq!(
-        ui.rt
-            .app
-            .products
-            .editor
-            .as_ref()
-            .map(|e| e.form.focused_key()),
-        Some("category")
-    );
-    ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
-    ui.typ("hardware").await;
-    ui.key(KeyCode::Tab).await;
-    ui.key(KeyCode::Tab).await;
-    ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
-    ui.typ("1.25").await;
-    ui.enter().await;
-    ui.typ("10").await;
-    ui.enter().await;
-    // The SKU is taken: the catalog refuses it and says so.
-    ui.until("the refusal", |a| {
-        a.products
-            .editor
-            .as_ref()
-            .is_some_and(|e| !e.form.busy && e.form.message.is_some())
-    })
-    .await;
-    assert!(ui.screen().contains("SKU 'P1'"), "{}", ui.screen());
-    ui.key(KeyCode::Tab).await;
-    ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
-    ui.typ("BOLT-M8").await;
-    ui.enter().await;
-    ui.enter().await;
-    ui.typ("8990001").await;
-    for _ in 0..5 {
-        ui.enter().await;
-    }
-    ui.until("the saved product", |a| {
-        a.products.editor.is_none() && a.products.len() == 4
-    })
-    .await;
-    let p = env
-        .services
-        .product_by_code("BOLT-M8")
-        .await
-        .unwrap()
-        .expect("saved");
-    assert_eq!(
-        (p.name.as_str(), p.price, p.barcode.as_deref()),
-        ("Bolt M8", 125, Some("8990001"))
-    );
-    ui.snap("product_saved").await;
-    // Search as you type finds it by barcode; the table shows only the match.
-    ui.key(KeyCode::Char('/')).await;
-    ui.typ("8990001").await;
-    ui.until("the search result", |a| {
-        a.products
-            .rows_key
-            .as_ref()
-            .is_some_and(|k| k.text == "8990001")
-    })
-    .await;
-    assert_eq!(ui.rt.app.products.len(), 1);
-    ui.snap("product_search").await;
 }
 
 fn line(code: &str, units: i64) -> LineRequest {
@@ -438,4 +183,58 @@ async fn bahasa_indonesia_and_no_colour() {
     ui.snap("dashboard_id").await;
     ui.key(KeyCode::Char('2')).await;
     ui.snap("products_id").await;
+}
+
+/// Holds every read connection of the master shard until `release` is notified, so that any
+/// read (a product page) waits; returns once all of them are held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_and_frames_go_on_while_a_shard_is_slow() {
+    let env = common::sqlite_env().await;
+    common::seed(&env, 3).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.until("the dashboard", |a| a.dashboard.data.is_some())
+        .await;
+    ui.key(KeyCode::Char('2')).await;
+    ui.until("the product table", |a| a.products.len() == 3)
+        .await;
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    hold_master_reads(&env.services, release.clone()).await;
+    // The search waits for a connection; the loop does not.
+    for c in "/prod".chars() {
+        ui.rt.send(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    ui.rt
+        .run_until("the typed text on screen", WAIT, |a| {
+            a.products.key.text == "prod" && !a.dirty
+        })
+        .await
+        .unwrap();
+    assert!(
+        ui.rt.app.shell.pending() > 0,
+        "the search is still waiting for the shard"
+    );
+    assert!(ui.screen().contains("Search: prod"), "{}", ui.screen());
+    ui.rt
+        .send(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    ui.rt
+        .run_until("the dashboard on screen", WAIT, |a| {
+            a.tab == Tab::Dashboard && !a.dirty
+        })
+        .await
+        .unwrap();
+    assert!(ui.screen().contains("Totals"), "{}", ui.screen());
+    release.notify_waiters();
+    ui.key(KeyCode::Char('2')).await;
+    ui.until("the search result", |a| {
+        a.products
+            .rows_key
+            .as_ref()
+            .is_some_and(|k| k.text == "prod")
+            && a.products.len() == 3
+    })
+    .await;
 }

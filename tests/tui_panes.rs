@@ -4,19 +4,29 @@
 //! (record times, the year in numbers, latencies) redacted.
 
 mod common;
-mod tui_harness;
+mod tui_support;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use gudang::domain::Role;
 use gudang::tui::action::Tab;
 use gudang::tui::panes::txn_doc::Step;
-use tui_harness::Ui;
+use tui_support::{ADMIN, PASSWORD, Ui};
 
-const ADMIN: &str = "admin@example.test";
-const PASSWORD: &str = "correct horse battery";
+/// Logs in and waits for the dashboard.
+async fn log_in(ui: &mut Ui, email: &str, password: &str) {
+    ui.login(email, password).await;
+    ui.until("the dashboard", |a| {
+        a.logged_in() && a.dashboard.data.is_some()
+    })
+    .await;
+}
+
+fn app(ui: &Ui) -> &gudang::tui::app::App {
+    &ui.rt.app
+}
 
 fn step(ui: &Ui) -> Option<Step> {
-    ui.app().txns.doc.as_ref().map(|d| d.step)
+    app(ui).txns.doc.as_ref().map(|d| d.step)
 }
 
 async fn qty_at(env: &common::Env, loc: &str, sku: &str) -> i64 {
@@ -33,18 +43,18 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     let env = common::sqlite_env().await;
     common::seed(&env, 3).await;
     let mut ui = Ui::new(env.services.clone()).await;
-    ui.login(ADMIN, PASSWORD).await;
+    log_in(&mut ui, ADMIN, PASSWORD).await;
     assert_eq!(
-        ui.app().dashboard.data.as_ref().map(|d| d.txn_today),
+        app(&ui).dashboard.data.as_ref().map(|d| d.txn_today),
         Some(0)
     );
     ui.typ("4").await;
     ui.until("the empty list", |a| a.txns.list.is_empty()).await;
-    snap!(ui, "txn_list_empty");
+    ui.snap("txn_list_empty").await;
     ui.typ("n").await;
-    snap!(ui, "txn_new_kind");
+    ui.snap("txn_new_kind").await;
     ui.typ("rec\n").await;
-    snap!(ui, "txn_pick_location");
+    ui.snap("txn_pick_location").await;
     ui.enter().await;
     assert_eq!(step(&ui), Some(Step::Scan));
     // Header fields: Tab twice to the reference, once more to the supplier, Enter back.
@@ -56,7 +66,7 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     // The scanner: codes and Enters queued faster than lookups answer; a barcode, an unknown
     // code, and 5 more of P1 at once.
     ui.typ("P1\nP1\n8990000002\nNOPE\n5*P1\n").await;
-    let doc = ui.app().txns.doc.as_ref().unwrap();
+    let doc = app(&ui).txns.doc.as_ref().unwrap();
     let lines: Vec<(String, String)> = doc
         .lines
         .iter()
@@ -70,22 +80,22 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
         ]
     );
     assert_eq!(doc.flags.len(), 1, "NOPE is flagged");
-    snap!(ui, "txn_scan");
+    ui.snap("txn_scan").await;
     // `?` is text in the scan field; on the lines it opens the help of this screen.
     ui.key(KeyCode::Tab).await;
     ui.typ("?").await;
-    snap!(ui, "txn_scan_help");
+    ui.snap("txn_scan_help").await;
     ui.key(KeyCode::Esc).await;
     ui.key(KeyCode::Esc).await;
     ui.enter().await;
     assert_eq!(step(&ui), Some(Step::Confirm));
-    snap!(ui, "txn_confirm");
+    ui.snap("txn_confirm").await;
     ui.enter().await;
     ui.until("the posting", |a| {
         a.txns.doc.as_ref().is_some_and(|d| d.step == Step::Done)
     })
     .await;
-    snap!(ui, "txn_posted");
+    ui.snap("txn_posted").await;
     assert_eq!(qty_at(&env, "A", "P1").await, 7000);
     assert_eq!(qty_at(&env, "A", "P2").await, 1000);
     let posted = env
@@ -115,8 +125,7 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
         a.txns.doc.as_ref().is_some_and(|d| d.error.is_some())
     })
     .await;
-    let reason = ui
-        .app()
+    let reason = app(&ui)
         .txns
         .doc
         .as_ref()
@@ -126,11 +135,11 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
         reason.contains("only 7 of SKU P1 left at A (line 1 needs 20)"),
         "{reason}"
     );
-    snap!(ui, "txn_rejected");
+    ui.snap("txn_rejected").await;
     assert_eq!(qty_at(&env, "A", "P1").await, 7000);
     ui.key(KeyCode::Esc).await;
     ui.typ("y").await;
-    assert!(ui.app().txns.doc.is_none());
+    assert!(app(&ui).txns.doc.is_none());
 
     // The dashboard reloads at once: one posting today, 8 x 2.50 received.
     ui.typ("1").await;
@@ -138,7 +147,7 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
         a.dashboard.data.as_ref().is_some_and(|d| d.txn_today == 1)
     })
     .await;
-    let d = ui.app().dashboard.data.as_ref().unwrap();
+    let d = app(&ui).dashboard.data.as_ref().unwrap();
     assert_eq!(
         (d.value_in, d.stock_value, d.low_stock.len()),
         (2000, 2000, 1)
@@ -150,34 +159,34 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
         a.txns.list.have() && a.txns.list.rows.len() == 2
     })
     .await;
-    snap!(ui, "txn_list");
+    ui.snap("txn_list").await;
     ui.enter().await;
     ui.until("the detail", |a| {
         a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())
     })
     .await;
-    snap!(ui, "txn_detail_rejected");
+    ui.snap("txn_detail_rejected").await;
     ui.key(KeyCode::Esc).await;
     ui.typ("j\n").await;
     ui.until("the detail", |a| {
         a.txns.detail.as_ref().is_some_and(|d| d.data.is_some())
     })
     .await;
-    snap!(ui, "txn_detail");
+    ui.snap("txn_detail").await;
     ui.key(KeyCode::Esc).await;
     ui.typ("trec\n").await;
     ui.until("receipts only", |a| a.txns.list.have()).await;
-    assert_eq!(ui.app().txns.list.rows.len(), 1);
+    assert_eq!(app(&ui).txns.list.rows.len(), 1);
 
     // Stock: both rows, P2 below its minimum; low only; the product's detail.
     ui.typ("3").await;
     ui.until("the stock", |a| a.stock.list.have()).await;
-    assert_eq!(ui.app().stock.list.rows.len(), 2);
-    snap!(ui, "stock");
+    assert_eq!(app(&ui).stock.list.rows.len(), 2);
+    ui.snap("stock").await;
     ui.typ("w").await;
     ui.until("low stock", |a| a.stock.list.have()).await;
     assert_eq!(
-        ui.app()
+        app(&ui)
             .stock
             .list
             .rows
@@ -189,7 +198,7 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     ui.typ("w/p1").await;
     ui.until("the search", |a| a.stock.list.have()).await;
     assert_eq!(
-        ui.app()
+        app(&ui)
             .stock
             .list
             .rows
@@ -205,7 +214,7 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
     })
     .await;
     assert_eq!(
-        ui.app()
+        app(&ui)
             .stock
             .detail
             .as_ref()
@@ -213,13 +222,13 @@ async fn scan_a_receipt_then_an_issue_too_large_and_see_stock_and_dashboard_foll
             .map(|d| d.movements.len()),
         Some(1)
     );
-    snap!(ui, "stock_detail");
+    ui.snap("stock_detail").await;
     ui.key(KeyCode::Esc).await;
     ui.typ("l").await;
-    snap!(ui, "stock_pick_location");
+    ui.snap("stock_pick_location").await;
     ui.typ("warehouse b\n").await;
     ui.until("stock at B", |a| a.stock.list.have()).await;
-    assert!(ui.app().stock.list.is_empty());
+    assert!(app(&ui).stock.list.is_empty());
 }
 
 #[tokio::test]
@@ -227,29 +236,29 @@ async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
     let env = common::sqlite_env().await;
     common::seed(&env, 1).await;
     let mut ui = Ui::new(env.services.clone()).await;
-    ui.login(ADMIN, PASSWORD).await;
+    log_in(&mut ui, ADMIN, PASSWORD).await;
     ui.typ("5").await;
     ui.until("the users", |a| a.admin.users.len() == 1).await;
-    snap!(ui, "admin_users");
+    ui.snap("admin_users").await;
     ui.typ("n").await;
     ui.typ("dewi@gudang.test\nDewi Lestari\n\nshort\n").await;
     ui.typ("\n").await;
     assert!(
-        ui.app()
+        app(&ui)
             .admin
             .form
             .as_ref()
             .is_some_and(|f| f.form.has_errors()),
         "the short password is refused by its field"
     );
-    snap!(ui, "admin_user_form_error");
+    ui.snap("admin_user_form_error").await;
     ui.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
     ui.typ("dewi password 1\ndewi password 1\n").await;
     ui.until("the new user", |a| {
         a.admin.form.is_none() && a.admin.users.len() == 2
     })
     .await;
-    snap!(ui, "admin_user_added");
+    ui.snap("admin_user_added").await;
     let dewi = env
         .services
         .login("dewi@gudang.test", "dewi password 1")
@@ -273,15 +282,15 @@ async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
             .and_then(|l| l.parent_id.clone()),
         Some(a.id.clone())
     );
-    snap!(ui, "admin_locations");
+    ui.snap("admin_locations").await;
     ui.key(KeyCode::Right).await;
     ui.until("the categories", |a| !a.admin.categories.is_empty())
         .await;
-    snap!(ui, "admin_categories");
+    ui.snap("admin_categories").await;
     ui.key(KeyCode::Right).await;
     ui.until("the units", |a| !a.admin.units.is_empty()).await;
     ui.typ("n").await;
-    snap!(ui, "admin_unit_form");
+    ui.snap("admin_unit_form").await;
 }
 
 #[tokio::test]
@@ -299,24 +308,23 @@ async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
         .await
         .unwrap();
     let mut ui = Ui::new(env.services.clone()).await;
-    ui.login("clerk@example.test", PASSWORD).await;
+    log_in(&mut ui, "clerk@example.test", PASSWORD).await;
     ui.key(KeyCode::F(5)).await;
-    assert_eq!(ui.app().tab, Tab::Dashboard);
+    assert_eq!(app(&ui).tab, Tab::Dashboard);
     assert!(
         ui.screen().contains("supervisors and admins"),
         "{}",
         ui.screen()
     );
     ui.typ("4n").await;
-    let offered: Vec<String> = ui
-        .app()
+    let offered: Vec<String> = app(&ui)
         .txns
         .picker
         .as_ref()
         .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
         .unwrap_or_default();
     assert_eq!(offered, ["receipt", "issue", "transfer"]);
-    snap!(ui, "txn_new_kind_clerk");
+    ui.snap("txn_new_kind_clerk").await;
 }
 
 #[tokio::test]
@@ -334,11 +342,11 @@ async fn after_the_first_run_q_quits_without_asking() {
         .await;
     ui.until("the dashboard", |a| a.logged_in()).await;
     assert!(
-        !ui.app().unsaved(),
+        !app(&ui).unsaved(),
         "the first-run form is done with, not unsaved input"
     );
     ui.typ("q").await;
-    assert!(ui.app().quit);
+    assert!(app(&ui).quit);
 }
 
 #[tokio::test]
@@ -358,9 +366,17 @@ async fn the_scan_loop_speaks_bahasa_indonesia() {
     };
     common::seed(&env, 2).await;
     let mut ui = Ui::new(env.services.clone()).await;
-    ui.login(ADMIN, PASSWORD).await;
+    log_in(&mut ui, ADMIN, PASSWORD).await;
     ui.typ("4npen\n\n").await;
     ui.typ("1000*P1\nP2\nP9\n").await;
-    assert_eq!(ui.app().txns.doc.as_ref().map(|d| d.lines.len()), Some(2));
-    snap!(ui, "txn_scan_id");
+    assert_eq!(app(&ui).txns.doc.as_ref().map(|d| d.lines.len()), Some(2));
+    ui.snap("txn_scan_id").await;
+}
+
+#[test]
+fn redaction_keeps_widths() {
+    assert_eq!(
+        tui_support::redact("a 2026-03-02 09:31 b\n"),
+        "a YYYY-MM-DD hh:mm b\n"
+    );
 }

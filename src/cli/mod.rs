@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Every command calls the
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
+mod csv;
 mod data;
 mod out;
 mod post;
@@ -8,6 +9,7 @@ mod post;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use gudang::domain::role::Permission;
 use gudang::{Actor, Config, Services};
 
 pub use out::Failure;
@@ -113,6 +115,15 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Status { json } => data::status(config, json).await,
         other => {
             let s = Services::open(config).await?;
+            // Every command acts as someone: a wrong, disabled or unknown `--as` is refused
+            // even by commands that only read.
+            let me = actor(&s, &g).await?;
+            me.require(Permission::Read)?;
+            if matches!(other, Command::Recover { .. }) {
+                // Resolving postings early (a short `--grace`) can roll back one still in
+                // flight, so it is left to supervisors and admins.
+                me.require(Permission::Adjust)?;
+            }
             match other {
                 Command::User(c) => data::user(&s, &g, c).await,
                 Command::Category(c) => data::category(&s, &g, c).await,

@@ -262,16 +262,18 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
             )))
         }
         Effect::SetTo(counted) => {
-            let sql = match b {
-                Backend::Sqlite => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?",
-                Backend::Postgres => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ? FOR UPDATE",
-            };
-            let have: Option<i64> = sqlx::query_scalar(b.sql(sql))
+            // The delta is counted minus what is there, so what is there must not change
+            // between the read and the write. Write batches already exclude each other (see
+            // `Backend::serialize_writers`); the row lock also holds off any other writer.
+            // The row is made first because locking a row that does not exist locks nothing.
+            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO NOTHING"))
+                .bind(&leg.location_id).bind(&leg.product_id).bind(l.default_min).bind(l.price).bind(at)
+                .execute(&mut *c).await.map_err(Error::db(S))?;
+            let before: i64 = sqlx::query_scalar(b.dyn_sql(format!("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?{}", b.for_update())))
                 .bind(&leg.location_id).bind(&leg.product_id)
-                .fetch_optional(&mut *c).await.map_err(Error::db(S))?;
-            let before = have.unwrap_or(0);
-            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
-                .bind(&leg.location_id).bind(&leg.product_id).bind(counted).bind(l.default_min).bind(l.price).bind(at)
+                .fetch_one(&mut *c).await.map_err(Error::db(S))?;
+            sqlx::query(b.sql("UPDATE stock SET quantity = ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ?"))
+                .bind(counted).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id)
                 .execute(c).await.map_err(Error::db(S))?;
             Ok(Ok(counted - before))
         }

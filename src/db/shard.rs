@@ -248,10 +248,10 @@ async fn writer_loop(
                 }
             }
         }
-        if let Err(e) = &result {
-            if matches!(e, Error::Unavailable(_)) || matches!(e, Error::Db { source: sqlx::Error::Io(_), .. }) {
-                conn = None;
-            }
+        if let Err(e) = &result
+            && (matches!(e, Error::Unavailable(_)) || matches!(e, Error::Db { source: sqlx::Error::Io(_), .. }))
+        {
+            conn = None;
         }
     }
 }
@@ -266,6 +266,9 @@ async fn run_batch(
     let mut done: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = async {
         conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
+        if let Some(lock) = backend.serialize_writers(shard) {
+            conn.execute(lock).await.map_err(Error::db(shard))?;
+        }
         for job in batch.drain(..) {
             conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
             let c = job(conn).await;

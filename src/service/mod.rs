@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod check;
+pub mod csvio;
 pub mod dashboard;
 pub mod locations;
 pub mod ping;

@@ -257,87 +257,6 @@ fn number_keys_switch_screens_and_admin_is_refused_to_clerks() {
 }
 
 #[test]
-fn typing_a_search_coalesces_while_a_page_is_in_flight_and_drops_stale_pages() {
-    let (mut a, _) = logged_in(Role::Admin);
-    let first = update(&mut a, key(KeyCode::Char('2')));
-    let page = first.iter().find(|r| r.slot == "page").unwrap().id;
-    update(&mut a, key(KeyCode::Char('/')));
-    assert!(a.text_focused());
-    let reqs = typed(&mut a, "wid");
-    assert!(
-        reqs.iter().all(|r| r.slot != "page"),
-        "one page in flight at a time"
-    );
-    assert_eq!(a.products.key.text, "wid");
-    // The browse page answers: it is for a view no longer shown, so it is dropped and the
-    // search is asked for instead.
-    let reqs = update(
-        &mut a,
-        Event::Reply(
-            page,
-            Reply::Products(products::Reply::Page {
-                key: Default::default(),
-                offset: 0,
-                rows: Ok(Vec::new()),
-            }),
-        ),
-    );
-    assert!(a.products.rows_key.is_none());
-    let search = reqs
-        .iter()
-        .find(|r| r.slot == "page")
-        .expect("search request");
-    assert!(
-        matches!(&search.call, Call::Products(products::Call::Page { key, .. }) if key.text == "wid")
-    );
-}
-
-#[test]
-fn quit_asks_first_when_a_form_has_input() {
-    let (mut a, _) = logged_in(Role::Admin);
-    update(&mut a, key(KeyCode::Char('2')));
-    update(&mut a, key(KeyCode::Char('n')));
-    assert!(a.products.editor.is_some());
-    update(&mut a, key(KeyCode::Char('q')));
-    assert!(!a.quit, "q types into the field");
-    assert_eq!(
-        a.products.editor.as_ref().map(|e| e.form.value("sku")),
-        Some("q")
-    );
-    update(
-        &mut a,
-        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-    );
-    assert_eq!(a.overlay, Overlay::ConfirmQuit);
-    update(&mut a, key(KeyCode::Char('n')));
-    assert!(!a.quit);
-    assert_eq!(a.overlay, Overlay::None);
-    update(&mut a, key(KeyCode::Esc));
-    assert!(
-        a.products.ask.is_some(),
-        "Esc on a dirty form asks before discarding"
-    );
-    update(&mut a, key(KeyCode::Char('y')));
-    assert!(a.products.editor.is_none());
-    update(&mut a, key(KeyCode::Char('q')));
-    assert!(a.quit, "nothing unsaved: q quits at once");
-}
-
-#[test]
-fn viewers_cannot_open_product_forms() {
-    let (mut a, _) = logged_in(Role::Viewer);
-    update(&mut a, key(KeyCode::Char('2')));
-    update(&mut a, key(KeyCode::Char('n')));
-    assert!(a.products.editor.is_none());
-    assert!(
-        a.shell
-            .toast
-            .as_ref()
-            .is_some_and(|t| t.error && t.text.contains("viewer"))
-    );
-}
-
-#[test]
 fn help_overlay_opens_and_any_key_closes_it() {
     let (mut a, _) = logged_in(Role::Admin);
     update(&mut a, key(KeyCode::Char('?')));
@@ -403,3 +322,6 @@ fn draws_only_when_something_changed() {
     update(&mut a, key(KeyCode::Char('x')));
     assert!(!a.dirty, "a key that means nothing draws nothing");
 }
+
+#[path = "app_tests_products.rs"]
+mod products_tests;

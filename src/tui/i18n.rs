@@ -254,8 +254,8 @@ texts! {
     DashTxnMonth => "Transactions this month", "Transaksi bulan ini";
     DashValueIn => "Value in (30 days)", "Nilai masuk (30 hari)";
     DashValueOut => "Value out (30 days)", "Nilai keluar (30 hari)";
-    DashReceipts => "Receipts per day, 30 days (max {})", "Penerimaan per hari, 30 hari (maks {})";
-    DashIssues => "Issues per day, 30 days (max {})", "Pengeluaran per hari, 30 hari (maks {})";
+    DashReceipts => "Receipts per day, 30 days (max {})", "Penerimaan/hari, 30 hari (maks {})";
+    DashIssues => "Issues per day, 30 days (max {})", "Pengeluaran/hari, 30 hari (maks {})";
     DashLowStock => "Low stock", "Stok menipis";
     DashNoLowStock => "Nothing is below its minimum.", "Tidak ada yang di bawah minimum.";
     DashRecent => "Recent transactions", "Transaksi terbaru";
@@ -278,6 +278,7 @@ texts! {
     ColUnit => "Unit", "Satuan";
     ColPrice => "Price", "Harga";
     ColMin => "Min", "Min";
+    ColUpdated => "last change", "perubahan terakhir";
     ColActive => "Active", "Aktif";
     Yes => "yes", "ya";
     No => "no", "tidak";

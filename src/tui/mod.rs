@@ -43,6 +43,7 @@ pub fn local_now() -> chrono::NaiveDateTime {
 pub async fn run(config: Config) -> Result<()> {
     init_logging(&config)?;
     let services = Services::open(config).await?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "app started");
     let recovery = recovery::spawn_periodic(services.clone());
     let theme = theme::Theme::from_env(services.config.ui.color);
     let (term, guard) = terminal::enter()?;

@@ -309,7 +309,9 @@ impl DashboardPane {
                     .or_else(|| h.source_code.clone())
                     .unwrap_or_default();
                 // Wide enough: where and how much; narrow: number, status and value only.
-                let mid_w = w.saturating_sub(16 + 11 + value.len() + 1);
+                let value_w = value.chars().count() + 1;
+                let status_w = 11.min(w.saturating_sub(16 + value_w));
+                let mid_w = w.saturating_sub(16 + status_w + value_w);
                 let mid = if mid_w >= 12 {
                     fit(&format!("{place} {}", Quantity(h.total_qty)), mid_w)
                 } else {
@@ -317,7 +319,10 @@ impl DashboardPane {
                 };
                 Line::from(vec![
                     Span::raw(format!("{:<16}", fit(&h.number, 15))),
-                    Span::styled(format!("{:<11}", fit(status, 10)), style),
+                    Span::styled(
+                        format!("{:<status_w$}", fit(status, status_w.saturating_sub(1))),
+                        style,
+                    ),
                     Span::styled(format!("{mid:<mid_w$}"), th.dim()),
                     Span::raw(format!(" {value}")),
                 ])
@@ -351,10 +356,16 @@ fn spark(
             shell.theme.title(),
         ))
         .border_style(shell.theme.border());
+    // One day per column is thin on a wide screen: give each day the same share of the width.
+    let per_day = (usize::from(area.width.saturating_sub(2)) / data.len().max(1)).max(1);
+    let wide: Vec<u64> = data
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(*v, per_day))
+        .collect();
     f.render_widget(
         Sparkline::default()
             .block(b)
-            .data(data)
+            .data(&wide)
             .max(max.max(1))
             .style(style),
         area,

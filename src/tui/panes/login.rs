@@ -77,7 +77,12 @@ impl Call {
         match self {
             Call::HasUsers => Reply::HasUsers(s.has_users().await.map_err(|e| e.to_string())),
             Call::Login { email, password } => {
-                Reply::LoggedIn(s.login(&email, &password).await.map_err(|e| {
+                let r = s.login(&email, &password).await;
+                match &r {
+                    Ok(a) => tracing::info!(email = %a.email, role = %a.role, "login"),
+                    Err(e) => tracing::info!(email = %email.trim(), "login refused: {e}"),
+                }
+                Reply::LoggedIn(r.map_err(|e| {
                     match e {
                         Error::Auth(m) => wait_seconds(&m)
                             .map(LoginError::Wait)

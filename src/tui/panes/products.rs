@@ -67,6 +67,19 @@ pub struct ProductsPane {
     pub error: Option<String>,
 }
 
+/// The first visible row when the cursor is at `cursor`: the previous top, moved just enough
+/// to keep the cursor on screen.
+pub fn scroll_top(cursor: i64, top: i64, h: i64, total: i64) -> i64 {
+    let top = if cursor < top {
+        cursor
+    } else if cursor >= top + h {
+        cursor - h + 1
+    } else {
+        top
+    };
+    top.clamp(0, (total - h).max(0))
+}
+
 impl Default for ProductsPane {
     fn default() -> Self {
         ProductsPane {
@@ -168,35 +181,40 @@ impl ProductsPane {
             return;
         }
         let have = self.rows_key.as_ref() == Some(&self.key);
-        let offset = if self.key.searching() {
+        let (offset, limit) = if self.key.searching() {
             if have {
                 return;
             }
-            0
+            (0, page)
         } else {
-            let (start, end) = (self.rows_offset, self.rows_offset + self.rows.len() as i64);
-            let margin = page / 4;
+            // The window must cover the rows the next frame shows, with slack on both sides
+            // so that the next window arrives before the cursor reaches the edge.
+            let h = self.view_h.get().max(1);
             let total = self.len();
-            let top = self.top.get();
-            let bottom = top + self.view_h.get();
-            let inside = have
-                && top.max(0) >= start
-                && bottom.min(total) <= end
-                && (self.cursor >= start && self.cursor < end.max(start + 1));
-            let near_edge = have
-                && ((self.cursor - start < margin && start > 0)
-                    || (end - self.cursor < margin && end < total));
-            if inside && !near_edge {
+            let top = scroll_top(self.cursor, self.top.get(), h, total);
+            let (first, last) = (top, (top + h).min(total));
+            let limit = page.max(2 * h);
+            let margin = (limit - h) / 4;
+            let (start, end) = (self.rows_offset, self.rows_offset + self.rows.len() as i64);
+            let covered = have && first >= start && last <= end;
+            let near_edge =
+                (first - start < margin && start > 0) || (end - last < margin && end < total);
+            if covered && !near_edge {
                 return;
             }
-            (self.cursor - page / 2).max(0)
+            let offset = (top - (limit - h) / 2).clamp(0, (total - limit).max(0));
+            // Already showing this very window: asking again would loop.
+            if have && covered && offset == start {
+                return;
+            }
+            (offset, limit)
         };
         shell.send(
             "page",
             event::Call::Products(Call::Page {
                 key: self.key.clone(),
                 offset,
-                limit: page,
+                limit,
             }),
         );
     }

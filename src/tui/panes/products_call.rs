@@ -86,6 +86,7 @@ pub enum Reply {
     Page {
         key: ViewKey,
         offset: i64,
+        limit: i64,
         rows: Result<Vec<ProductView>, String>,
     },
     Count {
@@ -128,7 +129,12 @@ impl Call {
                     Ok(ps) => s.product_views(&ps).await.map_err(text),
                     Err(e) => Err(text(e)),
                 };
-                Reply::Page { key, offset, rows }
+                Reply::Page {
+                    key,
+                    offset,
+                    limit,
+                    rows,
+                }
             }
             Call::Count { key } => {
                 let total = s.count_products(&key.filter()).await.map_err(text);

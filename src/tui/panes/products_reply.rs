@@ -6,14 +6,19 @@ use super::*;
 impl ProductsPane {
     pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
         match r {
-            Reply::Page { key, offset, rows } => {
+            Reply::Page {
+                key,
+                offset,
+                limit,
+                rows,
+            } => {
                 match rows {
                     Ok(rows) if key == self.key => {
                         self.error = None;
                         self.rows = rows;
                         self.rows_offset = offset;
                         self.rows_key = Some(key);
-                        if (self.rows.len() as i64) < shell.page_size && !self.key.searching() {
+                        if (self.rows.len() as i64) < limit && !self.key.searching() {
                             // A short page is the end of the view: its length is exact.
                             self.total = Some(offset + self.rows.len() as i64);
                             self.total_key = Some(self.key.clone());

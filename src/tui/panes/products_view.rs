@@ -2,6 +2,7 @@
 //! rows are built), and the form or picker on top.
 
 use super::*;
+use crate::tui::i18n::money;
 
 impl ProductsPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -99,7 +100,7 @@ impl ProductsPane {
                 ProductSort::Sku => shell.t(Msg::ColSku),
                 ProductSort::Name => shell.t(Msg::ColName),
                 ProductSort::Price => shell.t(Msg::ColPrice),
-                ProductSort::Updated => "updated",
+                ProductSort::Updated => shell.t(Msg::ColUpdated),
             };
             shell.tf(Msg::SortedBy, &[col, if self.key.desc { "↓" } else { "↑" }])
         };
@@ -121,13 +122,7 @@ impl ProductsPane {
         let h = area.height.saturating_sub(1) as i64;
         self.view_h.set(h.max(1));
         let total = self.len();
-        let mut top = self.top.get();
-        if self.cursor < top {
-            top = self.cursor;
-        } else if self.cursor >= top + h {
-            top = self.cursor - h + 1;
-        }
-        top = top.clamp(0, (total - h).max(0));
+        let top = scroll_top(self.cursor, self.top.get(), h, total);
         self.top.set(top);
         let wide = area.width >= 100;
         let yes = shell.t(Msg::Yes);
@@ -154,7 +149,7 @@ impl ProductsPane {
                             p.name.clone(),
                             p.category.clone().unwrap_or_default(),
                             p.unit.clone(),
-                            format!("{:>12}", p.price),
+                            format!("{:>12}", money(shell.lang, p.price_cents)),
                         ];
                         if wide {
                             cells.push(format!("{:>9}", p.min_qty));

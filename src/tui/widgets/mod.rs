@@ -5,7 +5,7 @@ pub mod form;
 pub mod picker;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -177,35 +177,59 @@ pub fn help(f: &mut Frame, area: Rect, shell: &Shell, screen: &[(&str, Msg)]) {
         ("Ctrl-L", Msg::KeyRedraw),
         ("q Ctrl-C", Msg::KeyQuit),
     ];
-    let mut lines = vec![Line::from(Span::styled(
-        shell.t(Msg::HelpGlobal),
-        th.header(),
-    ))];
     let key_line = |k: &str, m: Msg| {
         Line::from(vec![
             Span::styled(format!("  {k:<12}"), th.key()),
             Span::raw(shell.t(m)),
         ])
     };
-    lines.extend(global.iter().map(|(k, m)| key_line(k, *m)));
+    let mut left = vec![Line::from(Span::styled(
+        shell.t(Msg::HelpGlobal),
+        th.header(),
+    ))];
+    left.extend(global.iter().map(|(k, m)| key_line(k, *m)));
+    let mut right = Vec::new();
     if !screen.is_empty() {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
+        right.push(Line::from(Span::styled(
             shell.t(Msg::HelpScreen),
             th.header(),
         )));
-        lines.extend(screen.iter().map(|(k, m)| key_line(k, *m)));
+        right.extend(screen.iter().map(|(k, m)| key_line(k, *m)));
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(shell.t(Msg::HelpClose), th.dim())));
-    let r = centered(area, 60, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
+    let close = Line::from(Span::styled(shell.t(Msg::HelpClose), th.dim()));
+    // One column if it fits; side by side when the screen is short but wide enough.
+    let one_col = left.len() + right.len() + 3 + 2;
+    let two_cols = area.height < one_col as u16 && area.width >= 76;
     let block = Block::bordered()
         .title(Span::styled(
             format!(" {} ", shell.t(Msg::HelpTitle)),
             th.title(),
         ))
         .border_style(th.border_focus());
+    if two_cols {
+        let h = left.len().max(right.len()) as u16 + 2 + 2;
+        let r = centered(area, 76, h);
+        f.render_widget(Clear, r);
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let [cols, foot] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        let [l, rr] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(cols);
+        f.render_widget(Paragraph::new(left), l);
+        f.render_widget(Paragraph::new(right), rr);
+        f.render_widget(Paragraph::new(close), foot);
+        return;
+    }
+    let mut lines = left;
+    if !right.is_empty() {
+        lines.push(Line::default());
+        lines.extend(right);
+    }
+    lines.push(Line::default());
+    lines.push(close);
+    let r = centered(area, 60, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
