@@ -338,3 +338,6 @@ mod view;
 #[cfg(test)]
 #[path = "txn_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "txn_tests_more.rs"]
+mod tests_more;

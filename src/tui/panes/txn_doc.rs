@@ -352,6 +352,8 @@ impl Doc {
     }
 }
 
+#[path = "txn_doc_confirm.rs"]
+mod confirm;
 #[path = "txn_doc_scan.rs"]
 mod scan;
 #[path = "txn_doc_draw.rs"]

@@ -17,21 +17,21 @@ use crate::tui::event::{self as ev, Event, Request};
 use crate::tui::panes::txn_doc::{Focus, Step};
 use crate::tui::theme::Theme;
 
-fn t0() -> NaiveDateTime {
+pub(super) fn t0() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 3, 2)
         .and_then(|d| d.and_hms_opt(9, 30, 0))
         .unwrap()
 }
 
-fn key(code: KeyCode) -> Event {
+pub(super) fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn press(a: &mut App, code: KeyCode) -> Vec<Request> {
+pub(super) fn press(a: &mut App, code: KeyCode) -> Vec<Request> {
     update(a, key(code))
 }
 
-fn typed(a: &mut App, s: &str) -> Vec<Request> {
+pub(super) fn typed(a: &mut App, s: &str) -> Vec<Request> {
     s.chars()
         .flat_map(|c| {
             update(
@@ -49,7 +49,7 @@ fn typed(a: &mut App, s: &str) -> Vec<Request> {
         .collect()
 }
 
-fn loc(code: &str) -> Location {
+pub(super) fn loc(code: &str) -> Location {
     Location {
         id: format!("id-{code}"),
         code: code.into(),
@@ -61,7 +61,7 @@ fn loc(code: &str) -> Location {
     }
 }
 
-fn product(sku: &str, price_cents: i64) -> ProductView {
+pub(super) fn product(sku: &str, price_cents: i64) -> ProductView {
     ProductView {
         id: format!("pid-{sku}"),
         sku: sku.into(),
@@ -78,12 +78,12 @@ fn product(sku: &str, price_cents: i64) -> ProductView {
     }
 }
 
-fn reply(a: &mut App, id: u64, r: Reply) -> Vec<Request> {
+pub(super) fn reply(a: &mut App, id: u64, r: Reply) -> Vec<Request> {
     update(a, Event::Reply(id, ev::Reply::Txn(r)))
 }
 
 /// Logged in as `role`, on the transactions screen, with locations A and B loaded.
-fn on_txns(role: Role) -> App {
+pub(super) fn on_txns(role: Role) -> App {
     let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
     a.shell.actor = Some(Actor {
         id: "u1".into(),
@@ -103,7 +103,7 @@ fn on_txns(role: Role) -> App {
 }
 
 /// A new document of the kind whose picker label starts with `kind`, at the first location.
-fn new_doc(a: &mut App, kind: &str) {
+pub(super) fn new_doc(a: &mut App, kind: &str) {
     press(a, KeyCode::Char('n'));
     typed(a, kind);
     press(a, KeyCode::Enter);
@@ -119,24 +119,24 @@ fn new_doc(a: &mut App, kind: &str) {
     assert_eq!(a.txns.doc.as_ref().map(|d| d.step), Some(Step::Scan));
 }
 
-fn doc(a: &App) -> &Doc {
+pub(super) fn doc(a: &App) -> &Doc {
     a.txns.doc.as_ref().expect("a document is open")
 }
 
-fn lookup_of(reqs: &[Request]) -> Option<(u64, String, Vec<String>)> {
+pub(super) fn lookup_of(reqs: &[Request]) -> Option<(u64, String, Vec<String>)> {
     reqs.iter().find_map(|r| match &r.call {
         ev::Call::Txn(Call::Lookup { doc, codes }) => Some((r.id, doc.clone(), codes.clone())),
         _ => None,
     })
 }
 
-fn scan(a: &mut App, code: &str) -> Vec<Request> {
+pub(super) fn scan(a: &mut App, code: &str) -> Vec<Request> {
     let mut r = typed(a, code);
     r.extend(press(a, KeyCode::Enter));
     r
 }
 
-fn found(codes: &[&str]) -> Vec<super::super::txn_call::Found> {
+pub(super) fn found(codes: &[&str]) -> Vec<super::super::txn_call::Found> {
     codes
         .iter()
         .map(|c| {
@@ -152,7 +152,7 @@ fn found(codes: &[&str]) -> Vec<super::super::txn_call::Found> {
         .collect()
 }
 
-fn qtys(a: &App) -> Vec<(String, Quantity)> {
+pub(super) fn qtys(a: &App) -> Vec<(String, Quantity)> {
     doc(a)
         .lines
         .iter()
@@ -316,7 +316,7 @@ fn empty_enter_reviews_once_every_code_is_in() {
     assert_eq!(doc(&a).step, Step::Confirm, "Ctrl-S reviews too");
 }
 
-fn post_of(reqs: &[Request]) -> (u64, crate::service::posting::PostRequest) {
+pub(super) fn post_of(reqs: &[Request]) -> (u64, crate::service::posting::PostRequest) {
     reqs.iter()
         .find_map(|r| match &r.call {
             ev::Call::Txn(Call::Post { req }) => Some((r.id, (**req).clone())),
@@ -325,7 +325,7 @@ fn post_of(reqs: &[Request]) -> (u64, crate::service::posting::PostRequest) {
         .expect("a post request")
 }
 
-fn outcome(status: TxStatus, reason: Option<&str>) -> PostOutcome {
+pub(super) fn outcome(status: TxStatus, reason: Option<&str>) -> PostOutcome {
     PostOutcome {
         id: "x".into(),
         number: "ISS-2026-000002".into(),
@@ -435,172 +435,4 @@ fn posting_keeps_its_id_after_an_error_and_takes_a_new_one_after_a_rejection() {
     );
     assert_eq!(doc(&a).source.as_deref(), Some("A"));
     assert!(doc(&a).lines.is_empty());
-}
-
-#[test]
-fn lines_can_be_edited_stepped_and_removed() {
-    let mut a = on_txns(Role::Supervisor);
-    new_doc(&mut a, "rec");
-    let mut reqs = scan(&mut a, "P1");
-    reqs.extend(scan(&mut a, "P2"));
-    let (id, d, _) = lookup_of(&reqs).unwrap();
-    let reqs = reply(
-        &mut a,
-        id,
-        Reply::Lookup {
-            doc: d.clone(),
-            found: found(&["P1", "P2"]),
-        },
-    );
-    assert!(lookup_of(&reqs).is_none());
-    press(&mut a, KeyCode::Tab);
-    assert_eq!(doc(&a).focus, Focus::Lines);
-    assert!(!a.text_focused(), "letters are commands on the lines");
-    press(&mut a, KeyCode::Up);
-    typed(&mut a, "++");
-    assert_eq!(qtys(&a)[0].1, Quantity::units(3));
-    typed(&mut a, "e");
-    update(
-        &mut a,
-        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
-    typed(&mut a, "1.5");
-    press(&mut a, KeyCode::Enter);
-    assert!(doc(&a).edit_error.is_some(), "PCS are whole");
-    update(
-        &mut a,
-        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
-    typed(&mut a, "12");
-    press(&mut a, KeyCode::Enter);
-    assert_eq!(qtys(&a)[0].1, Quantity::units(12));
-    press(&mut a, KeyCode::Delete);
-    assert_eq!(qtys(&a), [("P2".into(), Quantity::units(1))]);
-    typed(&mut a, "-");
-    assert_eq!(
-        qtys(&a)[0].1,
-        Quantity::units(1),
-        "a movement keeps at least one"
-    );
-    // Esc with lines asks before throwing the document away.
-    press(&mut a, KeyCode::Esc);
-    press(&mut a, KeyCode::Esc);
-    assert!(a.txns.ask_discard);
-    press(&mut a, KeyCode::Char('n'));
-    assert!(a.txns.doc.is_some());
-    press(&mut a, KeyCode::Esc);
-    press(&mut a, KeyCode::Char('y'));
-    assert!(a.txns.doc.is_none());
-}
-
-#[test]
-fn clerks_are_not_offered_adjustments_and_viewers_cannot_start_anything() {
-    let mut a = on_txns(Role::Clerk);
-    press(&mut a, KeyCode::Char('n'));
-    let offered: Vec<String> = a
-        .txns
-        .picker
-        .as_ref()
-        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
-        .unwrap_or_default();
-    assert_eq!(offered, ["receipt", "issue", "transfer"]);
-    press(&mut a, KeyCode::Esc);
-    let mut v = on_txns(Role::Viewer);
-    press(&mut v, KeyCode::Char('n'));
-    assert!(v.txns.picker.is_none());
-    assert!(
-        v.shell
-            .toast
-            .as_ref()
-            .is_some_and(|t| t.error && t.text.contains("viewer"))
-    );
-    let mut s = on_txns(Role::Supervisor);
-    new_doc(&mut s, "adj");
-    assert_eq!(doc(&s).source.as_deref(), Some("A"));
-}
-
-#[test]
-fn a_transfer_picks_two_different_locations() {
-    let mut a = on_txns(Role::Clerk);
-    press(&mut a, KeyCode::Char('n'));
-    typed(&mut a, "tra");
-    press(&mut a, KeyCode::Enter);
-    press(&mut a, KeyCode::Enter);
-    let offered: Vec<String> = doc(&a)
-        .picker
-        .as_ref()
-        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
-        .unwrap_or_default();
-    assert_eq!(
-        offered,
-        ["B"],
-        "the source is not offered as the destination"
-    );
-    press(&mut a, KeyCode::Enter);
-    assert_eq!(
-        (doc(&a).source.as_deref(), doc(&a).dest.as_deref()),
-        (Some("A"), Some("B"))
-    );
-}
-
-#[test]
-fn list_filters_ask_for_a_new_first_page() {
-    let mut a = on_txns(Role::Clerk);
-    press(&mut a, KeyCode::Char('t'));
-    typed(&mut a, "iss");
-    let reqs = press(&mut a, KeyCode::Enter);
-    assert_eq!(a.txns.list.key.kind, Some(TxKind::Issue));
-    // The first page (from entering the screen) is still in flight: the next waits for it.
-    assert!(reqs.iter().all(|r| r.slot != "page"));
-    press(&mut a, KeyCode::Char('D'));
-    typed(&mut a, "2026-03-01");
-    press(&mut a, KeyCode::Enter);
-    typed(&mut a, "2026-02-01");
-    press(&mut a, KeyCode::Enter);
-    assert!(
-        a.txns.dates.as_ref().is_some_and(|f| f.has_errors()),
-        "the end before the start is refused"
-    );
-    update(
-        &mut a,
-        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
-    typed(&mut a, "today");
-    press(&mut a, KeyCode::Enter);
-    assert!(a.txns.dates.is_none());
-    assert_eq!(a.txns.list.key.until, Some(t0().date()));
-}
-
-#[test]
-fn keys_typed_before_the_locations_arrive_are_not_lost() {
-    let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
-    a.shell.actor = Some(Actor {
-        id: "u1".into(),
-        email: "c@b.test".into(),
-        name: "Cici".into(),
-        role: Role::Clerk,
-    });
-    let reqs = press(&mut a, KeyCode::Char('4'));
-    let locs = reqs
-        .iter()
-        .find(|r| r.slot == "locations")
-        .expect("locations asked")
-        .id;
-    // A fast clerk: new receipt, Enter on the first location, a code, before any answer.
-    typed(&mut a, "nrec");
-    press(&mut a, KeyCode::Enter);
-    assert!(doc(&a).loading);
-    press(&mut a, KeyCode::Enter);
-    typed(&mut a, "P1");
-    press(&mut a, KeyCode::Enter);
-    assert_eq!(
-        doc(&a).step,
-        Step::Locations,
-        "still waiting for the locations"
-    );
-    let reqs = reply(&mut a, locs, Reply::Locations(Ok(vec![loc("A"), loc("B")])));
-    assert_eq!(doc(&a).step, Step::Scan);
-    assert_eq!(doc(&a).dest.as_deref(), Some("A"));
-    let (_, _, codes) = lookup_of(&reqs).expect("the held code is looked up");
-    assert_eq!(codes, ["P1"]);
 }

@@ -1,0 +1,182 @@
+//! More pure tests of the transactions pane: roles, transfers, the list's filters, and keys
+//! typed before the locations arrive.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::tests::*;
+use super::*;
+use crate::Actor;
+use crate::config::UiConfig;
+use crate::domain::{Quantity, Role};
+use crate::tui::app::{App, update};
+use crate::tui::event::Event;
+use crate::tui::panes::txn_doc::{Focus, Step};
+use crate::tui::theme::Theme;
+
+#[test]
+fn clerks_are_not_offered_adjustments_and_viewers_cannot_start_anything() {
+    let mut a = on_txns(Role::Clerk);
+    press(&mut a, KeyCode::Char('n'));
+    let offered: Vec<String> = a
+        .txns
+        .picker
+        .as_ref()
+        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(offered, ["receipt", "issue", "transfer"]);
+    press(&mut a, KeyCode::Esc);
+    let mut v = on_txns(Role::Viewer);
+    press(&mut v, KeyCode::Char('n'));
+    assert!(v.txns.picker.is_none());
+    assert!(
+        v.shell
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.error && t.text.contains("viewer"))
+    );
+    let mut s = on_txns(Role::Supervisor);
+    new_doc(&mut s, "adj");
+    assert_eq!(doc(&s).source.as_deref(), Some("A"));
+}
+
+#[test]
+fn a_transfer_picks_two_different_locations() {
+    let mut a = on_txns(Role::Clerk);
+    press(&mut a, KeyCode::Char('n'));
+    typed(&mut a, "tra");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    let offered: Vec<String> = doc(&a)
+        .picker
+        .as_ref()
+        .map(|(_, p)| p.visible().map(|i| i.value.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        offered,
+        ["B"],
+        "the source is not offered as the destination"
+    );
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        (doc(&a).source.as_deref(), doc(&a).dest.as_deref()),
+        (Some("A"), Some("B"))
+    );
+}
+
+#[test]
+fn list_filters_ask_for_a_new_first_page() {
+    let mut a = on_txns(Role::Clerk);
+    press(&mut a, KeyCode::Char('t'));
+    typed(&mut a, "iss");
+    let reqs = press(&mut a, KeyCode::Enter);
+    assert_eq!(a.txns.list.key.kind, Some(TxKind::Issue));
+    // The first page (from entering the screen) is still in flight: the next waits for it.
+    assert!(reqs.iter().all(|r| r.slot != "page"));
+    press(&mut a, KeyCode::Char('D'));
+    typed(&mut a, "2026-03-01");
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "2026-02-01");
+    press(&mut a, KeyCode::Enter);
+    assert!(
+        a.txns.dates.as_ref().is_some_and(|f| f.has_errors()),
+        "the end before the start is refused"
+    );
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(&mut a, "today");
+    press(&mut a, KeyCode::Enter);
+    assert!(a.txns.dates.is_none());
+    assert_eq!(a.txns.list.key.until, Some(t0().date()));
+}
+
+#[test]
+fn keys_typed_before_the_locations_arrive_are_not_lost() {
+    let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "c@b.test".into(),
+        name: "Cici".into(),
+        role: Role::Clerk,
+    });
+    let reqs = press(&mut a, KeyCode::Char('4'));
+    let locs = reqs
+        .iter()
+        .find(|r| r.slot == "locations")
+        .expect("locations asked")
+        .id;
+    // A fast clerk: new receipt, Enter on the first location, a code, before any answer.
+    typed(&mut a, "nrec");
+    press(&mut a, KeyCode::Enter);
+    assert!(doc(&a).loading);
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "P1");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        doc(&a).step,
+        Step::Locations,
+        "still waiting for the locations"
+    );
+    let reqs = reply(&mut a, locs, Reply::Locations(Ok(vec![loc("A"), loc("B")])));
+    assert_eq!(doc(&a).step, Step::Scan);
+    assert_eq!(doc(&a).dest.as_deref(), Some("A"));
+    let (_, _, codes) = lookup_of(&reqs).expect("the held code is looked up");
+    assert_eq!(codes, ["P1"]);
+}
+
+#[test]
+fn lines_can_be_edited_stepped_and_removed() {
+    let mut a = on_txns(Role::Supervisor);
+    new_doc(&mut a, "rec");
+    let mut reqs = scan(&mut a, "P1");
+    reqs.extend(scan(&mut a, "P2"));
+    let (id, d, _) = lookup_of(&reqs).unwrap();
+    let reqs = reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d.clone(),
+            found: found(&["P1", "P2"]),
+        },
+    );
+    assert!(lookup_of(&reqs).is_none());
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(doc(&a).focus, Focus::Lines);
+    assert!(!a.text_focused(), "letters are commands on the lines");
+    press(&mut a, KeyCode::Up);
+    typed(&mut a, "++");
+    assert_eq!(qtys(&a)[0].1, Quantity::units(3));
+    typed(&mut a, "e");
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(&mut a, "1.5");
+    press(&mut a, KeyCode::Enter);
+    assert!(doc(&a).edit_error.is_some(), "PCS are whole");
+    update(
+        &mut a,
+        Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(&mut a, "12");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(qtys(&a)[0].1, Quantity::units(12));
+    press(&mut a, KeyCode::Delete);
+    assert_eq!(qtys(&a), [("P2".into(), Quantity::units(1))]);
+    typed(&mut a, "-");
+    assert_eq!(
+        qtys(&a)[0].1,
+        Quantity::units(1),
+        "a movement keeps at least one"
+    );
+    // Esc with lines asks before throwing the document away.
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Esc);
+    assert!(a.txns.ask_discard);
+    press(&mut a, KeyCode::Char('n'));
+    assert!(a.txns.doc.is_some());
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('y'));
+    assert!(a.txns.doc.is_none());
+}
