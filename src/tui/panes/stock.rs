@@ -36,6 +36,8 @@ pub struct StockPane {
     pub locations: Vec<Location>,
     locations_loaded: bool,
     pub detail: Option<Detail>,
+    /// Enter came before the rows: open the detail when they arrive.
+    open_when_loaded: bool,
 }
 
 impl StockPane {
@@ -104,6 +106,9 @@ impl StockPane {
     }
 
     pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
+        if !matches!(a, Action::Submit | Action::Edit) {
+            self.open_when_loaded = false;
+        }
         if let Some(p) = &mut self.picker {
             match p.on_action(a) {
                 Picked::Chosen(item) => {
@@ -170,20 +175,28 @@ impl StockPane {
                 );
                 self.picker = Some(Picker::new(shell.t(Msg::PickLocation).into(), items));
             }
-            Action::Submit | Action::Edit => {
-                if let Some(row) = self.list.current() {
-                    let sku = row.sku.clone();
-                    self.detail = Some(Detail {
-                        sku: sku.clone(),
-                        data: None,
-                        error: None,
-                    });
-                    shell.send("detail", event::Call::Stock(Call::Detail { sku }));
-                }
-            }
+            Action::Submit | Action::Edit => self.open_detail(shell),
             _ => return false,
         }
         true
+    }
+
+    /// Opens the detail of the row under the cursor; if its page is still on the way (Enter
+    /// typed right after a search), once it arrives.
+    fn open_detail(&mut self, shell: &mut Shell) {
+        self.open_when_loaded = false;
+        match self.list.current() {
+            Some(row) => {
+                let sku = row.sku.clone();
+                self.detail = Some(Detail {
+                    sku: sku.clone(),
+                    data: None,
+                    error: None,
+                });
+                shell.send("detail", event::Call::Stock(Call::Detail { sku }));
+            }
+            None => self.open_when_loaded = !self.list.have() && self.list.error.is_none(),
+        }
     }
 
     pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
@@ -198,6 +211,9 @@ impl StockPane {
                 }
                 if self.list.error.is_none() {
                     self.ensure(shell);
+                }
+                if self.open_when_loaded && self.list.have() {
+                    self.open_detail(shell);
                 }
             }
             Reply::Locations(Ok(l)) => {

@@ -185,3 +185,23 @@ fn search_as_you_type_filters_by_product() {
     press(&mut a, KeyCode::Esc);
     assert_eq!(a.stock.list.key.text, "", "Esc clears the search");
 }
+
+#[test]
+fn enter_typed_before_the_rows_opens_the_detail_when_they_come() {
+    let (mut a, reqs) = on_stock();
+    let (id, key, ..) = page_of(&reqs).unwrap();
+    typed(&mut a, "/p1");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    assert!(a.stock.detail.is_none(), "no row yet");
+    // The page of the view before the search is dropped and the search's page asked for.
+    let reqs = answer(&mut a, id, key, 0, vec![row("A", "P9", 1, false)]);
+    let (id, key, ..) = page_of(&reqs).expect("the search's page");
+    assert_eq!(key.text, "p1");
+    let reqs = answer(&mut a, id, key, 0, vec![row("A", "P1", 3, false)]);
+    assert_eq!(a.stock.detail.as_ref().map(|d| d.sku.as_str()), Some("P1"));
+    assert!(
+        reqs.iter()
+            .any(|r| matches!(&r.call, ev::Call::Stock(Call::Detail { sku }) if sku == "P1"))
+    );
+}

@@ -54,6 +54,8 @@ pub struct TxnPane {
     pub ask_discard: bool,
     pub locations: Vec<Location>,
     locations_loaded: bool,
+    /// Enter came before the rows: open the document when they arrive.
+    open_when_loaded: bool,
 }
 
 impl TxnPane {
@@ -154,6 +156,9 @@ impl TxnPane {
     }
 
     pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
+        if !matches!(a, Action::Submit | Action::Edit) {
+            self.open_when_loaded = false;
+        }
         if self.ask_discard {
             self.ask_discard = false;
             if a == Action::Yes {
@@ -229,16 +234,7 @@ impl TxnPane {
                 self.locations_loaded = false;
                 self.on_enter(shell);
             }
-            Action::Submit | Action::Edit => {
-                if let Some(h) = self.list.current() {
-                    self.detail = Some(Detail {
-                        number: h.number.clone(),
-                        data: None,
-                        error: None,
-                    });
-                    self.open_detail(shell);
-                }
-            }
+            Action::Submit | Action::Edit => self.open_current(shell),
             Action::New => {
                 if shell.check(Permission::PostMovement) {
                     let mut items: Vec<Item> = Vec::new();
@@ -298,6 +294,23 @@ impl TxnPane {
             _ => return false,
         }
         true
+    }
+
+    /// Opens the document under the cursor; if its page is still on the way (Enter typed
+    /// right after a filter), once it arrives.
+    pub(super) fn open_current(&mut self, shell: &mut Shell) {
+        self.open_when_loaded = false;
+        match self.list.current() {
+            Some(h) => {
+                self.detail = Some(Detail {
+                    number: h.number.clone(),
+                    data: None,
+                    error: None,
+                });
+                self.open_detail(shell);
+            }
+            None => self.open_when_loaded = !self.list.have() && self.list.error.is_none(),
+        }
     }
 
     pub(super) fn open_detail(&mut self, shell: &mut Shell) {

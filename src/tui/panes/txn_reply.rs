@@ -18,6 +18,9 @@ impl TxnPane {
                 if self.list.error.is_none() {
                     self.ensure(shell);
                 }
+                if self.open_when_loaded && self.list.have() && self.doc.is_none() {
+                    self.open_current(shell);
+                }
             }
             Reply::Detail { number, data } => {
                 let Some(d) = self.detail.as_mut().filter(|d| d.number == number) else {
