@@ -312,7 +312,7 @@ impl App {
             Reply::Products(r) => self.products.on_reply(sh, r),
             Reply::Stock(r) => self.stock.on_reply(sh, r),
             Reply::Txn(r) => {
-                self.dashboard_stale |= TxnPane::posted(&r);
+                self.dashboard_stale |= TxnPane::decided(&r);
                 self.txns.on_reply(sh, r);
             }
             Reply::Admin(r) => self.admin.on_reply(sh, r),

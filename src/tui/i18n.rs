@@ -113,7 +113,7 @@ texts! {
     KeyDocFocus => "scan field, lines, reference, partner, note", "kolom pindai, baris, referensi, mitra, catatan";
     KeyLineKeys => "lines: move, qty, ±1, remove, l places", "baris: pindah, jumlah, ±1, hapus, l lokasi";
     HintTxnList => "? help  n new  Enter open  / search  t kind  l location  D dates  q quit", "? bantuan  n baru  Enter buka  / cari  t jenis  l lokasi  D tanggal  q keluar";
-    HintTxnDetail => "Esc back to the list  r refresh", "Esc kembali ke daftar  r muat ulang";
+    HintTxnDetail => "↑↓ PgUp PgDn scroll the lines  Esc back to the list  r refresh", "↑↓ PgUp PgDn gulir baris  Esc kembali ke daftar  r muat ulang";
     HintPicker => "type to narrow  ↑↓ choose  Enter pick  Esc cancel", "ketik untuk mempersempit  ↑↓ pilih  Enter ambil  Esc batal";
     HintScan => "scan + Enter adds  N*CODE adds N  empty Enter: review  Tab: lines  Esc", "pindai + Enter menambah  N*KODE tambah N  Enter kosong: periksa  Tab: baris  Esc";
     HintLines => "↑↓ line  e quantity  + - step  Del remove  l locations  Tab next  Esc scan", "↑↓ baris  e jumlah  + - langkah  Del hapus  l lokasi  Tab berikut  Esc pindai";

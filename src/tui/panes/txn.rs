@@ -38,6 +38,18 @@ pub struct Detail {
     pub number: String,
     pub data: Option<Box<TxnDetail>>,
     pub error: Option<String>,
+    /// The first line shown (a document may have hundreds).
+    pub scroll: usize,
+}
+
+impl Detail {
+    fn scroll_by(&mut self, by: isize) {
+        let last = self
+            .data
+            .as_ref()
+            .map_or(0, |d| d.lines.len().saturating_sub(1));
+        self.scroll = self.scroll.saturating_add_signed(by).min(last);
+    }
 }
 
 #[derive(Default)]
@@ -192,10 +204,16 @@ impl TxnPane {
             self.on_dates(shell, a);
             return true;
         }
-        if self.detail.is_some() {
+        if let Some(d) = &mut self.detail {
             match a {
                 Action::Back => self.detail = None,
                 Action::Refresh => self.open_detail(shell),
+                Action::Up => d.scroll_by(-1),
+                Action::Down => d.scroll_by(1),
+                Action::PageUp => d.scroll_by(-20),
+                Action::PageDown => d.scroll_by(20),
+                Action::Home => d.scroll = 0,
+                Action::End => d.scroll_by(isize::MAX),
                 _ => return false,
             }
             return true;
@@ -306,6 +324,7 @@ impl TxnPane {
                     number: h.number.clone(),
                     data: None,
                     error: None,
+                    scroll: 0,
                 });
                 self.open_detail(shell);
             }

@@ -17,6 +17,17 @@ impl Doc {
                     self.step = Step::Scan;
                     DocOut::Stay
                 }
+                // Scrolling through a long document before posting it.
+                Action::Up | Action::PageUp => {
+                    let by = if a == Action::Up { 1 } else { 20 };
+                    self.cursor = self.cursor.saturating_sub(by);
+                    DocOut::Stay
+                }
+                Action::Down | Action::PageDown => {
+                    let by = if a == Action::Down { 1 } else { 20 };
+                    self.cursor = (self.cursor + by).min(self.lines.len().saturating_sub(1));
+                    DocOut::Stay
+                }
                 _ => DocOut::Stay,
             },
             Step::Posting => DocOut::Stay,

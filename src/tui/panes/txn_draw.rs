@@ -309,9 +309,12 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let inner = block.inner(body);
     f.render_widget(block, body);
     let wide = area.width >= 100;
+    // Only the lines that fit are built: a document may have hundreds.
     let rows: Vec<Row> = data
         .lines
         .iter()
+        .skip(d.scroll)
+        .take(inner.height.saturating_sub(1) as usize)
         .map(|l| {
             let mut cells = vec![
                 format!("{:>3}", l.line_no),

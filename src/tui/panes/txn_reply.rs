@@ -46,9 +46,8 @@ impl TxnPane {
                 shell.error(e);
             }
             Reply::Lookup { doc, found } => {
-                if let Some(d) = self.doc.as_mut().filter(|d| d.looking_up) {
-                    // A lookup answers for whichever document is open: products are products.
-                    let _ = doc;
+                // Only the document that asked waits for it (a newer one asks for itself).
+                if let Some(d) = self.doc.as_mut().filter(|d| d.looking_up && d.id == doc) {
                     d.on_lookup(shell, found);
                 }
             }
@@ -63,9 +62,10 @@ impl TxnPane {
         }
     }
 
-    /// Whether the reply was a posting that went through (the dashboard is then out of date).
-    pub fn posted(r: &Reply) -> bool {
-        matches!(r, Reply::Posted { result: Ok(o), .. } if o.is_posted())
+    /// Whether the reply decided a posting (posted or rejected): the dashboard's figures and
+    /// recent list are then out of date.
+    pub fn decided(r: &Reply) -> bool {
+        matches!(r, Reply::Posted { result: Ok(_), .. })
     }
 
     pub fn on_failed(&mut self, shell: &mut Shell, slot: &str, msg: String) {
