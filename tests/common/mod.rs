@@ -27,38 +27,22 @@ pub fn sqlite_config(dir: &std::path::Path) -> Config {
 
 pub async fn sqlite_env() -> Env {
     let dir = tempfile::tempdir().expect("temp dir");
-    let services = Services::open(sqlite_config(dir.path()))
-        .await
-        .expect("open shards");
+    let services = Services::open(sqlite_config(dir.path())).await.expect("open shards");
     let admin = services
         .create_first_admin("admin@example.test", "Admin", "correct horse battery")
         .await
         .expect("first admin");
-    Env {
-        services,
-        admin,
-        dir,
-    }
+    Env { services, admin, dir }
 }
 
 /// Adds a unit PCS, a category, locations A and B, and products P1..Pn.
 pub async fn seed(env: &Env, products: usize) {
     let s = &env.services;
-    s.add_unit(&env.admin, "PCS", "Pieces", 0)
-        .await
-        .expect("unit");
-    s.add_unit(&env.admin, "KG", "Kilogram", 3)
-        .await
-        .expect("unit");
-    s.add_category(&env.admin, "Hardware")
-        .await
-        .expect("category");
-    s.add_location(&env.admin, "A", "Warehouse A", None)
-        .await
-        .expect("loc A");
-    s.add_location(&env.admin, "B", "Warehouse B", None)
-        .await
-        .expect("loc B");
+    s.add_unit(&env.admin, "PCS", "Pieces", 0).await.expect("unit");
+    s.add_unit(&env.admin, "KG", "Kilogram", 3).await.expect("unit");
+    s.add_category(&env.admin, "Hardware").await.expect("category");
+    s.add_location(&env.admin, "A", "Warehouse A", None).await.expect("loc A");
+    s.add_location(&env.admin, "B", "Warehouse B", None).await.expect("loc B");
     for i in 1..=products {
         s.add_product(
             &env.admin,
