@@ -80,7 +80,9 @@ impl std::fmt::Debug for Call {
             Call::SetUserActive { email, active } => {
                 write!(f, "SetUserActive {{ email: {email:?}, active: {active} }}")
             }
-            Call::AddLocation { code, parent, .. } => write!(f, "AddLocation {{ code: {code:?}, parent: {parent:?} }}"),
+            Call::AddLocation { code, parent, .. } => {
+                write!(f, "AddLocation {{ code: {code:?}, parent: {parent:?} }}")
+            }
             Call::EditLocation { code, parent, .. } => {
                 write!(f, "EditLocation {{ code: {code:?}, parent: {parent:?} }}")
             }

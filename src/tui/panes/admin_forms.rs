@@ -193,7 +193,9 @@ impl AdminForm {
             return Some(l.code.clone());
         }
         let typed = p.to_lowercase();
-        let mut starting = locations.iter().filter(|l| l.code.to_lowercase().starts_with(&typed));
+        let mut starting = locations
+            .iter()
+            .filter(|l| l.code.to_lowercase().starts_with(&typed));
         match (starting.next(), starting.next()) {
             (Some(l), None) => Some(l.code.clone()),
             _ => {
