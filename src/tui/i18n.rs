@@ -152,6 +152,7 @@ texts! {
     ConfirmDiscardDoc => "Throw this document away? Nothing was posted. (y/n)", "Buang dokumen ini? Belum ada yang diposting. (y/n)";
     FactFrom => "from {}", "dari {}";
     FactTo => "to {}", "ke {}";
+    FactAt => "counted at {}", "dihitung di {}";
     CreatedBy => "created {} by {}", "dibuat {} oleh {}";
     ReasonIs => "reason: {}", "alasan: {}";
     SectionUsers => "Users", "Pengguna";

@@ -254,7 +254,12 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let h = &data.header;
     let mut facts: Vec<String> = Vec::new();
     if let Some(s) = &h.source_code {
-        facts.push(shell.tf(Msg::FactFrom, &[s]));
+        let m = if h.kind == "adjustment" {
+            Msg::FactAt
+        } else {
+            Msg::FactFrom
+        };
+        facts.push(shell.tf(m, &[s]));
     }
     if let Some(s) = &h.dest_code {
         facts.push(shell.tf(Msg::FactTo, &[s]));

@@ -7,7 +7,9 @@ use super::tests::*;
 use super::*;
 use crate::Actor;
 use crate::config::UiConfig;
+use crate::db::journal::Header;
 use crate::domain::{Quantity, Role};
+use crate::service::txns::TxnDetail;
 use crate::tui::app::{App, update};
 use crate::tui::event::Event;
 use crate::tui::panes::txn_doc::{Focus, Step};
@@ -179,4 +181,81 @@ fn lines_can_be_edited_stepped_and_removed() {
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Char('y'));
     assert!(a.txns.doc.is_none());
+}
+
+fn detail_of(number: &str, lines: i64) -> TxnDetail {
+    use crate::db::journal::Line;
+    let header = Header {
+        id: "t1".into(),
+        number: number.into(),
+        kind: "receipt".into(),
+        status: "posted".into(),
+        source_id: None,
+        source_code: None,
+        dest_id: Some("id-A".into()),
+        dest_code: Some("A".into()),
+        partner: None,
+        reference: None,
+        notes: None,
+        reason: None,
+        created_by: "c@b.test".into(),
+        created_at: 0,
+        decided_at: Some(0),
+        day: "2026-03-02".into(),
+        line_count: lines,
+        total_qty: lines * 1000,
+        total_value: lines * 250,
+    };
+    let lines = (1..=lines)
+        .map(|n| Line {
+            txn_id: "t1".into(),
+            line_no: n,
+            product_id: format!("pid-{n}"),
+            sku: format!("P{n}"),
+            product_name: format!("Product {n}"),
+            quantity: 1000,
+            unit_price: 250,
+            total: 250,
+            applied_delta: Some(1000),
+        })
+        .collect();
+    TxnDetail { header, lines }
+}
+
+#[test]
+fn a_long_document_scrolls_in_its_detail() {
+    let mut a = on_txns(Role::Clerk);
+    a.txns.detail = Some(Detail {
+        number: "RCV-2026-000001".into(),
+        data: None,
+        error: None,
+        scroll: 0,
+    });
+    let reqs = press(&mut a, KeyCode::Char('r'));
+    let id = reqs
+        .iter()
+        .find(|r| r.slot == "detail")
+        .expect("the detail asked")
+        .id;
+    reply(
+        &mut a,
+        id,
+        Reply::Detail {
+            number: "RCV-2026-000001".into(),
+            data: Ok(Box::new(detail_of("RCV-2026-000001", 300))),
+        },
+    );
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(a.txns.detail.as_ref().map(|d| d.scroll), Some(21));
+    press(&mut a, KeyCode::End);
+    assert_eq!(
+        a.txns.detail.as_ref().map(|d| d.scroll),
+        Some(299),
+        "stops at the last line"
+    );
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.txns.detail.as_ref().map(|d| d.scroll), Some(0));
+    press(&mut a, KeyCode::Esc);
+    assert!(a.txns.detail.is_none());
 }
