@@ -2,6 +2,7 @@
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
 mod data;
+mod demo;
 mod out;
 mod post;
 
@@ -85,6 +86,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fill an empty deployment with realistic demo data (catalog, locations, history)
+    Demo(demo::DemoArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -126,6 +129,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Txn(c) => post::txn(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
                 Command::Recover { grace } => post::recover(&s, grace).await,
+                Command::Demo(a) => demo::demo(&s, &g, a).await,
                 Command::Init { .. } | Command::Status { .. } => Ok(()),
             }
         }

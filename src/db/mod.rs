@@ -1,6 +1,7 @@
 //! The three shards and the queries each one answers. Nothing here joins across shards; the
 //! services do that.
 
+pub mod bulk;
 pub mod dialect;
 pub mod journal;
 pub mod location;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod check;
 pub mod dashboard;
+pub mod demo;
 pub mod locations;
 pub mod posting;
 pub mod recovery;

@@ -98,6 +98,17 @@ impl Services {
     /// input, a role that may not post this kind, or a shard that could not be reached (then
     /// posting the same id again finishes the job).
     pub async fn post(&self, actor: &Actor, req: &PostRequest) -> Result<PostOutcome> {
+        self.post_at(actor, req, None).await
+    }
+
+    /// Posts a document dated `at` (microseconds, UTC) instead of now: its header, movements,
+    /// decision and daily summary all carry that instant. Only the demo-data generator uses
+    /// this, to build a believable history through the real protocol; clerks always post now.
+    pub(crate) async fn post_dated(&self, actor: &Actor, req: &PostRequest, at: i64) -> Result<PostOutcome> {
+        self.post_at(actor, req, Some(at)).await
+    }
+
+    async fn post_at(&self, actor: &Actor, req: &PostRequest, at: Option<i64>) -> Result<PostOutcome> {
         let kind = req.kind.ok_or_else(|| Error::Invalid("choose a transaction kind".into()))?;
         actor.require(if kind == TxKind::Adjustment { Permission::Adjust } else { Permission::PostMovement })?;
         let id = match &req.id {
@@ -107,7 +118,7 @@ impl Services {
         if let Some(h) = self.header(&id).await? {
             return self.finish(h, true).await;
         }
-        let prepared = self.prepare(actor, &id, kind, req).await?;
+        let prepared = self.prepare(actor, &id, kind, req, at).await?;
         failpoint::hit("post.before_pending");
         let b = self.shards.transaction.backend();
         let Prepared { header, lines, legs } = prepared;
@@ -135,7 +146,7 @@ impl Services {
             Err(e) => return Err(e),
         };
         failpoint::hit("post.after_pending");
-        self.decide_and_mark(&header, legs, false).await
+        self.decide_and_mark(&header, legs, false, at).await
     }
 
     async fn header(&self, id: &str) -> Result<Option<Header>> {
@@ -152,29 +163,33 @@ impl Services {
         match h.status.parse::<TxStatus>()? {
             TxStatus::Pending => {
                 let legs = self.legs_of_stored(&h).await?;
-                self.decide_and_mark(&h, legs, replayed).await
+                self.decide_and_mark(&h, legs, replayed, None).await
             }
             status => Ok(PostOutcome { id: h.id, number: h.number, status, reason: h.reason, replayed }),
         }
     }
 
-    /// Steps 2 and 3.
-    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool) -> Result<PostOutcome> {
+    /// Steps 2 and 3. `at` dates the movements and the decision (history); `None` is now.
+    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
         let lb = self.shards.location.backend();
         let id = h.id.clone();
         let decision = self
             .shards
             .location
             .write(move |c| {
-                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, ids::now_micros()).await })
+                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, at.unwrap_or_else(ids::now_micros)).await })
             })
             .await?;
         failpoint::hit("post.before_mark");
-        self.mark(h, decision, replayed).await
+        self.mark_at(h, decision, replayed, at).await
     }
 
     /// Step 3: records the decision on the header (idempotently).
     pub(crate) async fn mark(&self, h: &Header, decision: Decision, replayed: bool) -> Result<PostOutcome> {
+        self.mark_at(h, decision, replayed, None).await
+    }
+
+    async fn mark_at(&self, h: &Header, decision: Decision, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
         let tb = self.shards.transaction.backend();
         let kind: TxKind = h.kind.parse()?;
         let (posted, reason, line_deltas) = match &decision {
@@ -193,7 +208,7 @@ impl Services {
             .transaction
             .write(move |c| {
                 Box::pin(async move {
-                    journal::mark_decided(c, tb, &id, posted, reason2.as_deref(), &line_deltas, ids::now_micros()).await
+                    journal::mark_decided(c, tb, &id, posted, reason2.as_deref(), &line_deltas, at.unwrap_or_else(ids::now_micros)).await
                 })
             })
             .await?;
@@ -242,7 +257,7 @@ impl Services {
     }
 
     /// Validates a request against master and location data and builds the document.
-    async fn prepare(&self, actor: &Actor, id: &str, kind: TxKind, req: &PostRequest) -> Result<Prepared> {
+    async fn prepare(&self, actor: &Actor, id: &str, kind: TxKind, req: &PostRequest, at: Option<i64>) -> Result<Prepared> {
         if req.lines.is_empty() {
             return Err(Error::Invalid("a transaction needs at least one line".into()));
         }
@@ -291,7 +306,7 @@ impl Services {
             products.insert(key, p);
         }
         let units = self.units_by_id().await?;
-        let now = ids::now_micros();
+        let now = at.unwrap_or_else(ids::now_micros);
         let mut lines = Vec::with_capacity(req.lines.len());
         let mut all_legs = Vec::new();
         let mut seen_adjusted = Vec::new();
