@@ -88,6 +88,8 @@ pub enum Command {
     },
     /// Fill an empty deployment with realistic demo data (catalog, locations, history)
     Demo(demo::DemoArgs),
+    /// Measure posting throughput, dashboard and search times; leaves its data for `check`
+    Bench(demo::BenchArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -130,6 +132,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Check { json } => post::check(&s, json).await,
                 Command::Recover { grace } => post::recover(&s, grace).await,
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
+                Command::Bench(a) => demo::bench(&s, &g, a).await,
                 Command::Init { .. } | Command::Status { .. } => Ok(()),
             }
         }

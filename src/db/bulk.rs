@@ -115,7 +115,24 @@ pub async fn apply_many(
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
-    let rows: Vec<_> = stock.iter().collect();
+    // A row's net change is positive (it may be new: upsert) or negative (it exists, since the
+    // caller took only what was there: update). The two need separate statements because the
+    // CHECK on quantity applies to an upsert's VALUES before the conflict turns it into an update.
+    let (rows, takes): (Vec<_>, Vec<_>) = stock.iter().partition(|(_, d)| d.delta >= 0);
+    for chunk in takes.chunks(ROWS) {
+        let sql = format!(
+            "UPDATE stock SET quantity = stock.quantity + d.column3, default_min = d.column4, price = d.column5, updated_at = d.column6 FROM (VALUES {}) AS d WHERE stock.location_id = d.column1 AND stock.product_id = d.column2",
+            vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(b.dyn_sql(sql));
+        for ((loc, prod), d) in chunk {
+            q = q.bind(loc).bind(prod).bind(d.delta).bind(d.default_min).bind(d.price).bind(d.at);
+        }
+        let n = q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected();
+        if n != chunk.len() as u64 {
+            return Err(Error::Invalid(format!("bulk history: {} stock rows to take from do not exist", chunk.len() as u64 - n)));
+        }
+    }
     for chunk in rows.chunks(ROWS) {
         let sql = values_sql(
             "INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at)",

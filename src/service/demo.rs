@@ -142,7 +142,7 @@ impl Services {
 
     /// Makes sure the warehouses, their zones and bins exist (more warehouses for bigger
     /// catalogs); returns the bin codes and how many locations were added.
-    async fn demo_locations(&self, actor: &Actor, src: &Sources, products: u64) -> Result<(Vec<String>, usize)> {
+    pub(crate) async fn demo_locations(&self, actor: &Actor, src: &Sources, products: u64) -> Result<(Vec<String>, usize)> {
         let (warehouses, bins_per_zone) = match products {
             0..=1_000 => (2, 3),
             1_001..=100_000 => (4, 6),

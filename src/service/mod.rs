@@ -3,6 +3,7 @@
 //! export) join in the application, never in SQL.
 
 pub mod auth;
+pub mod bench;
 pub mod catalog;
 pub mod check;
 pub mod dashboard;
