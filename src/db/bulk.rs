@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 const ROWS: usize = 100;
 
 /// `INSERT INTO table (cols) VALUES (?, ...), ... tail` for `rows` rows.
-fn values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+pub(crate) fn values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
     let one = format!("({})", vec!["?"; cols].join(", "));
     format!("{head} VALUES {}{tail}", vec![one.as_str(); rows].join(", "))
 }

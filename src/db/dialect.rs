@@ -75,6 +75,14 @@ impl Backend {
         }
     }
 
+    /// [`Backend::begin_write`] and the savepoint of a write batch's first job, sent together.
+    pub fn begin_write_batch(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE; SAVEPOINT job",
+            Backend::Postgres => "BEGIN; SAVEPOINT job",
+        }
+    }
+
     /// Suffix that locks the selected rows for the rest of the transaction, where the backend
     /// needs it (SQLite's write lock already covers the whole database).
     pub fn for_update(self) -> &'static str {

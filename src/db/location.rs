@@ -178,22 +178,26 @@ pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result
 /// updates and records the movements and the `applied` outcome, or, if any leg cannot apply,
 /// undoes them and records `aborted` with the reason. A transaction id already decided returns
 /// that decision and changes nothing (the outcome's primary key settles any race).
-pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
-    if let Some(d) = decision(c, b, txn_id).await? {
+///
+/// `fresh` says the caller has just written the pending document, so a decision can exist only
+/// if recovery raced it: the read ahead is skipped, and should one exist, the outcome's (or a
+/// movement's) primary key fails the job with a unique violation and the job changes nothing.
+pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64, fresh: bool) -> Result<Decision> {
+    if !fresh && let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
-    sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+    // Only a refusal after an earlier leg changed stock leaves something to undo: a document
+    // whose only leg that can be refused is its first (every single-line one) needs no
+    // savepoint of its own.
+    let undo = legs.iter().skip(1).any(|l| matches!(l.leg.effect, Effect::Delta(d) if d < 0));
+    if undo {
+        sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+    }
     let mut deltas = Vec::with_capacity(legs.len());
     let mut failure: Option<String> = None;
     for l in legs {
         match apply_leg(c, b, l, at).await? {
-            Ok(delta) => {
-                sqlx::query(b.sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
-                    .bind(txn_id).bind(l.leg.line_no).bind(l.leg.leg).bind(&l.leg.location_id)
-                    .bind(&l.leg.product_id).bind(delta).bind(at)
-                    .execute(&mut *c).await.map_err(Error::db(S))?;
-                deltas.push((l.leg.line_no, l.leg.leg, delta));
-            }
+            Ok(delta) => deltas.push((l.leg.line_no, l.leg.leg, delta)),
             Err(reason) => {
                 failure = Some(reason);
                 break;
@@ -202,12 +206,17 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
     }
     let decision = match failure {
         None => {
-            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            if undo {
+                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            }
+            insert_movements(c, b, txn_id, legs, &deltas, at).await?;
             Decision::Applied(deltas)
         }
         Some(reason) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
-            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            if undo {
+                sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            }
             Decision::Aborted(reason)
         }
     };
@@ -219,6 +228,19 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
         .bind(txn_id).bind(outcome).bind(reason).bind(at)
         .execute(c).await.map_err(Error::db(S))?;
     Ok(decision)
+}
+
+/// The movements of applied legs (`deltas[i]` belongs to `legs[i]`), many rows per statement.
+async fn insert_movements(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], deltas: &[(i64, i64, i64)], at: i64) -> Result<()> {
+    for (ls, ds) in legs.chunks(100).zip(deltas.chunks(100)) {
+        let sql = super::bulk::values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", 7, ls.len(), "");
+        let mut q = sqlx::query(b.dyn_sql(sql));
+        for (l, (line_no, leg, delta)) in ls.iter().zip(ds) {
+            q = q.bind(txn_id).bind(*line_no).bind(*leg).bind(&l.leg.location_id).bind(&l.leg.product_id).bind(*delta).bind(at);
+        }
+        q.execute(&mut *c).await.map_err(Error::db(S))?;
+    }
+    Ok(())
 }
 
 /// Records `aborted` for a transaction id unless a decision exists; returns the decision that

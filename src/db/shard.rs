@@ -6,6 +6,7 @@
 //! its neighbours) and answers each caller only after the batch has committed durably. Reads run
 //! concurrently on a pool, so they never wait behind writes.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,10 +49,6 @@ pub struct Completion {
 type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
 type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
 
-enum Msg {
-    Write(WriteJob),
-    Read(ReadJob),
-}
 
 /// Observed health of a shard, shared with `status` and the status bar.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -69,8 +66,14 @@ pub struct ShardHandle {
     name: ShardName,
     backend: Backend,
     url: String,
-    tx: mpsc::UnboundedSender<Msg>,
+    /// Write jobs go straight to the writer task; reads to the dispatcher, which runs each on
+    /// the read pool.
+    writes: mpsc::UnboundedSender<WriteJob>,
+    reads: mpsc::UnboundedSender<ReadJob>,
     health: Arc<Mutex<Health>>,
+    /// Write batches committed so far, counted before any of the batch's callers hears back,
+    /// so a cache stamped with an older count knows it may be stale.
+    generation: Arc<AtomicU64>,
 }
 
 const MAX_BATCH: usize = 512;
@@ -98,12 +101,19 @@ impl ShardHandle {
                 })
             })
             .connect_lazy_with(opts.clone());
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (reads, rx) = mpsc::unbounded_channel();
         let health = Arc::new(Mutex::new(Health { reachable: true, ..Default::default() }));
-        let (wtx, wrx) = mpsc::unbounded_channel();
-        tokio::spawn(writer_loop(backend, shard, opts, Some(writer), wrx, health.clone()));
-        tokio::spawn(dispatch_loop(rx, wtx, pool));
-        Ok(ShardHandle { name, backend, url: url.to_string(), tx, health })
+        let generation = Arc::new(AtomicU64::new(0));
+        let (writes, wrx) = mpsc::unbounded_channel();
+        tokio::spawn(writer_loop(backend, shard, opts, Some(writer), wrx, health.clone(), generation.clone()));
+        tokio::spawn(dispatch_loop(rx, pool));
+        Ok(ShardHandle { name, backend, url: url.to_string(), writes, reads, health, generation })
+    }
+
+    /// How many write batches this process has committed on the shard. Data read when this
+    /// was `g` is current for as long as it still is `g` (other processes aside).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     pub fn name(&self) -> ShardName {
@@ -148,7 +158,7 @@ impl ShardHandle {
                 }
             })
         });
-        self.tx.send(Msg::Write(job)).map_err(|_| self.gone())?;
+        self.writes.send(job).map_err(|_| self.gone())?;
         rx.await.map_err(|_| self.gone())?
     }
 
@@ -164,7 +174,7 @@ impl ShardHandle {
                 let _ = reply.send(f(pool).await);
             })
         });
-        self.tx.send(Msg::Read(job)).map_err(|_| self.gone())?;
+        self.reads.send(job).map_err(|_| self.gone())?;
         rx.await.map_err(|_| self.gone())?
     }
 
@@ -184,22 +194,9 @@ async fn connect(backend: Backend, opts: &AnyConnectOptions) -> sqlx::Result<Any
     Ok(conn)
 }
 
-async fn dispatch_loop(
-    mut rx: mpsc::UnboundedReceiver<Msg>,
-    writes: mpsc::UnboundedSender<WriteJob>,
-    pool: AnyPool,
-) {
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Write(job) => {
-                if writes.send(job).is_err() {
-                    break;
-                }
-            }
-            Msg::Read(job) => {
-                tokio::spawn(job(pool.clone()));
-            }
-        }
+async fn dispatch_loop(mut rx: mpsc::UnboundedReceiver<ReadJob>, pool: AnyPool) {
+    while let Some(job) = rx.recv().await {
+        tokio::spawn(job(pool.clone()));
     }
     pool.close().await;
 }
@@ -211,6 +208,7 @@ async fn writer_loop(
     mut conn: Option<AnyConnection>,
     mut rx: mpsc::UnboundedReceiver<WriteJob>,
     health: Arc<Mutex<Health>>,
+    generation: Arc<AtomicU64>,
 ) {
     let mut batch: Vec<WriteJob> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
@@ -227,7 +225,7 @@ async fn writer_loop(
             conn = connect(backend, &opts).await.ok();
         }
         let result = match conn.as_mut() {
-            Some(c) => run_batch(backend, shard, c, &mut batch).await,
+            Some(c) => run_batch(backend, shard, c, &mut batch, &generation).await,
             None => Err(Error::Unavailable(format!("the {shard} shard's primary cannot be reached"))),
         };
         // Jobs that never ran (the batch failed before them) are dropped: their callers see
@@ -257,30 +255,41 @@ async fn writer_loop(
 }
 
 /// Runs one batch: every job in its own savepoint, one commit for all, then the answers.
+///
+/// The statements between two jobs (end the last job's savepoint, open the next one's) travel
+/// to the database together, so a job costs one round trip more than its own statements.
 async fn run_batch(
     backend: Backend,
     shard: &'static str,
     conn: &mut AnyConnection,
     batch: &mut Vec<WriteJob>,
+    generation: &AtomicU64,
 ) -> Result<()> {
+    const KEEP_NEXT: &str = "RELEASE SAVEPOINT job; SAVEPOINT job";
+    const UNDO_NEXT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job";
+    const KEEP_COMMIT: &str = "RELEASE SAVEPOINT job; COMMIT";
+    const UNDO_COMMIT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT";
     let mut done: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = async {
-        conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
-        for job in batch.drain(..) {
-            conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
+        conn.execute(backend.begin_write_batch()).await.map_err(Error::db(shard))?;
+        let last = batch.len().saturating_sub(1);
+        for (i, job) in batch.drain(..).enumerate() {
             let c = job(conn).await;
-            if c.ok {
-                conn.execute("RELEASE SAVEPOINT job").await.map_err(Error::db(shard))?;
-            } else {
-                conn.execute("ROLLBACK TO SAVEPOINT job").await.map_err(Error::db(shard))?;
-                conn.execute("RELEASE SAVEPOINT job").await.map_err(Error::db(shard))?;
-            }
+            let next = match (c.ok, i == last) {
+                (true, false) => KEEP_NEXT,
+                (false, false) => UNDO_NEXT,
+                (true, true) => KEEP_COMMIT,
+                (false, true) => UNDO_COMMIT,
+            };
             done.push(c);
+            conn.execute(next).await.map_err(Error::db(shard))?;
         }
-        conn.execute("COMMIT").await.map_err(Error::db(shard))?;
         Ok::<(), Error>(())
     }
     .await;
+    if outcome.is_ok() {
+        generation.fetch_add(1, Ordering::AcqRel);
+    }
     if outcome.is_err() {
         let _ = conn.execute("ROLLBACK").await;
     }

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bench;
+pub mod cache;
 pub mod catalog;
 pub mod check;
 pub mod dashboard;
@@ -53,6 +54,8 @@ pub struct Services {
     /// Login throttling for emails that match no account, so that they are indistinguishable
     /// from real accounts under attack.
     unknown_failures: Arc<Mutex<HashMap<String, (i64, i64)>>>,
+    /// Master and location lookups of the posting path.
+    pub(crate) cache: cache::LookupCache,
 }
 
 impl Services {
@@ -71,6 +74,7 @@ impl Services {
             config: Arc::new(config),
             hash_slots: Arc::new(Semaphore::new(slots)),
             unknown_failures: Arc::new(Mutex::new(HashMap::new())),
+            cache: cache::LookupCache::default(),
         }
     }
 

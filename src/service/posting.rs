@@ -115,10 +115,20 @@ impl Services {
             Some(raw) => ids::parse_id(raw)?,
             None => ids::new_id(),
         };
-        if let Some(h) = self.header(&id).await? {
-            return self.finish(h, true).await;
-        }
-        let prepared = self.prepare(actor, &id, kind, req, at).await?;
+        // No read ahead for an id seen before: the header's primary key finds it when the
+        // pending write fails (below). Only a request that no longer validates (a product
+        // deactivated since the first attempt, say) looks first, so its retry still reports.
+        let prepared = match self.prepare(actor, &id, kind, req, at).await {
+            Ok(p) => p,
+            Err(e) => {
+                if req.id.is_some()
+                    && let Some(h) = self.header(&id).await?
+                {
+                    return self.finish(h, true).await;
+                }
+                return Err(e);
+            }
+        };
         failpoint::hit("post.before_pending");
         let b = self.shards.transaction.backend();
         let Prepared { header, lines, legs } = prepared;
@@ -139,14 +149,15 @@ impl Services {
         let header = match written {
             Ok(h) => h,
             Err(e) if e.is_unique_violation() => {
-                // The same id was submitted concurrently: report (or finish) that attempt.
+                // The same id was submitted before or concurrently: report (or finish) that
+                // attempt.
                 let h = self.header(&id).await?.ok_or(e)?;
                 return self.finish(h, true).await;
             }
             Err(e) => return Err(e),
         };
         failpoint::hit("post.after_pending");
-        self.decide_and_mark(&header, legs, false, at).await
+        self.decide_and_mark(&header, legs, false, true, at).await
     }
 
     async fn header(&self, id: &str) -> Result<Option<Header>> {
@@ -163,23 +174,27 @@ impl Services {
         match h.status.parse::<TxStatus>()? {
             TxStatus::Pending => {
                 let legs = self.legs_of_stored(&h).await?;
-                self.decide_and_mark(&h, legs, replayed, None).await
+                self.decide_and_mark(&h, legs, replayed, false, None).await
             }
             status => Ok(PostOutcome { id: h.id, number: h.number, status, reason: h.reason, replayed }),
         }
     }
 
-    /// Steps 2 and 3. `at` dates the movements and the decision (history); `None` is now.
-    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
+    /// Steps 2 and 3. `fresh`: this call wrote the pending header, so no decision is expected
+    /// to exist yet (if recovery made one meanwhile, the outcome's key says so and the stored
+    /// decision is used). `at` dates the movements and the decision (history); `None` is now.
+    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, fresh: bool, at: Option<i64>) -> Result<PostOutcome> {
         let lb = self.shards.location.backend();
-        let id = h.id.clone();
-        let decision = self
-            .shards
-            .location
-            .write(move |c| {
-                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, at.unwrap_or_else(ids::now_micros)).await })
+        let apply = |fresh: bool| {
+            let (id, legs) = (h.id.clone(), legs.clone());
+            self.shards.location.write(move |c| {
+                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, at.unwrap_or_else(ids::now_micros), fresh).await })
             })
-            .await?;
+        };
+        let decision = match apply(fresh).await {
+            Err(e) if fresh && e.is_unique_violation() => apply(false).await?,
+            other => other?,
+        };
         failpoint::hit("post.before_mark");
         self.mark_at(h, decision, replayed, at).await
     }
@@ -297,7 +312,7 @@ impl Services {
                 continue;
             }
             let p = self
-                .product_by_code(&key)
+                .product_for_posting(&key)
                 .await?
                 .ok_or_else(|| Error::Invalid(format!("unknown SKU or barcode '{key}'")))?;
             if p.active == 0 {
@@ -305,7 +320,7 @@ impl Services {
             }
             products.insert(key, p);
         }
-        let units = self.units_by_id().await?;
+        let units = self.units_for_posting().await?;
         let now = at.unwrap_or_else(ids::now_micros);
         let mut lines = Vec::with_capacity(req.lines.len());
         let mut all_legs = Vec::new();
@@ -383,12 +398,8 @@ impl Services {
     }
 
     async fn active_location(&self, code: &str) -> Result<Location> {
-        let b = self.shards.location.backend();
-        let c = code.trim().to_string();
         let loc = self
-            .shards
-            .location
-            .read(move |p| Box::pin(async move { location::location_by_code(&p, b, &c).await }))
+            .location_for_posting(code)
             .await?
             .ok_or_else(|| Error::Invalid(format!("unknown location '{}'", code.trim())))?;
         if loc.active == 0 {
