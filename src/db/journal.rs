@@ -2,9 +2,10 @@
 //! daily summaries kept in step with postings.
 
 use serde::Serialize;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
 use super::dialect::Backend;
+use super::multi::{Arg, Statements};
 use crate::error::{Error, Result};
 
 const S: &str = "transaction";
@@ -222,4 +223,150 @@ pub async fn summaries_since(p: &AnyPool, b: Backend, since_day: &str) -> Result
 pub async fn count_headers(p: &AnyPool, b: Backend) -> Result<i64> {
     sqlx::query_scalar::<_, i64>(b.sql("SELECT COUNT(*) FROM transactions"))
         .fetch_one(p).await.map_err(Error::db(S))
+}
+
+// ---- step 1 and step 3 for many postings at once (see `super::coalesce`) ----------------
+
+/// A document to write pending; its number is given when it is written.
+pub struct PendingDoc {
+    pub prefix: &'static str,
+    pub year: i64,
+    pub header: Header,
+    pub lines: Vec<Line>,
+}
+
+/// Step 1 for many documents in one write job: each (prefix, year) sequence advanced once for
+/// all its documents, headers and lines in multi-row statements, inside a savepoint. If that
+/// fails on a duplicate (a retried id), it is rolled back and every document is written on its
+/// own, so the retried one gets its unique violation, the others go in, and no number is lost.
+pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<PendingDoc>) -> Result<Vec<Result<Header>>> {
+    let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
+    for d in &docs {
+        match groups.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
+            Some((_, n)) => *n += 1,
+            None => groups.push(((d.prefix, d.year), 1)),
+        }
+    }
+    let mut reserve = Statements::default();
+    reserve.push("SAVEPOINT pending", vec![]);
+    for ((prefix, year), n) in &groups {
+        reserve.push(
+            "INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no",
+            vec![(*prefix).into(), (*year).into(), (*n).into()],
+        );
+    }
+    let done = reserve.run(c, b, S).await?;
+    let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
+    for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
+        let last: i64 = d.rows.first().map(|r| r.try_get(0)).transpose().map_err(Error::db(S))?.unwrap_or(*n);
+        next.push((*key, last - n + 1));
+    }
+    let mut headers = Vec::with_capacity(docs.len());
+    let mut lines = Vec::new();
+    for mut d in docs.into_iter() {
+        if let Some((_, n)) = next.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
+            d.header.number = format!("{}-{}-{:06}", d.prefix, d.year, *n);
+            *n += 1;
+        }
+        lines.append(&mut d.lines);
+        headers.push((d.prefix, d.year, d.header));
+    }
+    let hs: Vec<Header> = headers.iter().map(|(_, _, h)| h.clone()).collect();
+    match super::bulk::insert_pending_many(c, b, &hs, &lines).await {
+        Ok(()) => Ok(hs.into_iter().map(Ok).collect()),
+        Err(e) if e.is_unique_violation() => {
+            sqlx::query("ROLLBACK TO SAVEPOINT pending").execute(&mut *c).await.map_err(Error::db(S))?;
+            let mut out = Vec::with_capacity(headers.len());
+            for (prefix, year, mut h) in headers {
+                let mine: Vec<Line> = lines.iter().filter(|l| l.txn_id == h.id).cloned().collect();
+                sqlx::query("SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                let r = async {
+                    let n = next_number(c, b, prefix, year).await?;
+                    h.number = format!("{prefix}-{year}-{n:06}");
+                    insert_pending(c, b, &h, &mine).await?;
+                    Ok::<_, Error>(h)
+                }
+                .await;
+                if r.is_err() {
+                    sqlx::query("ROLLBACK TO SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                }
+                out.push(r);
+            }
+            Ok(out)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A decision to record on a header (step 3).
+pub struct MarkItem {
+    pub id: String,
+    pub posted: bool,
+    pub reason: Option<String>,
+    /// (line_no, applied delta) of a posted document.
+    pub line_deltas: Vec<(i64, i64)>,
+    pub at: i64,
+}
+
+/// Step 3 for many documents in one write job: [`mark_decided`] for each, in three statements
+/// for all of them. `Ok(false)` for a header that was no longer pending.
+pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> Result<Vec<Result<bool>>> {
+    // The same id twice in one job (a retry finishing what its first attempt also finishes):
+    // the first records the decision, the second finds it recorded.
+    let mut first: Vec<bool> = Vec::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        first.push(!items[..i].iter().any(|x| x.id == it.id));
+    }
+    let marked: Vec<&MarkItem> = items.iter().zip(&first).filter(|(_, f)| **f).map(|(it, _)| it).collect();
+    let mut decided: Vec<(String, String, String, i64, i64, i64)> = Vec::new();
+    for chunk in marked.chunks(100) {
+        let sql = format!(
+            "UPDATE transactions SET status = v.column2, reason = v.column3, decided_at = v.column4 FROM (VALUES {}) AS v WHERE transactions.id = v.column1 AND transactions.status = 'pending' RETURNING id, day, kind, line_count, total_qty, total_value",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String, i64, i64, i64)>(b.dyn_sql(sql));
+        for it in chunk {
+            q = q.bind(&it.id).bind(if it.posted { "posted" } else { "rejected" }).bind(&it.reason).bind(it.at);
+        }
+        decided.extend(q.fetch_all(&mut *c).await.map_err(Error::db(S))?);
+    }
+    let mut then = Statements::default();
+    let mut deltas: Vec<Arg> = Vec::new();
+    let mut days: Vec<((String, String), [i64; 4])> = Vec::new();
+    for (id, day, kind, lines, qty, value) in &decided {
+        let Some(it) = marked.iter().find(|it| &it.id == id).filter(|it| it.posted) else { continue };
+        for (line_no, delta) in &it.line_deltas {
+            deltas.extend([Arg::from(id), (*line_no).into(), (*delta).into()]);
+        }
+        match days.iter_mut().find(|(k, _)| k.0 == *day && k.1 == *kind) {
+            Some((_, t)) => *t = [t[0] + 1, t[1] + lines, t[2] + qty, t[3] + value],
+            None => days.push(((day.clone(), kind.clone()), [1, *lines, *qty, *value])),
+        }
+    }
+    for chunk in deltas.chunks(300) {
+        then.push(
+            format!(
+                "UPDATE transaction_lines SET applied_delta = v.column3 FROM (VALUES {}) AS v WHERE transaction_lines.txn_id = v.column1 AND transaction_lines.line_no = v.column2",
+                vec!["(?, ?, ?)"; chunk.len() / 3].join(", ")
+            ),
+            chunk.to_vec(),
+        );
+    }
+    for chunk in days.chunks(100) {
+        let mut args = Vec::new();
+        for ((day, kind), t) in chunk {
+            args.extend([Arg::from(day), Arg::from(kind), t[0].into(), t[1].into(), t[2].into(), t[3].into()]);
+        }
+        then.push(
+            format!(
+                "INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) VALUES {} ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value",
+                vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            ),
+            args,
+        );
+    }
+    if !then.is_empty() {
+        then.run(c, b, S).await?;
+    }
+    Ok(items.iter().zip(&first).map(|(it, f)| Ok(*f && decided.iter().any(|d| d.0 == it.id))).collect())
 }

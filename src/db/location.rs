@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
+use super::multi::{self, Arg};
 use crate::domain::txn::{Effect, Leg};
 use crate::error::{Error, Result};
 
@@ -261,27 +262,22 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
     let leg = &l.leg;
     match leg.effect {
         Effect::Delta(d) if d >= 0 => {
-            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
-                .bind(&leg.location_id).bind(&leg.product_id).bind(d).bind(l.default_min).bind(l.price).bind(at)
-                .execute(c).await.map_err(Error::db(S))?;
+            let mut q = sqlx::query(b.sql(ADD_STOCK));
+            for a in add_args(l, d, at) {
+                q = multi::bind(q, a);
+            }
+            q.execute(c).await.map_err(Error::db(S))?;
             Ok(Ok(d))
         }
         Effect::Delta(d) => {
-            // The check and the decrement are one statement: never read-then-write.
-            let r = sqlx::query(b.sql("UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?"))
-                .bind(d).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id).bind(-d)
-                .execute(&mut *c).await.map_err(Error::db(S))?;
-            if r.rows_affected() == 1 {
+            let mut q = sqlx::query(b.sql(TAKE_STOCK));
+            for a in take_args(l, d, at) {
+                q = multi::bind(q, a);
+            }
+            if q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected() == 1 {
                 return Ok(Ok(d));
             }
-            let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
-                .bind(&leg.location_id).bind(&leg.product_id)
-                .fetch_optional(c).await.map_err(Error::db(S))?;
-            let have = crate::domain::Quantity(have.unwrap_or(0));
-            Ok(Err(format!(
-                "only {have} of SKU {} left at {} (line {} needs {})",
-                l.sku, l.location_code, leg.line_no, crate::domain::Quantity(-d)
-            )))
+            Ok(Err(refusal(c, b, l).await?))
         }
         Effect::SetTo(counted) => {
             let sql = match b {
@@ -298,6 +294,34 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
             Ok(Ok(counted - before))
         }
     }
+}
+
+/// Adds to a stock row, creating it if needed, and refreshes its product mirror.
+pub(crate) const ADD_STOCK: &str = "INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at";
+
+/// Takes from a stock row only if enough is there. The check and the decrement are one
+/// statement, never read-then-write; it changes no row when there is not enough.
+pub(crate) const TAKE_STOCK: &str = "UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?";
+
+pub(crate) fn add_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
+    vec![(&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), l.default_min.into(), l.price.into(), at.into()]
+}
+
+/// Arguments of [`TAKE_STOCK`] for a negative `d`.
+pub(crate) fn take_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
+    vec![d.into(), l.default_min.into(), l.price.into(), at.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), (-d).into()]
+}
+
+/// Why a leg that takes stock was refused, e.g. "only 3 of SKU X left at GDG-A (line 1 needs 5)".
+pub(crate) async fn refusal(c: &mut AnyConnection, b: Backend, l: &ApplyLeg) -> Result<String> {
+    let leg = &l.leg;
+    let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
+        .bind(&leg.location_id).bind(&leg.product_id)
+        .fetch_optional(c).await.map_err(Error::db(S))?;
+    let needs = match leg.effect {
+        Effect::Delta(d) | Effect::SetTo(d) => crate::domain::Quantity(d.abs()),
+    };
+    Ok(format!("only {} of SKU {} left at {} (line {} needs {needs})", crate::domain::Quantity(have.unwrap_or(0)), l.sku, l.location_code, leg.line_no))
 }
 
 /// Recent movements of a product (optionally at one location), newest first.

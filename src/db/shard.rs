@@ -46,9 +46,17 @@ pub struct Completion {
     finish: Box<dyn FnOnce(Result<()>) + Send>,
 }
 
-type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
-type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
+impl Completion {
+    /// `keep`: release the job's savepoint (else roll it back); `finish` hears whether the
+    /// batch then committed.
+    pub fn new(keep: bool, finish: impl FnOnce(Result<()>) + Send + 'static) -> Completion {
+        Completion { ok: keep, finish: Box::new(finish) }
+    }
+}
 
+/// A write job as the writer runs it (see [`ShardHandle::submit`]).
+pub type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
+type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
 
 /// Observed health of a shard, shared with `status` and the status bar.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -158,8 +166,15 @@ impl ShardHandle {
                 }
             })
         });
-        self.writes.send(job).map_err(|_| self.gone())?;
+        self.submit(job)?;
         rx.await.map_err(|_| self.gone())?
+    }
+
+    /// Queues a job that answers for itself: it runs inside the next batch, in its own
+    /// savepoint, and its [`Completion`] hears whether the batch committed. For one job that
+    /// answers many callers (see [`super::coalesce`]); everything else uses [`Self::write`].
+    pub fn submit(&self, job: WriteJob) -> Result<()> {
+        self.writes.send(job).map_err(|_| self.gone())
     }
 
     /// Runs `f` on the shard's read pool, concurrently with writes and other reads.
@@ -178,7 +193,7 @@ impl ShardHandle {
         rx.await.map_err(|_| self.gone())?
     }
 
-    fn gone(&self) -> Error {
+    pub(crate) fn gone(&self) -> Error {
         Error::Unavailable(format!(
             "the {} shard could not complete the request (its database failed or its task stopped)",
             self.name.as_str()

@@ -56,6 +56,8 @@ pub struct Services {
     unknown_failures: Arc<Mutex<HashMap<String, (i64, i64)>>>,
     /// Master and location lookups of the posting path.
     pub(crate) cache: cache::LookupCache,
+    /// The posting protocol's shared writes.
+    pub(crate) batches: posting::Batches,
 }
 
 impl Services {
@@ -75,6 +77,7 @@ impl Services {
             hash_slots: Arc::new(Semaphore::new(slots)),
             unknown_failures: Arc::new(Mutex::new(HashMap::new())),
             cache: cache::LookupCache::default(),
+            batches: posting::Batches::default(),
         }
     }
 

@@ -14,11 +14,16 @@
 
 use std::collections::HashMap;
 
+use futures::future::BoxFuture;
 use serde::Serialize;
+use sqlx::AnyConnection;
 
 use super::{Actor, Services};
-use crate::db::journal::{self, Header, Line};
-use crate::db::location::{self, ApplyLeg, Decision, Location};
+use crate::db::Backend;
+use crate::db::apply::{self, ApplyItem};
+use crate::db::coalesce::Coalescer;
+use crate::db::journal::{self, Header, Line, MarkItem, PendingDoc};
+use crate::db::location::{ApplyLeg, Decision, Location};
 use crate::db::master::{self, Product};
 use crate::domain::role::Permission;
 use crate::domain::txn::legs;
@@ -86,6 +91,31 @@ pub fn parse_line_spec(spec: &str) -> Result<LineRequest> {
     Ok(LineRequest { code, qty, price })
 }
 
+/// The three steps' writes, each shared by all postings in flight (see [`crate::db::coalesce`]):
+/// one write job per batch writes the pending documents, one decides their stock side, one
+/// records the decisions.
+#[derive(Clone)]
+pub(crate) struct Batches {
+    pending: Coalescer<PendingDoc, Header>,
+    apply: Coalescer<ApplyItem, Decision>,
+    mark: Coalescer<MarkItem, bool>,
+}
+
+impl Default for Batches {
+    fn default() -> Self {
+        fn pending(c: &mut AnyConnection, b: Backend, items: Vec<PendingDoc>) -> BoxFuture<'_, Result<Vec<Result<Header>>>> {
+            Box::pin(journal::insert_pending_batch(c, b, items))
+        }
+        fn decide(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem>) -> BoxFuture<'_, Result<Vec<Result<Decision>>>> {
+            Box::pin(apply::apply_batch(c, b, items))
+        }
+        fn mark(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> BoxFuture<'_, Result<Vec<Result<bool>>>> {
+            Box::pin(journal::mark_decided_batch(c, b, items))
+        }
+        Batches { pending: Coalescer::new(pending), apply: Coalescer::new(decide), mark: Coalescer::new(mark) }
+    }
+}
+
 /// A validated document, ready to write.
 struct Prepared {
     header: Header,
@@ -130,22 +160,10 @@ impl Services {
             }
         };
         failpoint::hit("post.before_pending");
-        let b = self.shards.transaction.backend();
         let Prepared { header, lines, legs } = prepared;
         let year = header.day.get(0..4).and_then(|y| y.parse::<i64>().ok()).unwrap_or(1970);
-        let written = self
-            .shards
-            .transaction
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut header = header;
-                    let n = journal::next_number(c, b, kind.prefix(), year).await?;
-                    header.number = format!("{}-{year}-{n:06}", kind.prefix());
-                    journal::insert_pending(c, b, &header, &lines).await?;
-                    Ok(header)
-                })
-            })
-            .await;
+        let doc = PendingDoc { prefix: kind.prefix(), year, header, lines };
+        let written = self.batches.pending.submit(&self.shards.transaction, doc).await;
         let header = match written {
             Ok(h) => h,
             Err(e) if e.is_unique_violation() => {
@@ -184,17 +202,8 @@ impl Services {
     /// to exist yet (if recovery made one meanwhile, the outcome's key says so and the stored
     /// decision is used). `at` dates the movements and the decision (history); `None` is now.
     async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, fresh: bool, at: Option<i64>) -> Result<PostOutcome> {
-        let lb = self.shards.location.backend();
-        let apply = |fresh: bool| {
-            let (id, legs) = (h.id.clone(), legs.clone());
-            self.shards.location.write(move |c| {
-                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, at.unwrap_or_else(ids::now_micros), fresh).await })
-            })
-        };
-        let decision = match apply(fresh).await {
-            Err(e) if fresh && e.is_unique_violation() => apply(false).await?,
-            other => other?,
-        };
+        let item = ApplyItem { txn_id: h.id.clone(), legs, at: at.unwrap_or_else(ids::now_micros), fresh };
+        let decision = self.batches.apply.submit(&self.shards.location, item).await?;
         failpoint::hit("post.before_mark");
         self.mark_at(h, decision, replayed, at).await
     }
@@ -205,7 +214,6 @@ impl Services {
     }
 
     async fn mark_at(&self, h: &Header, decision: Decision, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
-        let tb = self.shards.transaction.backend();
         let kind: TxKind = h.kind.parse()?;
         let (posted, reason, line_deltas) = match &decision {
             Decision::Applied(deltas) => {
@@ -217,16 +225,8 @@ impl Services {
             }
             Decision::Aborted(r) => (false, Some(r.clone()), Vec::new()),
         };
-        let id = h.id.clone();
-        let reason2 = reason.clone();
-        self.shards
-            .transaction
-            .write(move |c| {
-                Box::pin(async move {
-                    journal::mark_decided(c, tb, &id, posted, reason2.as_deref(), &line_deltas, at.unwrap_or_else(ids::now_micros)).await
-                })
-            })
-            .await?;
+        let item = MarkItem { id: h.id.clone(), posted, reason: reason.clone(), line_deltas, at: at.unwrap_or_else(ids::now_micros) };
+        self.batches.mark.submit(&self.shards.transaction, item).await?;
         Ok(PostOutcome {
             id: h.id.clone(),
             number: h.number.clone(),
