@@ -101,6 +101,15 @@ fn print_report(r: &BenchReport) {
         r.search_misses,
         mark(r.search_exact_p99_ms < 5.0 && r.search_prefix_p99_ms < 5.0 && r.search_substring_p99_ms < 20.0)
     );
+    for (shard, l) in &r.shard_batches {
+        println!(
+            "  {shard:<11}{} write batches, {:.1} jobs and {:.2} ms each, busy {:.0}% of the run",
+            l.batches,
+            l.jobs_per_batch,
+            l.ms_per_batch,
+            l.busy * 100.0
+        );
+    }
     println!("  memory     peak RSS {:.0} MiB", r.peak_rss_mb);
     if let Some(e) = &r.first_error {
         println!("  first error: {e}");

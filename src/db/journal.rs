@@ -261,29 +261,27 @@ pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<P
         let last: i64 = d.rows.first().map(|r| r.try_get(0)).transpose().map_err(Error::db(S))?.unwrap_or(*n);
         next.push((*key, last - n + 1));
     }
-    let mut headers = Vec::with_capacity(docs.len());
-    let mut lines = Vec::new();
-    for mut d in docs.into_iter() {
+    let mut docs = docs;
+    for d in docs.iter_mut() {
         if let Some((_, n)) = next.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
             d.header.number = format!("{}-{}-{:06}", d.prefix, d.year, *n);
             *n += 1;
         }
-        lines.append(&mut d.lines);
-        headers.push((d.prefix, d.year, d.header));
     }
-    let hs: Vec<Header> = headers.iter().map(|(_, _, h)| h.clone()).collect();
-    match super::bulk::insert_pending_many(c, b, &hs, &lines).await {
-        Ok(()) => Ok(hs.into_iter().map(Ok).collect()),
+    let headers: Vec<Header> = docs.iter().map(|d| d.header.clone()).collect();
+    let lines: Vec<Line> = docs.iter().flat_map(|d| d.lines.iter().cloned()).collect();
+    match super::bulk::insert_pending_many(c, b, &headers, &lines).await {
+        Ok(()) => Ok(headers.into_iter().map(Ok).collect()),
         Err(e) if e.is_unique_violation() => {
             sqlx::query("ROLLBACK TO SAVEPOINT pending").execute(&mut *c).await.map_err(Error::db(S))?;
-            let mut out = Vec::with_capacity(headers.len());
-            for (prefix, year, mut h) in headers {
-                let mine: Vec<Line> = lines.iter().filter(|l| l.txn_id == h.id).cloned().collect();
+            let mut out = Vec::with_capacity(docs.len());
+            for d in docs {
+                let mut h = d.header;
                 sqlx::query("SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
                 let r = async {
-                    let n = next_number(c, b, prefix, year).await?;
-                    h.number = format!("{prefix}-{year}-{n:06}");
-                    insert_pending(c, b, &h, &mine).await?;
+                    let n = next_number(c, b, d.prefix, d.year).await?;
+                    h.number = format!("{}-{}-{n:06}", d.prefix, d.year);
+                    insert_pending(c, b, &h, &d.lines).await?;
                     Ok::<_, Error>(h)
                 }
                 .await;

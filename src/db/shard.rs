@@ -66,6 +66,8 @@ pub struct Health {
     pub last_error: Option<String>,
     pub batches: u64,
     pub jobs: u64,
+    /// Time spent running batches, commit included.
+    pub busy_us: u64,
 }
 
 /// A cheap, cloneable way to reach one shard's task.
@@ -247,9 +249,11 @@ async fn writer_loop(
         // the shard as unable to complete the request.
         batch.clear();
         if let Ok(mut h) = health.lock() {
+            let took = started.elapsed().as_micros() as u64;
             h.batches += 1;
             h.jobs += n;
-            h.last_latency_us = Some(started.elapsed().as_micros() as u64);
+            h.busy_us += took;
+            h.last_latency_us = Some(took);
             match &result {
                 Ok(()) => {
                     h.reachable = true;

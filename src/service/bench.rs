@@ -84,11 +84,24 @@ pub struct BenchReport {
     pub search_queries: usize,
     /// Searches that found nothing (each query is built from a real product, so this should be 0).
     pub search_misses: usize,
+    /// Per shard during the posting run: write batches committed, jobs per batch and time per
+    /// batch (commit included), to see where a posting's time goes.
+    pub shard_batches: BTreeMap<String, ShardLoad>,
     pub products_added: u64,
     pub history_lines_added: u64,
     pub setup_seconds: f64,
     /// Peak resident memory of this process (VmHWM), MiB.
     pub peak_rss_mb: f64,
+}
+
+/// One shard's write batches over the posting run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ShardLoad {
+    pub batches: u64,
+    pub jobs_per_batch: f64,
+    pub ms_per_batch: f64,
+    /// Share of the run the writer was busy.
+    pub busy: f64,
 }
 
 /// The value at quantile `q` (0..=1) of sorted microseconds, in milliseconds.
@@ -196,7 +209,18 @@ impl Services {
         let skus: Vec<String> = (0..WORKING_PRODUCTS.min(sample.len())).filter_map(|_| rng.pick(&sample).map(|p| p.sku.clone())).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let working_bins: Vec<String> = bins.iter().take(WORKING_BINS).cloned().collect();
         clerks::stock_up(self, actor, &skus, &working_bins).await?;
+        let before: Vec<_> = self.shards.all().iter().map(|s| s.health()).collect();
         let t = clerks::run(self, actor, &skus, &working_bins, opts.clerks, opts.seconds, opts.seed).await?;
+        for (shard, h0) in self.shards.all().iter().zip(before) {
+            let h = shard.health();
+            let batches = h.batches.saturating_sub(h0.batches);
+            let per = |x: u64| if batches > 0 { x as f64 / batches as f64 } else { 0.0 };
+            let busy_us = h.busy_us.saturating_sub(h0.busy_us);
+            r.shard_batches.insert(
+                shard.name().as_str().to_string(),
+                ShardLoad { batches, jobs_per_batch: per(h.jobs.saturating_sub(h0.jobs)), ms_per_batch: per(busy_us) / 1000.0, busy: busy_us as f64 / 1e6 / t.elapsed.as_secs_f64().max(1e-9) },
+            );
+        }
         r.seconds = t.elapsed.as_secs_f64();
         r.posted = t.posted;
         r.rejected = t.rejected;
