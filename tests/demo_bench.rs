@@ -23,6 +23,7 @@ async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time()
     assert!(report.ok(), "{:?}", report.violations);
     assert_eq!(report.headers, r.postings);
     common::assert_summaries_match(s).await;
+    assert_counters_match(s).await;
     let products = s.search_products(&ProductQuery { limit: 1000, ..Default::default() }).await.unwrap();
     assert_eq!(products.len(), 300);
     assert!(products.iter().all(|p| p.barcode.as_deref().is_some_and(is_valid_ean13)));
@@ -87,9 +88,41 @@ async fn a_tiny_bench_leaves_consistent_data_and_reports_every_key() {
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:?}", report.violations);
     common::assert_summaries_match(s).await;
+    assert_counters_match(s).await;
 
     // A second run tops nothing up and still leaves consistent data.
     let again = s.bench(&env.admin, &opts, &|_| {}).await.unwrap();
     assert_eq!((again.products_added, again.history_lines_added), (0, 0));
     assert!(s.check().await.unwrap().ok());
+}
+
+/// The trigger-kept product counts and stock value equal what counting and summing give.
+async fn assert_counters_match(s: &gudang::Services) {
+    let counts: ((i64, i64), (i64, i64)) = s
+        .shards
+        .master
+        .read(|p| {
+            Box::pin(async move {
+                let kept = sqlx::query_as("SELECT products, active FROM product_counts").fetch_one(&p).await.map_err(Error::db("master"))?;
+                let counted = sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM products").fetch_one(&p).await.map_err(Error::db("master"))?;
+                Ok((kept, counted))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(counts.0, counts.1);
+    let values: (i64, i64) = s
+        .shards
+        .location
+        .read(|p| {
+            Box::pin(async move {
+                let kept = sqlx::query_scalar("SELECT CAST(value AS BIGINT) FROM stock_value").fetch_one(&p).await.map_err(Error::db("location"))?;
+                let summed = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(quantity * price / 1000), 0) AS BIGINT) FROM stock WHERE quantity > 0").fetch_one(&p).await.map_err(Error::db("location"))?;
+                Ok((kept, summed))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(values.0, values.1);
+    assert!(values.0 > 0);
 }

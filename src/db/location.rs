@@ -339,7 +339,8 @@ pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id
 /// Value of all stock at the mirrored product prices, in cents (sub-cent parts of each row
 /// dropped), and the number of active locations.
 pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, i64)> {
-    let value: i64 = sqlx::query_scalar(b.sql("SELECT CAST(COALESCE(SUM(quantity * price / 1000), 0) AS BIGINT) FROM stock WHERE quantity > 0"))
+    // Kept by triggers (migration 002): one row, however many stock rows.
+    let value: i64 = sqlx::query_scalar(b.sql("SELECT CAST(value AS BIGINT) FROM stock_value WHERE id = 1"))
         .fetch_one(p).await.map_err(Error::db(S))?;
     let locations: i64 = sqlx::query_scalar(b.sql("SELECT COUNT(*) FROM locations WHERE active = 1"))
         .fetch_one(p).await.map_err(Error::db(S))?;
