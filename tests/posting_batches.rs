@@ -150,3 +150,77 @@ async fn a_retried_id_in_a_batch_of_new_documents_loses_no_number() {
     let numbers: Vec<String> = [&out[0], &out[2]].iter().map(|r| r.as_ref().unwrap().number.clone()).collect();
     assert_eq!(numbers, vec![format!("RCV-{year}-000002"), format!("RCV-{year}-000003")]);
 }
+
+/// Stock quantity of product `p` at each location id in `locs`.
+async fn quantities(s: &gudang::Services, locs: &[String], p: &str) -> Vec<i64> {
+    let (locs, p) = (locs.to_vec(), p.to_string());
+    s.shards
+        .location
+        .read(move |pool| {
+            Box::pin(async move {
+                let mut out = Vec::new();
+                for l in locs {
+                    let q: Option<i64> = sqlx::query_scalar("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?").bind(l).bind(&p).fetch_optional(&pool).await.map_err(gudang::Error::db("location"))?;
+                    out.push(q.unwrap_or(0));
+                }
+                Ok(out)
+            })
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_decides_exactly_as_one_posting_at_a_time_would() {
+    // Two identical deployments: one decides each round's postings as one batch, the other
+    // one posting per batch. Decisions and stock must agree every round.
+    let (one, many) = (common::sqlite_env().await, common::sqlite_env().await);
+    common::seed(&one, 1).await;
+    common::seed(&many, 1).await;
+    let mut rng = gudang::service::demo::Rng::new(11);
+    let ids = |env: &common::Env| {
+        let s = env.services.clone();
+        async move { (vec![s.location("A").await.unwrap().id, s.location("B").await.unwrap().id], s.product_by_code("P1").await.unwrap().unwrap().id) }
+    };
+    let ((locs1, p1), (locs2, p2)) = (ids(&one).await, ids(&many).await);
+    for round in 0..40 {
+        let n = rng.range(1, 12) as usize;
+        let mut plan = Vec::new();
+        for _ in 0..n {
+            let from = rng.below(2) as usize;
+            let units = rng.range(1, 6) * 1000;
+            let kind = rng.below(3);
+            plan.push((new_id(), from, units, kind));
+        }
+        let build = |locs: &[String], p: &str| {
+            plan.iter()
+                .map(|(id, from, units, kind)| {
+                    let legs = match kind {
+                        0 => vec![leg(1, &locs[*from], p, *units)],
+                        1 => vec![leg(1, &locs[*from], p, -units)],
+                        _ => {
+                            let mut back = leg(1, &locs[1 - from], p, *units);
+                            back.leg.leg = 1;
+                            vec![leg(1, &locs[*from], p, -units), back]
+                        }
+                    };
+                    ApplyItem { txn_id: id.clone(), legs, at: round, fresh: true }
+                })
+                .collect::<Vec<_>>()
+        };
+        let lb = one.services.shards.location.backend();
+        let batch = build(&locs1, &p1);
+        let together = one.services.shards.location.write(move |c| Box::pin(async move { apply::apply_batch(c, lb, batch).await })).await.unwrap();
+        let mut apart = Vec::new();
+        for item in build(&locs2, &p2) {
+            let r = many.services.shards.location.write(move |c| Box::pin(async move { apply::apply_batch(c, lb, vec![item]).await })).await.unwrap();
+            apart.extend(r);
+        }
+        let together: Vec<_> = together.into_iter().map(Result::unwrap).collect();
+        let apart: Vec<_> = apart.into_iter().map(Result::unwrap).collect();
+        assert_eq!(together, apart, "round {round}");
+        assert_eq!(quantities(&one.services, &locs1, &p1).await, quantities(&many.services, &locs2, &p2).await, "round {round}");
+    }
+    let q = quantities(&one.services, &locs1, &p1).await;
+    assert!(q.iter().all(|q| *q >= 0) && q.iter().sum::<i64>() > 0, "{q:?}");
+}

@@ -103,10 +103,11 @@ fn print_report(r: &BenchReport) {
     );
     for (shard, l) in &r.shard_batches {
         println!(
-            "  {shard:<11}{} write batches, {:.1} jobs and {:.2} ms each, busy {:.0}% of the run",
+            "  {shard:<12}{} write batches, {:.1} jobs and {:.2} ms each ({:.2} ms committing), busy {:.0}% of the run",
             l.batches,
             l.jobs_per_batch,
             l.ms_per_batch,
+            l.commit_ms_per_batch,
             l.busy * 100.0
         );
     }

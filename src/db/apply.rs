@@ -60,26 +60,87 @@ fn quick(it: &ApplyItem) -> bool {
     it.fresh && it.legs.iter().all(|l| matches!(l.leg.effect, Effect::Delta(_)))
 }
 
-/// The common case, cheapest: every posting applies. They go one after another under a single
-/// savepoint for the lot (no savepoint, hence no copy of every touched page, per posting). At
-/// the first refusal or failure the lot is rolled back and `None` returned, and the caller
-/// decides them again one by one, each in its own savepoint, with the same results it would
-/// have had.
+/// The common case, cheapest: every posting of the job applies. Then the job is a handful of
+/// set-based statements in one trip, whatever its size: all outcomes, all movements, the takes
+/// summed per stock row, then the adds summed per stock row.
+///
+/// Each row's summed take is the same conditional statement as a single take: it applies only
+/// if the row holds all of the job's takes on it before any of its adds. That is exactly when
+/// deciding the postings one by one would apply every one of them too (adds only raise stock),
+/// and the quantities come out the same. If any row falls short (or anything fails), the lot is
+/// rolled back and `None` returned: the caller decides the postings one by one, and the one
+/// that cannot have its stock is refused as usual.
 async fn apply_lot(c: &mut AnyConnection, b: Backend, items: &[ApplyItem]) -> Result<Option<Vec<Decision>>> {
+    let mut outcomes: Vec<Arg> = Vec::with_capacity(items.len() * 2);
+    let mut movements: Vec<Arg> = Vec::new();
+    // (location, product) -> summed quantity; and the last leg on each row with its time, whose
+    // mirror values and time the row ends with (as it would one posting at a time).
+    let mut takes: Vec<((&str, &str), i64)> = Vec::new();
+    let mut adds: Vec<((&str, &str), i64)> = Vec::new();
+    let mut last: Vec<((&str, &str), &ApplyLeg, i64)> = Vec::new();
     let mut decisions = Vec::with_capacity(items.len());
-    for (i, it) in items.iter().enumerate() {
-        let (st, first_leg, deltas) = statements(it, if i == 0 { "SAVEPOINT lot" } else { "" });
-        let applied = match st.run(c, b, S).await {
-            Ok(done) => refused(it, &done[first_leg..]).is_none(),
-            Err(_) => false,
-        };
-        if !applied {
-            exec(c, "ROLLBACK TO SAVEPOINT lot").await?;
-            return Ok(None);
+    for it in items {
+        outcomes.extend([(&it.txn_id).into(), it.at.into()]);
+        let mut deltas = Vec::with_capacity(it.legs.len());
+        for l in &it.legs {
+            let Effect::Delta(d) = l.leg.effect else { return Ok(None) };
+            movements.extend([(&it.txn_id).into(), l.leg.line_no.into(), l.leg.leg.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), it.at.into()]);
+            deltas.push((l.leg.line_no, l.leg.leg, d));
+            let key = (l.leg.location_id.as_str(), l.leg.product_id.as_str());
+            let sums = if d < 0 { &mut takes } else { &mut adds };
+            match sums.iter_mut().find(|(k, _)| *k == key) {
+                Some(e) => e.1 += d.abs(),
+                None => sums.push((key, d.abs())),
+            }
+            match last.iter_mut().find(|(k, ..)| *k == key) {
+                Some(e) => *e = (key, l, it.at),
+                None => last.push((key, l, it.at)),
+            }
         }
         decisions.push(Decision::Applied(deltas));
     }
+    let mut st = Statements::default();
+    st.push("SAVEPOINT lot", vec![]);
+    for chunk in outcomes.chunks(2 * 100) {
+        st.push(values_sql("INSERT INTO outcomes (txn_id, outcome, reason, at)", "(?, 'applied', NULL, ?)", chunk.len() / 2, ""), chunk.to_vec());
+    }
+    for chunk in movements.chunks(7 * 100) {
+        st.push(values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", "(?, ?, ?, ?, ?, ?, ?)", chunk.len() / 7, ""), chunk.to_vec());
+    }
+    let first_take = st.len();
+    let row_args = |(key, q): &((&str, &str), i64)| -> Vec<Arg> {
+        let Some((_, l, at)) = last.iter().find(|(k, ..)| k == key) else { return Vec::new() };
+        vec![key.0.into(), key.1.into(), (*q).into(), l.default_min.into(), l.price.into(), (*at).into()]
+    };
+    for chunk in takes.chunks(100) {
+        let args: Vec<Arg> = chunk.iter().flat_map(row_args).collect();
+        st.push(
+            format!(
+                "UPDATE stock SET quantity = stock.quantity - v.column3, default_min = v.column4, price = v.column5, updated_at = v.column6 FROM (VALUES {}) AS v WHERE stock.location_id = v.column1 AND stock.product_id = v.column2 AND stock.quantity >= v.column3",
+                vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            ),
+            args,
+        );
+    }
+    let after_takes = st.len();
+    for chunk in adds.chunks(100) {
+        let args: Vec<Arg> = chunk.iter().flat_map(row_args).collect();
+        st.push(values_sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at)", "(?, ?, ?, NULL, ?, ?, ?)", chunk.len(), location::ADD_STOCK_CONFLICT), args);
+    }
+    let applied = match st.run(c, b, S).await {
+        Ok(done) => done[first_take..after_takes].iter().map(|d| d.rows_affected).sum::<u64>() == takes.len() as u64,
+        Err(_) => false,
+    };
+    if !applied {
+        exec(c, "ROLLBACK TO SAVEPOINT lot").await?;
+        return Ok(None);
+    }
     Ok(Some(decisions))
+}
+
+/// `head VALUES row, row, ... tail` with `n` copies of `row`.
+fn values_sql(head: &str, row: &str, n: usize, tail: &str) -> String {
+    format!("{head} VALUES {}{tail}", vec![row; n].join(", "))
 }
 
 /// [`location::apply_posting`] in the item's own savepoint.

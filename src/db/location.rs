@@ -298,6 +298,8 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
 
 /// Adds to a stock row, creating it if needed, and refreshes its product mirror.
 pub(crate) const ADD_STOCK: &str = "INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at";
+/// The conflict clause of [`ADD_STOCK`], for adds of many rows in one statement.
+pub(crate) const ADD_STOCK_CONFLICT: &str = " ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at";
 
 /// Takes from a stock row only if enough is there. The check and the decrement are one
 /// statement, never read-then-write; it changes no row when there is not enough.

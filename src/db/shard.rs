@@ -68,6 +68,8 @@ pub struct Health {
     pub jobs: u64,
     /// Time spent running batches, commit included.
     pub busy_us: u64,
+    /// Of which committing (the durable sync, mostly).
+    pub commit_us: u64,
 }
 
 /// A cheap, cloneable way to reach one shard's task.
@@ -238,11 +240,12 @@ async fn writer_loop(
         }
         let n = batch.len() as u64;
         let started = Instant::now();
+        let mut commit_us = 0;
         if conn.is_none() {
             conn = connect(backend, &opts).await.ok();
         }
         let result = match conn.as_mut() {
-            Some(c) => run_batch(backend, shard, c, &mut batch, &generation).await,
+            Some(c) => run_batch(backend, shard, c, &mut batch, &generation, &mut commit_us).await,
             None => Err(Error::Unavailable(format!("the {shard} shard's primary cannot be reached"))),
         };
         // Jobs that never ran (the batch failed before them) are dropped: their callers see
@@ -253,6 +256,7 @@ async fn writer_loop(
             h.batches += 1;
             h.jobs += n;
             h.busy_us += took;
+            h.commit_us += commit_us;
             h.last_latency_us = Some(took);
             match &result {
                 Ok(()) => {
@@ -283,6 +287,7 @@ async fn run_batch(
     conn: &mut AnyConnection,
     batch: &mut Vec<WriteJob>,
     generation: &AtomicU64,
+    commit_us: &mut u64,
 ) -> Result<()> {
     const KEEP_NEXT: &str = "RELEASE SAVEPOINT job; SAVEPOINT job";
     const UNDO_NEXT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job";
@@ -301,7 +306,11 @@ async fn run_batch(
                 (false, true) => UNDO_COMMIT,
             };
             done.push(c);
+            let t = Instant::now();
             conn.execute(next).await.map_err(Error::db(shard))?;
+            if i == last {
+                *commit_us = t.elapsed().as_micros() as u64;
+            }
         }
         Ok::<(), Error>(())
     }

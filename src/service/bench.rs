@@ -100,6 +100,8 @@ pub struct ShardLoad {
     pub batches: u64,
     pub jobs_per_batch: f64,
     pub ms_per_batch: f64,
+    /// Of which the commit (its durable sync, mostly).
+    pub commit_ms_per_batch: f64,
     /// Share of the run the writer was busy.
     pub busy: f64,
 }
@@ -218,7 +220,11 @@ impl Services {
             let busy_us = h.busy_us.saturating_sub(h0.busy_us);
             r.shard_batches.insert(
                 shard.name().as_str().to_string(),
-                ShardLoad { batches, jobs_per_batch: per(h.jobs.saturating_sub(h0.jobs)), ms_per_batch: per(busy_us) / 1000.0, busy: busy_us as f64 / 1e6 / t.elapsed.as_secs_f64().max(1e-9) },
+                ShardLoad {
+                    batches,
+                    jobs_per_batch: per(h.jobs.saturating_sub(h0.jobs)),
+                    ms_per_batch: per(busy_us) / 1000.0,
+                    commit_ms_per_batch: per(h.commit_us.saturating_sub(h0.commit_us)) / 1000.0, busy: busy_us as f64 / 1e6 / t.elapsed.as_secs_f64().max(1e-9) },
             );
         }
         r.seconds = t.elapsed.as_secs_f64();
