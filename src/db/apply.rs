@@ -37,10 +37,11 @@ async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
 
 /// Decides every item in order; one result per item.
 pub async fn apply_batch(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem>) -> Result<Vec<Result<Decision>>> {
-    if items.len() > 1 && items.iter().all(quick) {
-        if let Some(decisions) = apply_lot(c, b, &items).await? {
-            return Ok(decisions.into_iter().map(Ok).collect());
-        }
+    if items.len() > 1
+        && items.iter().all(quick)
+        && let Some(decisions) = apply_lot(c, b, &items).await?
+    {
+        return Ok(decisions.into_iter().map(Ok).collect());
     }
     let mut out = Vec::with_capacity(items.len());
     for it in items {

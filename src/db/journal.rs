@@ -108,38 +108,6 @@ pub async fn insert_pending(c: &mut AnyConnection, b: Backend, h: &Header, lines
     Ok(())
 }
 
-/// Moves a pending header to `posted` (with the applied delta of each line) or `rejected`
-/// (with the reason), and counts a posting in its day's summary, in the same local
-/// transaction. Returns false if the header was no longer pending (someone else decided it).
-pub async fn mark_decided(
-    c: &mut AnyConnection,
-    b: Backend,
-    id: &str,
-    posted: bool,
-    reason: Option<&str>,
-    line_deltas: &[(i64, i64)],
-    at: i64,
-) -> Result<bool> {
-    let status = if posted { "posted" } else { "rejected" };
-    let r = sqlx::query(b.sql("UPDATE transactions SET status = ?, reason = ?, decided_at = ? WHERE id = ? AND status = 'pending'"))
-        .bind(status).bind(reason).bind(at).bind(id)
-        .execute(&mut *c).await.map_err(Error::db(S))?;
-    if r.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if posted {
-        for (line_no, delta) in line_deltas {
-            sqlx::query(b.sql("UPDATE transaction_lines SET applied_delta = ? WHERE txn_id = ? AND line_no = ?"))
-                .bind(*delta).bind(id).bind(*line_no)
-                .execute(&mut *c).await.map_err(Error::db(S))?;
-        }
-        sqlx::query(b.sql("INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) SELECT day, kind, 1, line_count, total_qty, total_value FROM transactions WHERE id = ? ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + 1, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value"))
-            .bind(id)
-            .execute(c).await.map_err(Error::db(S))?;
-    }
-    Ok(true)
-}
-
 /// Ids of headers still pending that were created before `before`.
 pub async fn pending_before(p: &AnyPool, b: Backend, before: i64, limit: i64) -> Result<Vec<String>> {
     sqlx::query_scalar::<_, String>(b.sql("SELECT id FROM transactions WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?"))
@@ -306,8 +274,10 @@ pub struct MarkItem {
     pub at: i64,
 }
 
-/// Step 3 for many documents in one write job: [`mark_decided`] for each, in three statements
-/// for all of them. `Ok(false)` for a header that was no longer pending.
+/// Step 3 for many documents in one write job, in three statements for all of them: each
+/// pending header becomes `posted` (with the applied delta of each line) or `rejected` (with
+/// the reason), and each posting is counted in its day's summary. `Ok(false)` for a header that
+/// was no longer pending (someone else decided it): it is left as it is and counted nowhere.
 pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> Result<Vec<Result<bool>>> {
     // The same id twice in one job (a retry finishing what its first attempt also finishes):
     // the first records the decision, the second finds it recorded.

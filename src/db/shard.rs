@@ -269,10 +269,10 @@ async fn writer_loop(
                 }
             }
         }
-        if let Err(e) = &result {
-            if matches!(e, Error::Unavailable(_)) || matches!(e, Error::Db { source: sqlx::Error::Io(_), .. }) {
-                conn = None;
-            }
+        if let Err(e) = &result
+            && (matches!(e, Error::Unavailable(_)) || matches!(e, Error::Db { source: sqlx::Error::Io(_), .. }))
+        {
+            conn = None;
         }
     }
 }

@@ -100,7 +100,7 @@ impl Services {
         let start = existing.max(0) as u64;
         self.add_demo_products(actor, &catalog, opts.seed, start, opts.products).await?;
         report.products = opts.products;
-        let h = history::post_history(self, actor, src, &catalog, opts.seed, start..start + opts.products, &bins, opts.days).await?;
+        let h = history::post_history(self, actor, &catalog, start..start + opts.products, &bins, opts).await?;
         report.postings = h.posted + h.rejected;
         report.posted = h.posted;
         report.rejected = h.rejected;

@@ -13,7 +13,7 @@ use chrono::{Duration, Local, NaiveDate, TimeZone};
 use futures::StreamExt;
 
 use super::source::{Rng, Sources, product};
-use super::DemoCatalog;
+use super::{DemoCatalog, DemoOptions};
 use crate::domain::{Money, Quantity, TxKind, ids};
 use crate::error::Result;
 use crate::service::posting::{LineRequest, PostRequest};
@@ -225,16 +225,9 @@ async fn post_all(s: &Services, actor: &Actor, sim: &mut Sim<'_>, docs: Vec<Doc>
 }
 
 /// Posts `days` days of history ending today for products at catalog positions `range`.
-pub(crate) async fn post_history(
-    s: &Services,
-    actor: &Actor,
-    src: &Sources,
-    cat: &DemoCatalog,
-    seed: u64,
-    range: Range<u64>,
-    bins: &[String],
-    days: u32,
-) -> Result<HistoryReport> {
+pub(crate) async fn post_history(s: &Services, actor: &Actor, cat: &DemoCatalog, range: Range<u64>, bins: &[String], opts: &DemoOptions) -> Result<HistoryReport> {
+    let (seed, days) = (opts.seed, opts.days);
+    let src = Sources::get().map_err(crate::Error::Invalid)?;
     let mut report = HistoryReport::default();
     if days == 0 || bins.len() < 2 || range.is_empty() {
         return Ok(report);
