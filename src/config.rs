@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{Backend, ShardName};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Where the embedded SQLite shards (and the log file) live.
@@ -66,18 +66,6 @@ pub struct UiConfig {
     pub color: bool,
     /// Rows fetched per page in long tables.
     pub page_size: u32,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            data_dir: None,
-            database: DatabaseConfig::default(),
-            security: SecurityConfig::default(),
-            posting: PostingConfig::default(),
-            ui: UiConfig::default(),
-        }
-    }
 }
 
 impl Default for DatabaseConfig {

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod failpoint;
 pub mod service;
+pub mod tui;
 
 pub use config::Config;
 pub use error::{Error, Result};

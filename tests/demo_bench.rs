@@ -4,15 +4,16 @@
 
 mod common;
 
+use common::backend::{Db, TestEnv};
+
 use gudang::Error;
 use gudang::db::master::ProductFilter;
 use gudang::service::bench::BenchOptions;
 use gudang::service::catalog::ProductQuery;
 use gudang::service::demo::{DemoOptions, is_valid_ean13};
 
-#[tokio::test]
-async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time() {
-    let env = common::sqlite_env().await;
+async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time(db: Db) {
+    let env = TestEnv::new(db).await;
     let s = &env.services;
     let opts = DemoOptions { products: 300, days: 6, seed: 7, force: false };
     let r = s.demo(&env.admin, &opts).await.unwrap();
@@ -42,9 +43,8 @@ async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time()
     assert!(s.check().await.unwrap().ok());
 }
 
-#[tokio::test]
-async fn demo_is_refused_to_a_clerk_and_on_bad_sizes() {
-    let env = common::sqlite_env().await;
+async fn demo_is_refused_to_a_clerk_and_on_bad_sizes(db: Db) {
+    let env = TestEnv::new(db).await;
     let s = &env.services;
     s.add_user(&env.admin, "clerk@example.test", "Clerk", gudang::domain::Role::Clerk, "correct horse battery").await.unwrap();
     let clerk = s.actor_by_email("clerk@example.test").await.unwrap();
@@ -54,9 +54,8 @@ async fn demo_is_refused_to_a_clerk_and_on_bad_sizes() {
     assert_eq!(s.count_products(&ProductFilter::default()).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn a_tiny_bench_leaves_consistent_data_and_reports_every_key() {
-    let env = common::sqlite_env().await;
+async fn a_tiny_bench_leaves_consistent_data_and_reports_every_key(db: Db) {
+    let env = TestEnv::new(db).await;
     let s = &env.services;
     let opts = BenchOptions { clerks: 2, seconds: 1, products: 1000, history_lines: 2000, seed: 3 };
     let r = s.bench(&env.admin, &opts, &|_| {}).await.unwrap();
@@ -126,3 +125,9 @@ async fn assert_counters_match(s: &gudang::Services) {
     assert_eq!(values.0, values.1);
     assert!(values.0 > 0);
 }
+
+for_both_backends!(
+    demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time,
+    demo_is_refused_to_a_clerk_and_on_bad_sizes,
+    a_tiny_bench_leaves_consistent_data_and_reports_every_key,
+);

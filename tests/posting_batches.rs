@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::backend::{Db, TestEnv};
+
 use futures::future::join_all;
 use gudang::db::apply::{self, ApplyItem};
 use gudang::db::journal::{self, PendingDoc};
@@ -16,10 +18,9 @@ fn line(code: &str, units: i64) -> LineRequest {
     LineRequest { code: code.into(), qty: Quantity::units(units), price: None }
 }
 
-#[tokio::test]
-async fn concurrent_issues_share_batches_but_are_decided_each_on_its_own() {
-    let env = common::sqlite_env().await;
-    common::seed(&env, 2).await;
+async fn concurrent_issues_share_batches_but_are_decided_each_on_its_own(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(2).await;
     let s = &env.services;
     let r = s.post(&env.admin, &PostRequest { kind: Some(TxKind::Receipt), dest: Some("A".into()), lines: vec![line("P1", 50), line("P2", 50)], ..Default::default() }).await.unwrap();
     assert!(r.is_posted());
@@ -53,10 +54,9 @@ async fn concurrent_issues_share_batches_but_are_decided_each_on_its_own() {
     common::assert_summaries_match(s).await;
 }
 
-#[tokio::test]
-async fn the_same_id_posted_at_once_many_times_posts_once() {
-    let env = common::sqlite_env().await;
-    common::seed(&env, 1).await;
+async fn the_same_id_posted_at_once_many_times_posts_once(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(1).await;
     let s = &env.services;
     let id = new_id();
     let req = PostRequest { id: Some(id.clone()), kind: Some(TxKind::Receipt), dest: Some("A".into()), lines: vec![line("P1", 7)], ..Default::default() };
@@ -84,10 +84,9 @@ fn leg(line_no: i64, loc: &str, product: &str, delta: i64) -> ApplyLeg {
     }
 }
 
-#[tokio::test]
-async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_stands() {
-    let env = common::sqlite_env().await;
-    common::seed(&env, 1).await;
+async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_stands(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(1).await;
     let s = &env.services;
     let a = s.location("A").await.unwrap().id;
     let p = s.product_by_code("P1").await.unwrap().unwrap().id;
@@ -122,16 +121,15 @@ async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_
     let q: i64 = s
         .shards
         .location
-        .read(move |pool| Box::pin(async move { sqlx::query_scalar("SELECT quantity FROM stock WHERE location_id = ?").bind(a2).fetch_one(&pool).await.map_err(gudang::Error::db("location")) }))
+        .read(move |pool| Box::pin(async move { sqlx::query_scalar(lb.sql("SELECT quantity FROM stock WHERE location_id = ?")).bind(a2).fetch_one(&pool).await.map_err(gudang::Error::db("location")) }))
         .await
         .unwrap();
     assert_eq!(q, 0);
 }
 
-#[tokio::test]
-async fn a_retried_id_in_a_batch_of_new_documents_loses_no_number() {
-    let env = common::sqlite_env().await;
-    common::seed(&env, 1).await;
+async fn a_retried_id_in_a_batch_of_new_documents_loses_no_number(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(1).await;
     let s = &env.services;
     let first = s.post(&env.admin, &PostRequest { kind: Some(TxKind::Receipt), dest: Some("A".into()), lines: vec![line("P1", 1)], ..Default::default() }).await.unwrap();
     let year: i64 = first.number[4..8].parse().unwrap();
@@ -153,14 +151,14 @@ async fn a_retried_id_in_a_batch_of_new_documents_loses_no_number() {
 
 /// Stock quantity of product `p` at each location id in `locs`.
 async fn quantities(s: &gudang::Services, locs: &[String], p: &str) -> Vec<i64> {
-    let (locs, p) = (locs.to_vec(), p.to_string());
+    let (locs, p, b) = (locs.to_vec(), p.to_string(), s.shards.location.backend());
     s.shards
         .location
         .read(move |pool| {
             Box::pin(async move {
                 let mut out = Vec::new();
                 for l in locs {
-                    let q: Option<i64> = sqlx::query_scalar("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?").bind(l).bind(&p).fetch_optional(&pool).await.map_err(gudang::Error::db("location"))?;
+                    let q: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?")).bind(l).bind(&p).fetch_optional(&pool).await.map_err(gudang::Error::db("location"))?;
                     out.push(q.unwrap_or(0));
                 }
                 Ok(out)
@@ -170,15 +168,14 @@ async fn quantities(s: &gudang::Services, locs: &[String], p: &str) -> Vec<i64> 
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_batch_decides_exactly_as_one_posting_at_a_time_would() {
+async fn a_batch_decides_exactly_as_one_posting_at_a_time_would(db: Db) {
     // Two identical deployments: one decides each round's postings as one batch, the other
     // one posting per batch. Decisions and stock must agree every round.
-    let (one, many) = (common::sqlite_env().await, common::sqlite_env().await);
-    common::seed(&one, 1).await;
-    common::seed(&many, 1).await;
+    let (one, many) = (TestEnv::new(db).await, TestEnv::new(db).await);
+    one.seed(1).await;
+    many.seed(1).await;
     let mut rng = gudang::service::demo::Rng::new(11);
-    let ids = |env: &common::Env| {
+    let ids = |env: &TestEnv| {
         let s = env.services.clone();
         async move { (vec![s.location("A").await.unwrap().id, s.location("B").await.unwrap().id], s.product_by_code("P1").await.unwrap().unwrap().id) }
     };
@@ -224,3 +221,11 @@ async fn a_batch_decides_exactly_as_one_posting_at_a_time_would() {
     let q = quantities(&one.services, &locs1, &p1).await;
     assert!(q.iter().all(|q| *q >= 0) && q.iter().sum::<i64>() > 0, "{q:?}");
 }
+
+for_both_backends!(
+    concurrent_issues_share_batches_but_are_decided_each_on_its_own,
+    the_same_id_posted_at_once_many_times_posts_once,
+    a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_stands,
+    a_retried_id_in_a_batch_of_new_documents_loses_no_number,
+    a_batch_decides_exactly_as_one_posting_at_a_time_would,
+);

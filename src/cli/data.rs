@@ -113,6 +113,17 @@ pub enum ProductCmd {
     Deactivate { code: String },
     /// Reactivate a product
     Activate { code: String },
+    /// Import products from CSV (columns sku,name,barcode,category,unit,price,min_qty,active);
+    /// every row is checked first and any bad row imports nothing. `-` reads standard input
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: std::path::PathBuf,
+    },
+    /// Export every product as CSV, to FILE or to standard output
+    Export {
+        #[arg(value_name = "FILE.csv")]
+        file: Option<std::path::PathBuf>,
+    },
     /// List or search products
     List {
         /// SKU, barcode or part of the name
@@ -156,6 +167,17 @@ pub struct StockArgs {
     limit: i64,
     #[arg(long)]
     json: bool,
+}
+
+/// A location as `location list --json` prints it: the parent by code, active as a boolean.
+#[derive(serde::Serialize)]
+struct LocationView<'a> {
+    id: &'a str,
+    code: &'a str,
+    name: &'a str,
+    parent: Option<&'a str>,
+    active: bool,
+    created_at: i64,
 }
 
 pub async fn init(config: Config, email: Option<String>, name: Option<String>, stdin: bool) -> Result<(), Failure> {
@@ -323,6 +345,8 @@ pub async fn product(s: &Services, g: &Global, c: ProductCmd) -> Result<(), Fail
             let p = s.set_product_active(&a, &code, true).await?;
             println!("activated product {}", p.sku);
         }
+        ProductCmd::Import { file } => return super::csv::import(s, g, &file).await,
+        ProductCmd::Export { file } => return super::csv::export(s, g, file.as_deref()).await,
         ProductCmd::List { search, limit, json } => {
             let q = ProductQuery { text: search, filter: ProductFilter::default(), limit, ..Default::default() };
             let products = s.search_products(&q).await?;
@@ -361,7 +385,18 @@ pub async fn location(s: &Services, g: &Global, c: LocationCmd) -> Result<(), Fa
         LocationCmd::List { json } => {
             let locs = s.list_locations().await?;
             if json {
-                return out::json(&locs);
+                let views = locs
+                    .iter()
+                    .map(|l| LocationView {
+                        id: &l.id,
+                        code: &l.code,
+                        name: &l.name,
+                        parent: l.parent_id.as_ref().and_then(|p| locs.iter().find(|x| &x.id == p)).map(|p| p.code.as_str()),
+                        active: l.active != 0,
+                        created_at: l.created_at,
+                    })
+                    .collect::<Vec<_>>();
+                return out::json(&views);
             }
             let rows = locs
                 .iter()

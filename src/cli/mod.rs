@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Every command calls the
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
+mod csv;
 mod data;
 mod demo;
 mod out;
@@ -9,6 +10,7 @@ mod post;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use gudang::domain::role::Permission;
 use gudang::{Actor, Config, Services};
 
 pub use out::Failure;
@@ -107,10 +109,8 @@ pub async fn run(cli: Cli) -> i32 {
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let g = cli.global;
     let Some(command) = cli.command else {
-        // The full-screen app arrives with the TUI issue; until then, show the help.
-        let mut cmd = <Cli as clap::CommandFactory>::command();
-        let _ = cmd.print_help();
-        return Ok(());
+        let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
+        return Ok(gudang::tui::run(config).await?);
     };
     let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
     match command {
@@ -120,6 +120,15 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Status { json } => data::status(config, json).await,
         other => {
             let s = Services::open(config).await?;
+            // Every command acts as someone: a wrong, disabled or unknown `--as` is refused
+            // even by commands that only read.
+            let me = actor(&s, &g).await?;
+            me.require(Permission::Read)?;
+            if matches!(other, Command::Recover { .. }) {
+                // Resolving postings early (a short `--grace`) can roll back one still in
+                // flight, so it is left to supervisors and admins.
+                me.require(Permission::Adjust)?;
+            }
             match other {
                 Command::User(c) => data::user(&s, &g, c).await,
                 Command::Category(c) => data::category(&s, &g, c).await,

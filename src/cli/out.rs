@@ -56,9 +56,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
         }
         s
     };
-    println!("{}", line(header.to_vec()));
+    // Trimmed so that an empty last column leaves no trailing blanks.
+    println!("{}", line(header.to_vec()).trim_end());
     for r in rows {
-        println!("{}", line(r.iter().map(String::as_str).collect()));
+        println!("{}", line(r.iter().map(String::as_str).collect()).trim_end());
     }
     if rows.is_empty() {
         println!("(none)");

@@ -144,10 +144,15 @@ fn values_sql(head: &str, row: &str, n: usize, tail: &str) -> String {
     format!("{head} VALUES {}{tail}", vec![row; n].join(", "))
 }
 
-/// [`location::apply_posting`] in the item's own savepoint.
+/// [`location::apply_posting`] (or, for a fresh posting, [`location::apply_undecided`]) in
+/// the item's own savepoint.
 async fn one_by_one(c: &mut AnyConnection, b: Backend, it: &ApplyItem, fresh: bool) -> Result<Result<Decision>> {
     exec(c, "SAVEPOINT item").await?;
-    let r = location::apply_posting(c, b, &it.txn_id, &it.legs, it.at, fresh).await;
+    let r = if fresh {
+        location::apply_undecided(c, b, &it.txn_id, &it.legs, it.at).await
+    } else {
+        location::apply_posting(c, b, &it.txn_id, &it.legs, it.at).await
+    };
     if r.is_err() {
         exec(c, "ROLLBACK TO SAVEPOINT item").await?;
     }
@@ -189,7 +194,9 @@ fn refused<'a>(it: &'a ApplyItem, legs_done: &[Done]) -> Option<&'a ApplyLeg> {
 }
 
 /// One quick item in its own savepoint, in one trip. The outer `Err` is a failure of the job
-/// as a whole; the inner one belongs to this posting (its savepoint already rolled back).
+/// as a whole; the inner one belongs to this posting (its savepoint already rolled back). A
+/// refused posting is rolled back and decided again statement by statement, so that its reason
+/// names what its refused line saw (rare, so the extra trips do not matter).
 async fn quick_apply(c: &mut AnyConnection, b: Backend, it: &ApplyItem) -> Result<Result<Decision>> {
     let (st, first_leg, deltas) = statements(it, "SAVEPOINT item");
     let done = match st.run(c, b, S).await {
@@ -199,15 +206,9 @@ async fn quick_apply(c: &mut AnyConnection, b: Backend, it: &ApplyItem) -> Resul
             return Ok(Err(e));
         }
     };
-    let Some(leg) = refused(it, &done[first_leg..]) else { return Ok(Ok(Decision::Applied(deltas))) };
+    if refused(it, &done[first_leg..]).is_none() {
+        return Ok(Ok(Decision::Applied(deltas)));
+    }
     exec(c, "ROLLBACK TO SAVEPOINT item").await?;
-    let reason = location::refusal(c, b, leg).await?;
-    sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'aborted', ?, ?)"))
-        .bind(&it.txn_id)
-        .bind(&reason)
-        .bind(it.at)
-        .execute(&mut *c)
-        .await
-        .map_err(Error::db(S))?;
-    Ok(Ok(Decision::Aborted(reason)))
+    one_by_one(c, b, it, true).await
 }

@@ -71,7 +71,9 @@ impl Backend {
     pub fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
+            // Explicit, so that a server default of REPEATABLE READ or SERIALIZABLE does not
+            // turn the conditional updates into serialization failures.
+            Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
         }
     }
 
@@ -79,7 +81,7 @@ impl Backend {
     pub fn begin_write_batch(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE; SAVEPOINT job",
-            Backend::Postgres => "BEGIN; SAVEPOINT job",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED; SAVEPOINT job",
         }
     }
 
@@ -89,6 +91,54 @@ impl Backend {
         match self {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Statements that serialise every process migrating the same database, taken before
+    /// the first look at the schema and released after the last migration. SQLite needs none:
+    /// each migration's `BEGIN IMMEDIATE` already takes the write lock and re-reads the version.
+    pub fn migration_lock(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Backend::Sqlite => None,
+            // Session-level, so it spans the per-migration transactions; the key is arbitrary
+            // but fixed ("gudang" in ASCII).
+            Backend::Postgres => {
+                Some(("SELECT pg_advisory_lock(113753892941415)", "SELECT pg_advisory_unlock(113753892941415)"))
+            }
+        }
+    }
+
+    /// Statement run right after [`Backend::begin_write`] that makes write batches from
+    /// different processes on the same shard take turns, until the batch commits or rolls back.
+    ///
+    /// SQLite's `BEGIN IMMEDIATE` already does this. On PostgreSQL, two processes' batches
+    /// would otherwise lock rows (number sequences, daily summaries, stock) in different orders
+    /// and deadlock; and the rules written once for both backends (an adjustment reads then
+    /// writes, the first admin is created only when no user exists) rely on a batch seeing no
+    /// other writer. A transaction-level advisory lock, one per shard, gives PostgreSQL the same
+    /// exclusive-writer batches: group commit still amortises the commits, and readers never
+    /// wait.
+    pub fn serialize_writers(self, shard: &str) -> Option<&'static str> {
+        match (self, shard) {
+            (Backend::Sqlite, _) => None,
+            // Keys are arbitrary but fixed: "gudang" in ASCII, then the shard's number.
+            (Backend::Postgres, "master") => Some("SELECT pg_advisory_xact_lock(7454975127808573441)"),
+            (Backend::Postgres, "location") => Some("SELECT pg_advisory_xact_lock(7454975127808573442)"),
+            (Backend::Postgres, _) => Some("SELECT pg_advisory_xact_lock(7454975127808573443)"),
+        }
+    }
+
+    /// A query answering the database's collation name (text) and whether it compares text
+    /// byte by byte (1 or 0), for backends where that can differ. Prefix ranges and the
+    /// consistency check's merge of sorted id streams rely on byte order, which SQLite's
+    /// BINARY collation always gives. The answer is probed rather than read from the name, so
+    /// that ICU collations (whose libc name may still say "C") are caught too.
+    pub fn collation_probe(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(
+                "SELECT CAST(datcollate AS TEXT), CAST(CASE WHEN 'B' < 'a' AND 'a-b' < 'ab' AND '_' < 'a' AND 'z' < '\u{e9}' THEN 1 ELSE 0 END AS BIGINT) FROM pg_database WHERE datname = current_database()",
+            ),
         }
     }
 
@@ -136,15 +186,35 @@ fn numbered_placeholders(sql: &str) -> String {
     out
 }
 
-/// A URL fit to print: the password, if any, replaced by `***`.
+/// A URL fit to print: the password, if any, replaced by `***`, whether it is in the
+/// authority (`user:pw@host`) or a `password=` query parameter.
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://")
-        && let Some((creds, host)) = rest.rsplit_once('@')
-        && let Some((user, _pw)) = creds.split_once(':')
-    {
-        return format!("{scheme}://{user}:***@{host}");
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((creds, host)) => match creds.split_once(':') {
+                Some((user, _pw)) => format!("{scheme}://{user}:***@{host}"),
+                None => base.to_string(),
+            },
+            None => base.to_string(),
+        },
+        None => base.to_string(),
+    };
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
-    url.to_string()
+    out
 }
 
 #[cfg(test)]
@@ -169,5 +239,7 @@ mod tests {
         assert!(Backend::from_url("mongodb://x").is_err());
         assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
+        assert_eq!(redact_url("postgres://u@h/db?password=s3&sslmode=require"), "postgres://u@h/db?password=***&sslmode=require");
+        assert_eq!(redact_url("sqlite:///x.db?mode=rwc"), "sqlite:///x.db?mode=rwc");
     }
 }

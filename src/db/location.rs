@@ -179,14 +179,18 @@ pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result
 /// updates and records the movements and the `applied` outcome, or, if any leg cannot apply,
 /// undoes them and records `aborted` with the reason. A transaction id already decided returns
 /// that decision and changes nothing (the outcome's primary key settles any race).
-///
-/// `fresh` says the caller has just written the pending document, so a decision can exist only
-/// if recovery raced it: the read ahead is skipped, and should one exist, the outcome's (or a
-/// movement's) primary key fails the job with a unique violation and the job changes nothing.
-pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64, fresh: bool) -> Result<Decision> {
-    if !fresh && let Some(d) = decision(c, b, txn_id).await? {
+pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
+    if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
+    apply_undecided(c, b, txn_id, legs, at).await
+}
+
+/// [`apply_posting`] without first looking for a decision, for a posting whose pending
+/// document the caller has just written (a decision can then exist only if recovery raced
+/// it): should one exist, the outcome's (or a movement's) primary key fails the job with a
+/// unique violation and the job changes nothing.
+pub async fn apply_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
     // Only a refusal after an earlier leg changed stock leaves something to undo: a document
     // whose only leg that can be refused is its first (every single-line one) needs no
     // savepoint of its own.
@@ -280,16 +284,18 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
             Ok(Err(refusal(c, b, l).await?))
         }
         Effect::SetTo(counted) => {
-            let sql = match b {
-                Backend::Sqlite => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?",
-                Backend::Postgres => "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ? FOR UPDATE",
-            };
-            let have: Option<i64> = sqlx::query_scalar(b.sql(sql))
+            // The delta is counted minus what is there, so what is there must not change
+            // between the read and the write. Write batches already exclude each other (see
+            // `Backend::serialize_writers`); the row lock also holds off any other writer.
+            // The row is made first because locking a row that does not exist locks nothing.
+            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO NOTHING"))
+                .bind(&leg.location_id).bind(&leg.product_id).bind(l.default_min).bind(l.price).bind(at)
+                .execute(&mut *c).await.map_err(Error::db(S))?;
+            let before: i64 = sqlx::query_scalar(b.dyn_sql(format!("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?{}", b.for_update())))
                 .bind(&leg.location_id).bind(&leg.product_id)
-                .fetch_optional(&mut *c).await.map_err(Error::db(S))?;
-            let before = have.unwrap_or(0);
-            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
-                .bind(&leg.location_id).bind(&leg.product_id).bind(counted).bind(l.default_min).bind(l.price).bind(at)
+                .fetch_one(&mut *c).await.map_err(Error::db(S))?;
+            sqlx::query(b.sql("UPDATE stock SET quantity = ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ?"))
+                .bind(counted).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id)
                 .execute(c).await.map_err(Error::db(S))?;
             Ok(Ok(counted - before))
         }

@@ -56,7 +56,7 @@ pub struct Product {
 }
 
 const USER_COLS: &str = "id, email, name, password_hash, role, active, failed_logins, last_failed_at, locked, created_at, updated_at";
-const PRODUCT_COLS: &str = "id, sku, barcode, name, category_id, unit_id, price, min_qty, active, created_at, updated_at";
+pub(crate) const PRODUCT_COLS: &str = "id, sku, barcode, name, category_id, unit_id, price, min_qty, active, created_at, updated_at";
 
 // ---- users -------------------------------------------------------------------------------
 

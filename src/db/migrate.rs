@@ -89,8 +89,22 @@ pub fn latest(shard: ShardName) -> i64 {
 }
 
 /// Applies every migration the database lacks, each in its own transaction. Refuses a database
-/// whose schema is newer than this binary.
+/// whose schema is newer than this binary. Processes migrating the same database at once take
+/// turns (see [`Backend::migration_lock`]).
 pub async fn run(conn: &mut AnyConnection, backend: Backend, shard: ShardName) -> Result<i64> {
+    let s = shard.as_str();
+    let Some((lock, unlock)) = backend.migration_lock() else {
+        return run_locked(conn, backend, shard).await;
+    };
+    conn.execute(lock).await.map_err(Error::db(s))?;
+    let result = run_locked(&mut *conn, backend, shard).await;
+    let released = conn.execute(unlock).await.map_err(Error::db(s));
+    let v = result?;
+    released?;
+    Ok(v)
+}
+
+async fn run_locked(conn: &mut AnyConnection, backend: Backend, shard: ShardName) -> Result<i64> {
     let s = shard.as_str();
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, applied_at BIGINT NOT NULL)",

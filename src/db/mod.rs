@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod journal;
 pub mod location;
 pub mod master;
+pub mod master_bulk;
 pub mod migrate;
 pub mod multi;
 pub mod shard;
@@ -54,23 +55,60 @@ impl Shards {
     }
 }
 
-/// Brings one shard's schema up to date on a short-lived connection of its own.
+/// How long opening a shard may wait for its database to answer.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Brings one shard's schema up to date on a short-lived connection of its own. A database
+/// that cannot be reached, does not exist, or compares text in a way gudang cannot rely on is a
+/// clear error naming the shard and its URL (password hidden).
 async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
     let backend = Backend::from_url(url)?;
     let s = name.as_str();
+    let shown = dialect::redact_url(url);
     let url_c = if backend == Backend::Sqlite && !url.contains("mode=") {
         format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
     } else {
         url.to_string()
     };
-    let mut conn = AnyConnection::connect(&url_c).await.map_err(|e| Error::Config(format!(
-        "cannot open the {s} shard at {}: {e}",
-        dialect::redact_url(url)
-    )))?;
+    let mut conn = match tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url_c)).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return Err(Error::Config(open_failure(s, &shown, backend, &e))),
+        Err(_) => {
+            return Err(Error::Config(format!(
+                "cannot open the {s} shard at {shown}: no answer within {} s (is the server running and reachable?)",
+                CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+    };
     for stmt in backend.session_setup() {
         conn.execute(*stmt).await.map_err(Error::db(s))?;
+    }
+    if let Some(q) = backend.collation_probe() {
+        let (collation, byte_order): (String, i64) = sqlx::query_as(q).fetch_one(&mut conn).await.map_err(Error::db(s))?;
+        if byte_order != 1 {
+            let _ = conn.close().await;
+            return Err(Error::Config(format!(
+                "the {s} shard's database at {shown} does not compare text byte by byte (collation '{collation}'); \
+                 gudang needs the C collation. Create it with: CREATE DATABASE <name> TEMPLATE template0 \
+                 ENCODING 'UTF8' LOCALE 'C' (see docs/postgres.md)"
+            )));
+        }
     }
     let v = migrate::run(&mut conn, backend, name).await?;
     let _ = conn.close().await;
     Ok(v)
+}
+
+/// The message for a shard whose database refused or failed the first connection.
+fn open_failure(shard: &str, shown: &str, backend: Backend, e: &sqlx::Error) -> String {
+    let mut msg = format!("cannot open the {shard} shard at {shown}: {e}");
+    let detail = e.to_string();
+    if backend == Backend::Postgres {
+        if detail.contains("does not exist") && detail.contains("database") {
+            msg.push_str(" (create the database first; see docs/postgres.md)");
+        } else if matches!(e, sqlx::Error::Io(_)) || detail.contains("refused") {
+            msg.push_str(" (is the PostgreSQL server running and listening there?)");
+        }
+    }
+    msg
 }

@@ -295,7 +295,18 @@ async fn run_batch(
     const UNDO_COMMIT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT";
     let mut done: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = async {
-        conn.execute(backend.begin_write_batch()).await.map_err(Error::db(shard))?;
+        match backend.serialize_writers(shard) {
+            None => {
+                conn.execute(backend.begin_write_batch()).await.map_err(Error::db(shard))?;
+            }
+            // The writers' lock comes before the first savepoint, so that no job's rollback
+            // can release it.
+            Some(lock) => {
+                conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
+                conn.execute(lock).await.map_err(Error::db(shard))?;
+                conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
+            }
+        }
         let last = batch.len().saturating_sub(1);
         for (i, job) in batch.drain(..).enumerate() {
             let c = job(conn).await;

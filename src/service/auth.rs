@@ -85,19 +85,24 @@ impl Services {
 
     /// Verifies a password against a PHC string; also says whether it needs a rehash.
     async fn verify_password(&self, pw: &str, phc: &str) -> Result<(bool, bool)> {
-        let a = self.argon2()?;
-        let want = (self.config.security.argon2_memory_kib, self.config.security.argon2_iterations, self.config.security.argon2_parallelism);
+        let sec = &self.config.security;
+        let want = (sec.argon2_memory_kib, sec.argon2_iterations, sec.argon2_parallelism);
         let pw = pw.to_string();
         let phc = phc.to_string();
         let _slot = self.hash_slots.acquire().await.map_err(|_| Error::Unavailable("hasher closed".into()))?;
         tokio::task::spawn_blocking(move || {
             let Ok(parsed) = PasswordHash::new(&phc) else { return (false, false) };
+            // Verification takes its parameters from the stored PHC string.
             let ok = Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok();
             let stale = match Params::try_from(&parsed) {
-                Ok(p) => parsed.algorithm != argon2::ARGON2ID_IDENT || (p.m_cost(), p.t_cost(), p.p_cost()) < want || p.m_cost() < want.0 || p.t_cost() < want.1,
+                Ok(p) => {
+                    parsed.algorithm != argon2::ARGON2ID_IDENT
+                        || p.m_cost() < want.0
+                        || p.t_cost() < want.1
+                        || p.p_cost() < want.2
+                }
                 Err(_) => true,
             };
-            let _ = &a;
             (ok, ok && stale)
         })
         .await

@@ -127,84 +127,15 @@ impl Services {
     /// Validates a product form against the catalog. Every field error is reported, not only
     /// the first.
     pub async fn validate_product(&self, input: &ProductInput, existing: Option<&Product>) -> std::result::Result<Product, Vec<FieldError>> {
-        let mut errs = Vec::new();
-        let mut field = |field: &'static str, r: std::result::Result<(), String>| {
-            if let Err(message) = r {
-                errs.push(FieldError { field, message });
-            }
-        };
-        let sku = text::code(&input.sku, "SKU");
-        field("sku", sku.as_ref().map(|_| ()).map_err(Clone::clone));
-        let name = text::name(&input.name, "name");
-        field("name", name.as_ref().map(|_| ()).map_err(Clone::clone));
-        let barcode = match input.barcode.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(b) => text::code(b, "barcode").map(Some),
-        };
-        field("barcode", barcode.as_ref().map(|_| ()).map_err(Clone::clone));
-        let price = match input.price.as_deref().map(str::trim) {
-            None | Some("") => Ok(Money(existing.map(|p| p.price).unwrap_or(0))),
-            Some(s) => Money::parse(s),
-        };
-        field("price", price.as_ref().map(|_| ()).map_err(Clone::clone));
         let lookups = async {
             let cats = self.list_categories().await?;
             let units = self.list_units().await?;
             Ok::<_, Error>((cats, units))
         };
-        let (cats, units) = match lookups.await {
-            Ok(v) => v,
-            Err(e) => return Err(vec![FieldError { field: "form", message: e.to_string() }]),
-        };
-        let category_id = match input.category.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(n) => cats
-                .iter()
-                .find(|c| text::norm(&c.name) == text::norm(n))
-                .map(|c| Some(c.id.clone()))
-                .ok_or_else(|| format!("unknown category '{n}'")),
-        };
-        field("category", category_id.as_ref().map(|_| ()).map_err(Clone::clone));
-        let unit = match input.unit.as_deref().map(str::trim) {
-            None | Some("") => match existing {
-                Some(p) => units.iter().find(|u| u.id == p.unit_id).cloned().ok_or_else(|| "the product's unit is missing".to_string()),
-                None => units.first().cloned().ok_or_else(|| "no units exist yet: add one first (e.g. PCS)".to_string()),
-            },
-            Some(code) => units
-                .iter()
-                .find(|u| text::norm(&u.code) == text::norm(code))
-                .cloned()
-                .ok_or_else(|| format!("unknown unit '{code}'")),
-        };
-        field("unit", unit.as_ref().map(|_| ()).map_err(Clone::clone));
-        let decimals = unit.as_ref().map(|u| u.decimals.clamp(0, 3) as u8).unwrap_or(3);
-        let min_qty = match input.min_qty.as_deref().map(str::trim) {
-            None | Some("") => Ok(Quantity(existing.map(|p| p.min_qty).unwrap_or(0))),
-            Some(s) => Quantity::parse(s, decimals),
-        };
-        field("min_qty", min_qty.as_ref().map(|_| ()).map_err(Clone::clone));
-        if !errs.is_empty() {
-            return Err(errs);
+        match lookups.await {
+            Ok((cats, units)) => validate_product_with(input, existing, &cats, &units),
+            Err(e) => Err(vec![FieldError { field: "form", message: e.to_string() }]),
         }
-        let (Ok(sku), Ok(name), Ok(barcode), Ok(price), Ok(category_id), Ok(unit), Ok(min_qty)) =
-            (sku, name, barcode, price, category_id, unit, min_qty)
-        else {
-            return Err(vec![FieldError { field: "form", message: "invalid product".into() }]);
-        };
-        let now = now_micros();
-        Ok(Product {
-            id: existing.map(|p| p.id.clone()).unwrap_or_else(new_id),
-            sku,
-            barcode,
-            name,
-            category_id,
-            unit_id: unit.id,
-            price: price.0,
-            min_qty: min_qty.0,
-            active: i64::from(input.active.unwrap_or(existing.map(|p| p.active != 0).unwrap_or(true))),
-            created_at: existing.map(|p| p.created_at).unwrap_or(now),
-            updated_at: now,
-        })
     }
 
     /// Creates a product. Field errors come back as one `Invalid` listing each.
@@ -351,6 +282,89 @@ impl Services {
             })
             .collect())
     }
+}
+
+/// Validates a product form against the given categories and units (the rule behind
+/// [`Services::validate_product`]; bulk callers such as the CSV import fetch the lookups once).
+/// Every field error is reported, not only the first.
+pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, cats: &[Category], units: &[Unit]) -> std::result::Result<Product, Vec<FieldError>> {
+    let mut errs = Vec::new();
+    let mut field = |field: &'static str, r: std::result::Result<(), String>| {
+        if let Err(message) = r {
+            errs.push(FieldError { field, message });
+        }
+    };
+    let sku = text::code(&input.sku, "SKU");
+    field("sku", sku.as_ref().map(|_| ()).map_err(Clone::clone));
+    let name = text::name(&input.name, "name");
+    field("name", name.as_ref().map(|_| ()).map_err(Clone::clone));
+    let barcode = match input.barcode.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(b) => text::code(b, "barcode").map(Some),
+    };
+    field("barcode", barcode.as_ref().map(|_| ()).map_err(Clone::clone));
+    let price = match input.price.as_deref().map(str::trim) {
+        None | Some("") => Ok(Money(existing.map(|p| p.price).unwrap_or(0))),
+        Some(s) => Money::parse(s),
+    };
+    field("price", price.as_ref().map(|_| ()).map_err(Clone::clone));
+    let category_id = match input.category.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) => cats
+            .iter()
+            .find(|c| text::norm(&c.name) == text::norm(n))
+            .map(|c| Some(c.id.clone()))
+            .ok_or_else(|| format!("unknown category '{n}'")),
+    };
+    field("category", category_id.as_ref().map(|_| ()).map_err(Clone::clone));
+    let unit = match input.unit.as_deref().map(str::trim) {
+        None | Some("") => match existing {
+            Some(p) => units.iter().find(|u| u.id == p.unit_id).cloned().ok_or_else(|| "the product's unit is missing".to_string()),
+            // Guessing among several units would silently count in the wrong one.
+            None => match units {
+                [] => Err("no units exist yet: add one first (e.g. PCS)".to_string()),
+                [only] => Ok(only.clone()),
+                many => Err(format!(
+                    "choose a unit: {}",
+                    many.iter().map(|u| u.code.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            },
+        },
+        Some(code) => units
+            .iter()
+            .find(|u| text::norm(&u.code) == text::norm(code))
+            .cloned()
+            .ok_or_else(|| format!("unknown unit '{code}'")),
+    };
+    field("unit", unit.as_ref().map(|_| ()).map_err(Clone::clone));
+    let decimals = unit.as_ref().map(|u| u.decimals.clamp(0, 3) as u8).unwrap_or(3);
+    let min_qty = match input.min_qty.as_deref().map(str::trim) {
+        None | Some("") => Ok(Quantity(existing.map(|p| p.min_qty).unwrap_or(0))),
+        Some(s) => Quantity::parse(s, decimals),
+    };
+    field("min_qty", min_qty.as_ref().map(|_| ()).map_err(Clone::clone));
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (Ok(sku), Ok(name), Ok(barcode), Ok(price), Ok(category_id), Ok(unit), Ok(min_qty)) =
+        (sku, name, barcode, price, category_id, unit, min_qty)
+    else {
+        return Err(vec![FieldError { field: "form", message: "invalid product".into() }]);
+    };
+    let now = now_micros();
+    Ok(Product {
+        id: existing.map(|p| p.id.clone()).unwrap_or_else(new_id),
+        sku,
+        barcode,
+        name,
+        category_id,
+        unit_id: unit.id,
+        price: price.0,
+        min_qty: min_qty.0,
+        active: i64::from(input.active.unwrap_or(existing.map(|p| p.active != 0).unwrap_or(true))),
+        created_at: existing.map(|p| p.created_at).unwrap_or(now),
+        updated_at: now,
+    })
 }
 
 fn duplicate_product_message(p: &Product) -> String {

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
+pub mod pg;
+
 use gudang::config::Config;
 use gudang::service::catalog::ProductInput;
 use gudang::{Actor, Services};
@@ -16,8 +19,7 @@ pub struct Env {
 
 /// A config for tests on temp SQLite files in `dir`.
 pub fn sqlite_config(dir: &std::path::Path) -> Config {
-    let mut c = Config::default();
-    c.data_dir = Some(dir.to_path_buf());
+    let mut c = Config { data_dir: Some(dir.to_path_buf()), ..Config::default() };
     c.posting.recovery_grace_secs = 0;
     c.security.login_delay_base_ms = 1000;
     c

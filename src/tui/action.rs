@@ -1,0 +1,97 @@
+//! What a key means, as data: the keymap turns key events into these, and `update` acts on
+//! them. One flat enum for the whole app, so a test can script actions as easily as keys.
+
+use tui_input::InputRequest;
+
+use super::i18n::Msg;
+use crate::domain::Role;
+
+/// The five screens after login, in the order of their number keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tab {
+    #[default]
+    Dashboard,
+    Products,
+    Stock,
+    Transactions,
+    Admin,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Dashboard,
+        Tab::Products,
+        Tab::Stock,
+        Tab::Transactions,
+        Tab::Admin,
+    ];
+
+    /// `1`..`5`, or F1..F5.
+    pub fn from_number(n: u8) -> Option<Tab> {
+        Tab::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    pub fn number(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0) + 1
+    }
+
+    pub fn title(self) -> Msg {
+        match self {
+            Tab::Dashboard => Msg::TabDashboard,
+            Tab::Products => Msg::TabProducts,
+            Tab::Stock => Msg::TabStock,
+            Tab::Transactions => Msg::TabTransactions,
+            Tab::Admin => Msg::TabAdmin,
+        }
+    }
+
+    /// Whether a role sees this screen at all (the services refuse anyway).
+    pub fn visible_to(self, role: Role) -> bool {
+        match self {
+            Tab::Admin => role >= Role::Supervisor,
+            _ => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `q` outside text fields, Ctrl-C anywhere.
+    Quit,
+    Help,
+    /// Esc: close, cancel, leave a field.
+    Back,
+    /// Enter: next field, or confirm on the last one.
+    Submit,
+    NextField,
+    PrevField,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    GoTo(Tab),
+    /// `/`: focus the search box of the screen (or go to the product search).
+    Search,
+    Refresh,
+    /// Ctrl-L: repaint the whole terminal (after another program scribbled on it).
+    Redraw,
+    Logout,
+    New,
+    Edit,
+    ToggleActive,
+    Sort,
+    SortReverse,
+    FilterCategory,
+    FilterActive,
+    AddCategory,
+    AddUnit,
+    /// Answers to a yes/no question.
+    Yes,
+    No,
+    /// Editing the focused text field.
+    Input(InputRequest),
+}

@@ -1,0 +1,309 @@
+//! The app's state and `update`, the one function that changes it. `update` is pure: it reads
+//! an event, changes the state, and returns the service calls to make; it never awaits. Keys
+//! become actions through the keymap; global actions are handled here, the rest go to the
+//! pane on screen.
+
+use chrono::NaiveDateTime;
+
+use super::action::{Action, Tab};
+use super::event::{Event, PaneId, Reply, Request, RequestId, Tick};
+use super::i18n::{Lang, Msg};
+use super::keymap::{self, KeyCtx, Modal};
+use super::panes::dashboard::DashboardPane;
+use super::panes::login::LoginPane;
+use super::panes::placeholder::Placeholder;
+use super::panes::products::ProductsPane;
+use super::shell::Shell;
+use super::theme::Theme;
+use crate::Actor;
+use crate::config::UiConfig;
+
+/// What the app itself shows on top of the panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    ConfirmQuit,
+    ConfirmLogout,
+}
+
+pub struct App {
+    pub shell: Shell,
+    pub tab: Tab,
+    pub login: LoginPane,
+    pub dashboard: DashboardPane,
+    pub products: ProductsPane,
+    pub placeholder: Placeholder,
+    pub overlay: Overlay,
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    /// The whole terminal must be repainted (Ctrl-L).
+    pub clear: bool,
+    pub spin: usize,
+}
+
+impl App {
+    pub fn new(ui: &UiConfig, theme: Theme, now: NaiveDateTime) -> App {
+        App {
+            shell: Shell::new(
+                Lang::from_code(&ui.language),
+                theme,
+                now,
+                i64::from(ui.page_size),
+            ),
+            tab: Tab::Dashboard,
+            login: LoginPane::new(),
+            dashboard: DashboardPane::default(),
+            products: ProductsPane::default(),
+            placeholder: Placeholder,
+            overlay: Overlay::None,
+            quit: false,
+            dirty: true,
+            clear: false,
+            spin: 0,
+        }
+    }
+
+    /// The first requests: is there any user yet?
+    pub fn start(&mut self) -> Vec<Request> {
+        self.login.start(&mut self.shell);
+        self.shell.take_requests()
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.shell.actor.is_some()
+    }
+
+    pub fn text_focused(&self) -> bool {
+        if !self.logged_in() {
+            return self.login.text_focused();
+        }
+        match self.tab {
+            Tab::Products => self.products.text_focused(),
+            _ => false,
+        }
+    }
+
+    /// Whether quitting or logging out would lose typed input.
+    pub fn unsaved(&self) -> bool {
+        self.login.unsaved() || self.products.unsaved()
+    }
+
+    fn pane_modal(&self) -> Modal {
+        match self.tab {
+            Tab::Products if self.logged_in() => self.products.modal(),
+            _ => Modal::None,
+        }
+    }
+
+    pub fn key_ctx(&self) -> KeyCtx {
+        let modal = match self.overlay {
+            Overlay::Help => Modal::Help,
+            Overlay::ConfirmQuit | Overlay::ConfirmLogout => Modal::Confirm,
+            Overlay::None => self.pane_modal(),
+        };
+        KeyCtx {
+            text: self.text_focused(),
+            modal,
+        }
+    }
+
+    /// The keys of the screen on show, for the help overlay.
+    pub fn screen_keys(&self) -> Vec<(&'static str, Msg)> {
+        if !self.logged_in() {
+            return Vec::new();
+        }
+        match self.tab {
+            Tab::Dashboard => self.dashboard.keys(),
+            Tab::Products => self.products.keys(&self.shell),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The key hints under the screen.
+    pub fn hint(&self) -> Msg {
+        if !self.logged_in() {
+            return self.login.hint();
+        }
+        match self.tab {
+            Tab::Dashboard => Msg::HintDashboard,
+            Tab::Products => self.products.hint(),
+            _ => Msg::HintDashboard,
+        }
+    }
+
+    /// The yes/no question on screen, if any.
+    pub fn question(&self) -> Option<String> {
+        match self.overlay {
+            Overlay::ConfirmQuit => Some(self.shell.t(Msg::ConfirmQuitUnsaved).into()),
+            Overlay::ConfirmLogout => Some(self.shell.t(Msg::ConfirmLogoutUnsaved).into()),
+            _ if self.logged_in() && self.tab == Tab::Products => {
+                self.products.question(&self.shell)
+            }
+            _ => None,
+        }
+    }
+
+    fn goto(&mut self, tab: Tab) {
+        let role = self.shell.actor.as_ref().map(|a| a.role);
+        if role.is_some_and(|r| !tab.visible_to(r)) {
+            self.shell.error(self.shell.t(Msg::AdminOnly).into());
+            return;
+        }
+        self.tab = tab;
+        self.enter();
+    }
+
+    /// The pane on screen was (re)entered: let it load what it needs.
+    fn enter(&mut self) {
+        match self.tab {
+            Tab::Dashboard => self.dashboard.on_enter(&mut self.shell),
+            Tab::Products => self.products.on_enter(&mut self.shell),
+            _ => {}
+        }
+    }
+
+    fn logged_in_as(&mut self, actor: Actor) {
+        let name = actor.name.clone();
+        self.shell.actor = Some(actor);
+        self.reset_panes();
+        self.tab = Tab::Dashboard;
+        self.shell.info(self.shell.tf(Msg::Welcome, &[&name]));
+        self.enter();
+    }
+
+    fn reset_panes(&mut self) {
+        self.dashboard = DashboardPane::default();
+        self.products = ProductsPane::default();
+    }
+
+    fn logout(&mut self) {
+        let email = self.shell.actor.take().map(|a| a.email).unwrap_or_default();
+        self.shell.forget_all();
+        self.reset_panes();
+        self.login = LoginPane::new();
+        self.login.show_login(&self.shell, &email);
+        self.tab = Tab::Dashboard;
+        self.shell.info(self.shell.t(Msg::LoggedOut).into());
+    }
+
+    fn act(&mut self, a: Action) {
+        match self.overlay {
+            Overlay::Help => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            Overlay::ConfirmQuit | Overlay::ConfirmLogout => {
+                let yes = matches!(a, Action::Yes | Action::Quit);
+                if yes && self.overlay == Overlay::ConfirmQuit {
+                    self.quit = true;
+                } else if yes {
+                    self.logout();
+                }
+                if matches!(a, Action::Yes | Action::No | Action::Quit) {
+                    self.overlay = Overlay::None;
+                }
+                return;
+            }
+            Overlay::None => {}
+        }
+        match a {
+            Action::Quit if self.unsaved() => self.overlay = Overlay::ConfirmQuit,
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Overlay::Help,
+            Action::Redraw => self.clear = true,
+            _ if !self.logged_in() => self.login.on_action(&mut self.shell, a),
+            Action::GoTo(tab) => self.goto(tab),
+            Action::Logout if self.unsaved() => self.overlay = Overlay::ConfirmLogout,
+            Action::Logout => self.logout(),
+            _ => {
+                let handled = match self.tab {
+                    Tab::Dashboard => self.dashboard.on_action(&mut self.shell, a),
+                    Tab::Products => self.products.on_action(&mut self.shell, a),
+                    _ => false,
+                };
+                if !handled && a == Action::Search {
+                    self.goto(Tab::Products);
+                    self.products.search_focus = true;
+                }
+            }
+        }
+    }
+
+    fn tick(&mut self, t: Tick) {
+        let minute = |d: NaiveDateTime| d.format("%H:%M").to_string();
+        if minute(t.now) != minute(self.shell.now) || t.shards != self.shell.shards {
+            self.dirty = true;
+        }
+        self.shell.now = t.now;
+        self.shell.shards = t.shards;
+        if self
+            .shell
+            .toast
+            .as_ref()
+            .and_then(|t| t.until)
+            .is_some_and(|u| self.shell.now >= u)
+        {
+            self.shell.toast = None;
+            self.dirty = true;
+        }
+        if !self.logged_in() {
+            self.dirty |= self.login.on_tick(&mut self.shell);
+            return;
+        }
+        if self.tab == Tab::Dashboard {
+            self.dashboard.on_tick(&mut self.shell);
+        }
+    }
+
+    fn reply(&mut self, id: RequestId, r: Reply) {
+        // A reply nobody awaits any more (superseded, or from before a logout) is dropped.
+        let Some((pane, slot)) = self.shell.accept(id) else {
+            return;
+        };
+        self.dirty = true;
+        let sh = &mut self.shell;
+        match r {
+            Reply::Login(r) => {
+                if let Some(actor) = self.login.on_reply(sh, r) {
+                    self.logged_in_as(actor);
+                }
+            }
+            Reply::Dashboard(r) => self.dashboard.on_reply(sh, r),
+            Reply::Products(r) => self.products.on_reply(sh, r),
+            Reply::Failed(msg) => {
+                let msg = sh.tf(Msg::RequestFailed, &[&msg]);
+                match pane {
+                    PaneId::Login => self.login.on_failed(msg),
+                    PaneId::Dashboard => self.dashboard.on_failed(msg),
+                    PaneId::Products => self.products.on_failed(sh, slot, msg),
+                }
+            }
+        }
+    }
+}
+
+/// Applies one event to the app and returns the service calls it asks for.
+pub fn update(app: &mut App, ev: Event) -> Vec<Request> {
+    match ev {
+        Event::Key(k) => {
+            if let Some(a) = keymap::map(k, app.key_ctx()) {
+                app.dirty = true;
+                if app.shell.toast.as_ref().is_some_and(|t| t.error) {
+                    app.shell.toast = None;
+                }
+                app.act(a);
+            }
+        }
+        Event::Resize(..) => app.dirty = true,
+        Event::Tick(t) => app.tick(t),
+        Event::Reply(id, r) => app.reply(id, r),
+    }
+    app.shell.take_requests()
+}
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

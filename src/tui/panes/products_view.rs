@@ -1,0 +1,213 @@
+//! Drawing the products pane: the search line, the filter line, the table (only its visible
+//! rows are built), and the form or picker on top.
+
+use super::*;
+use crate::tui::i18n::money;
+
+impl ProductsPane {
+    pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let [bar, info, table] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        self.draw_search(f, bar, info, shell);
+        self.draw_table(f, table, shell);
+        if let Some(ed) = &self.editor {
+            let w = area.width.min(76);
+            let footer = shell.t(if ed.form.busy {
+                Msg::Saving
+            } else {
+                Msg::HintForm
+            });
+            let r = widgets::centered(area, w, ed.form.height(shell, w, footer));
+            ed.form.draw(f, r, shell, footer);
+        }
+        if let Some(p) = &self.picker {
+            p.draw(f, area, shell);
+        }
+    }
+
+    fn draw_search(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
+        let th = &shell.theme;
+        let label = format!(" {}: ", shell.t(Msg::SearchLabel));
+        let count = if self.key.searching() && self.len() >= shell.page_size {
+            shell.tf(Msg::MatchesCapped, &[&shell.page_size.to_string()])
+        } else if self.is_empty() {
+            String::new()
+        } else {
+            shell.tf(
+                Msg::RowsOf,
+                &[&(self.cursor + 1).to_string(), &self.len().to_string()],
+            )
+        };
+        let input_w = bar
+            .width
+            .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
+            .min(48);
+        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
+            (
+                fit(shell.t(Msg::SearchPlaceholder), input_w as usize),
+                th.dim(),
+            )
+        } else {
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            (
+                self.search.value().chars().skip(scroll).collect::<String>(),
+                if self.search_focus {
+                    th.input_focus()
+                } else {
+                    th.input()
+                },
+            )
+        };
+        let pad = (input_w as usize).saturating_sub(text.chars().count());
+        let left = Line::from(vec![
+            Span::styled(label.clone(), th.title()),
+            Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+        ]);
+        f.render_widget(Paragraph::new(left), bar);
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{count} "), th.dim()))
+                .alignment(ratatui::layout::Alignment::Right),
+            bar,
+        );
+        if self.search_focus && self.editor.is_none() && self.picker.is_none() {
+            let scroll = self
+                .search
+                .visual_scroll(input_w.saturating_sub(1) as usize);
+            let x = bar.x
+                + label.chars().count() as u16
+                + (self.search.visual_cursor() - scroll) as u16;
+            f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
+        }
+        let active = match self.key.active {
+            Some(true) => shell.t(Msg::FilterActiveOnly),
+            Some(false) => shell.t(Msg::FilterInactiveOnly),
+            None => shell.t(Msg::FilterAll),
+        };
+        let cat = self
+            .category_name
+            .clone()
+            .unwrap_or_else(|| shell.t(Msg::AllCategories).to_string());
+        let sort = if self.key.searching() {
+            shell.t(Msg::SortRelevance).to_string()
+        } else {
+            let col = match self.key.sort {
+                ProductSort::Sku => shell.t(Msg::ColSku),
+                ProductSort::Name => shell.t(Msg::ColName),
+                ProductSort::Price => shell.t(Msg::ColPrice),
+                ProductSort::Updated => shell.t(Msg::ColUpdated),
+            };
+            shell.tf(Msg::SortedBy, &[col, if self.key.desc { "↓" } else { "↑" }])
+        };
+        let mut spans = vec![Span::styled(
+            format!(" {active} · {cat} · {sort}"),
+            th.dim(),
+        )];
+        if let Some(e) = &self.error {
+            spans.push(Span::styled(
+                format!("  ✗ {}", fit(e, info.width as usize / 2)),
+                th.error(),
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), info);
+    }
+
+    fn draw_table(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let th = &shell.theme;
+        let h = area.height.saturating_sub(1) as i64;
+        self.view_h.set(h.max(1));
+        let total = self.len();
+        let top = scroll_top(self.cursor, self.top.get(), h, total);
+        self.top.set(top);
+        let wide = area.width >= 100;
+        let yes = shell.t(Msg::Yes);
+        let no = shell.t(Msg::No);
+        let have = self.rows_key.as_ref() == Some(&self.key);
+        let rows: Vec<Row> = (top..(top + h).min(total))
+            .map(|i| {
+                let p = if have {
+                    usize::try_from(i - self.rows_offset)
+                        .ok()
+                        .and_then(|j| self.rows.get(j))
+                } else {
+                    None
+                };
+                let style = if i == self.cursor {
+                    th.selected()
+                } else {
+                    th.base()
+                };
+                match p {
+                    Some(p) => {
+                        let mut cells = vec![
+                            p.sku.clone(),
+                            p.name.clone(),
+                            p.category.clone().unwrap_or_default(),
+                            p.unit.clone(),
+                            format!("{:>12}", money(shell.lang, p.price_cents)),
+                        ];
+                        if wide {
+                            cells.push(format!("{:>9}", p.min_qty));
+                        }
+                        cells.push(if p.active { yes.into() } else { no.into() });
+                        Row::new(cells).style(if p.active || i == self.cursor {
+                            style
+                        } else {
+                            th.dim()
+                        })
+                    }
+                    None => Row::new(vec!["…".to_string()]).style(th.dim().patch(style)),
+                }
+            })
+            .collect();
+        let mut widths = vec![
+            Constraint::Length(14),
+            Constraint::Fill(1),
+            Constraint::Length(14),
+            Constraint::Length(6),
+            Constraint::Length(12),
+        ];
+        let mut header = vec![
+            shell.t(Msg::ColSku).to_string(),
+            shell.t(Msg::ColName).to_string(),
+            shell.t(Msg::ColCategory).to_string(),
+            shell.t(Msg::ColUnit).to_string(),
+            format!("{:>12}", shell.t(Msg::ColPrice)),
+        ];
+        if wide {
+            widths.push(Constraint::Length(9));
+            header.push(format!("{:>9}", shell.t(Msg::ColMin)));
+        }
+        widths.push(Constraint::Length(6));
+        header.push(shell.t(Msg::ColActive).to_string());
+        let header = Row::new(header).style(th.header());
+        if total == 0 && have {
+            f.render_widget(
+                Table::new(Vec::<Row>::new(), widths.clone()).header(header.clone()),
+                area,
+            );
+            let msg = Rect {
+                y: area.y + 2,
+                height: 1,
+                ..area
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(" {}", shell.t(Msg::NoProducts)),
+                    th.dim(),
+                )),
+                msg,
+            );
+            return;
+        }
+        f.render_widget(
+            Table::new(rows, widths).header(header).column_spacing(1),
+            area,
+        );
+    }
+}

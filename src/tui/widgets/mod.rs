@@ -1,0 +1,276 @@
+//! Reusable pieces of the screen: forms, pickers, and the chrome around every pane (tab bar,
+//! message line, status bar, help overlay, yes/no question).
+
+pub mod form;
+pub mod picker;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::action::Tab;
+use super::event::SHARD_LETTERS;
+use super::i18n::Msg;
+use super::shell::Shell;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// A rectangle of at most `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Cuts `s` to `w` display columns (by chars; our texts are narrow characters), with `…`.
+pub fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Breaks `s` into lines of at most `w` characters at spaces (a word longer than `w` is cut).
+pub fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    if s.chars().count() <= w {
+        return vec![s.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > w {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            let head: String = word.chars().take(w).collect();
+            word = word.chars().skip(w).collect();
+            out.push(head);
+        }
+        let need = if line.is_empty() {
+            word.chars().count()
+        } else {
+            line.chars().count() + 1 + word.chars().count()
+        };
+        if need > w && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The top line: the app's name and the screens this role may open.
+pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
+    let th = &shell.theme;
+    let mut spans = vec![
+        Span::styled(format!(" {} ", shell.t(Msg::AppName)), th.title()),
+        Span::raw(" "),
+    ];
+    let role = shell.actor.as_ref().map(|a| a.role);
+    for tab in Tab::ALL {
+        if role.is_some_and(|r| !tab.visible_to(r)) {
+            continue;
+        }
+        let label = format!(" {} {} ", tab.number(), shell.t(tab.title()));
+        spans.push(Span::styled(
+            label,
+            if tab == current {
+                th.tab_active()
+            } else {
+                th.tab()
+            },
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The line above the status bar: the latest message, or the keys of this screen.
+pub fn message_line(f: &mut Frame, area: Rect, shell: &Shell, hint: &str) {
+    let th = &shell.theme;
+    let line = match &shell.toast {
+        Some(t) => Line::from(Span::styled(
+            format!(" {}", fit(&t.text, area.width.saturating_sub(1) as usize)),
+            if t.error { th.error() } else { th.ok() },
+        )),
+        None => Line::from(Span::styled(
+            format!(" {}", fit(hint, area.width.saturating_sub(1) as usize)),
+            th.dim(),
+        )),
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// The bottom line: who is logged in, the three shard marks, a spinner while requests are
+/// pending, and the clock.
+pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
+    let th = &shell.theme;
+    let who = match &shell.actor {
+        Some(a) => format!(" {} · {}", a.email, a.role),
+        None => format!(" {}", shell.t(Msg::NotLoggedIn)),
+    };
+    let mut right = Vec::new();
+    for (i, (_, letter)) in SHARD_LETTERS.iter().enumerate() {
+        let m = shell.shards[i];
+        // Down if its writes failed or it did not answer the last ping.
+        let reachable = m.reachable && shell.pinged[i] != Some(false);
+        let (mark, style) = match (m.known || shell.pinged[i].is_some(), reachable) {
+            (false, _) => ("·", th.dim()),
+            (true, true) => ("●", th.ok()),
+            (true, false) => ("✗", th.error()),
+        };
+        right.push(Span::raw(*letter));
+        right.push(Span::styled(mark, style));
+        right.push(Span::raw(" "));
+    }
+    let spinner = if shell.pending() > 0 {
+        SPINNER[spin % SPINNER.len()]
+    } else {
+        " "
+    };
+    right.push(Span::styled(format!("{spinner} "), th.key()));
+    right.push(Span::raw(format!("{} ", shell.now.format("%H:%M"))));
+    let right_w: u16 = right.iter().map(|s| s.content.chars().count() as u16).sum();
+    let left_w = area.width.saturating_sub(right_w);
+    f.render_widget(
+        Paragraph::new(Span::styled(fit(&who, left_w as usize), th.dim())),
+        Rect {
+            width: left_w,
+            ..area
+        },
+    );
+    f.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
+}
+
+/// The `?` overlay: global keys, then this screen's.
+pub fn help(f: &mut Frame, area: Rect, shell: &Shell, screen: &[(&str, Msg)]) {
+    let th = &shell.theme;
+    let global: [(&str, Msg); 9] = [
+        ("?", Msg::KeyHelp),
+        ("1-5 F1-F5", Msg::KeySwitch),
+        ("/", Msg::KeySearch),
+        ("Esc", Msg::KeyBack),
+        ("Tab S-Tab", Msg::KeyFields),
+        ("Enter", Msg::KeyEnter),
+        ("L", Msg::KeyLogout),
+        ("Ctrl-L", Msg::KeyRedraw),
+        ("q Ctrl-C", Msg::KeyQuit),
+    ];
+    let key_line = |k: &str, m: Msg| {
+        Line::from(vec![
+            Span::styled(format!("  {k:<12}"), th.key()),
+            Span::raw(shell.t(m)),
+        ])
+    };
+    let mut left = vec![Line::from(Span::styled(
+        shell.t(Msg::HelpGlobal),
+        th.header(),
+    ))];
+    left.extend(global.iter().map(|(k, m)| key_line(k, *m)));
+    let mut right = Vec::new();
+    if !screen.is_empty() {
+        right.push(Line::from(Span::styled(
+            shell.t(Msg::HelpScreen),
+            th.header(),
+        )));
+        right.extend(screen.iter().map(|(k, m)| key_line(k, *m)));
+    }
+    let close = Line::from(Span::styled(shell.t(Msg::HelpClose), th.dim()));
+    // One column if it fits; side by side when the screen is short but wide enough.
+    let one_col = left.len() + right.len() + 3 + 2;
+    let two_cols = area.height < one_col as u16 && area.width >= 76;
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", shell.t(Msg::HelpTitle)),
+            th.title(),
+        ))
+        .border_style(th.border_focus());
+    if two_cols {
+        let h = left.len().max(right.len()) as u16 + 2 + 2;
+        let r = centered(area, 76, h);
+        f.render_widget(Clear, r);
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let [cols, foot] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        let [l, rr] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(cols);
+        f.render_widget(Paragraph::new(left), l);
+        f.render_widget(Paragraph::new(right), rr);
+        f.render_widget(Paragraph::new(close), foot);
+        return;
+    }
+    let mut lines = left;
+    if !right.is_empty() {
+        lines.push(Line::default());
+        lines.extend(right);
+    }
+    lines.push(Line::default());
+    lines.push(close);
+    let r = centered(area, 60, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// A yes/no question in a box.
+pub fn confirm(f: &mut Frame, area: Rect, shell: &Shell, question: &str) {
+    let th = &shell.theme;
+    let w = (question.chars().count() as u16 + 4).clamp(30, area.width.min(70));
+    let inner_w = w.saturating_sub(2).max(1);
+    let h = (question.chars().count() as u16).div_ceil(inner_w) + 2;
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::bordered().border_style(th.warn());
+    f.render_widget(
+        Paragraph::new(Span::styled(question.to_string(), th.warn()))
+            .wrap(Wrap { trim: true })
+            .block(block),
+        r,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn centered_stays_inside() {
+        let a = Rect::new(0, 0, 80, 24);
+        assert_eq!(centered(a, 100, 10), Rect::new(0, 7, 80, 10));
+    }
+}

@@ -1,0 +1,212 @@
+//! A test environment on either backend: fresh shards on temp SQLite files, or fresh databases
+//! on the process's throwaway PostgreSQL server (see `pg`). Service tests take a [`Db`] and
+//! [`for_both_backends!`](crate::for_both_backends) runs each one on both.
+
+use gudang::config::Config;
+use gudang::db::ShardName;
+use gudang::domain::{Quantity, Role};
+use gudang::service::catalog::ProductInput;
+use gudang::service::posting::LineRequest;
+use gudang::{Actor, Services};
+use sqlx::{AnyConnection, Connection, Executor};
+
+use super::pg;
+
+/// Which database the shards live in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A config whose three shard URLs point at fresh, empty databases of `db`, with the temp
+/// directory that holds the SQLite files (and nothing else, for PostgreSQL).
+pub async fn fresh_config(db: Db) -> (Config, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut c = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Config::default()
+    };
+    c.posting.recovery_grace_secs = 0;
+    c.database.read_connections = 2;
+    if db == Db::Postgres {
+        let urls = pg::create_databases(&["master", "location", "transaction"]).await;
+        c.database.master_url = urls[0].clone();
+        c.database.location_url = urls[1].clone();
+        c.database.transaction_url = urls[2].clone();
+    }
+    (c, dir)
+}
+
+/// Open services on fresh shards, with a first admin.
+pub struct TestEnv {
+    pub db: Db,
+    pub config: Config,
+    pub services: Services,
+    pub admin: Actor,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub async fn new(db: Db) -> TestEnv {
+        TestEnv::with(db, |_| {}).await
+    }
+
+    /// Like [`TestEnv::new`], with the config adjusted first.
+    pub async fn with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestEnv {
+        let (mut config, dir) = fresh_config(db).await;
+        adjust(&mut config);
+        let services = Services::open(config.clone()).await.expect("open shards");
+        let admin = services
+            .create_first_admin("admin@example.test", "Admin", PASSWORD)
+            .await
+            .expect("first admin");
+        TestEnv {
+            db,
+            config,
+            services,
+            admin,
+            dir,
+        }
+    }
+
+    /// A second set of services on the same shards, with the config adjusted (e.g. stronger
+    /// argon2 parameters), as a restarted or second process would have.
+    pub async fn reopen(&self, adjust: impl FnOnce(&mut Config)) -> Services {
+        let mut c = self.config.clone();
+        adjust(&mut c);
+        Services::open(c).await.expect("reopen shards")
+    }
+
+    /// A raw connection to one shard, for the test to look at or tamper with the data directly.
+    pub async fn raw(&self, shard: ShardName) -> AnyConnection {
+        sqlx::any::install_default_drivers();
+        AnyConnection::connect(&self.config.shard_url(shard))
+            .await
+            .expect("raw connection")
+    }
+
+    /// Runs one statement on a shard; returns the rows it changed.
+    pub async fn exec(&self, shard: ShardName, sql: &str) -> u64 {
+        let mut c = self.raw(shard).await;
+        let n = c
+            .execute(sqlx::AssertSqlSafe(sql.to_string()))
+            .await
+            .expect(sql)
+            .rows_affected();
+        let _ = c.close().await;
+        n
+    }
+
+    /// The first column of the first row of a query, as an integer (cast it to BIGINT).
+    pub async fn int(&self, shard: ShardName, sql: &str) -> i64 {
+        let mut c = self.raw(shard).await;
+        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&mut c)
+            .await
+            .expect(sql);
+        let _ = c.close().await;
+        v
+    }
+
+    /// The first column of the first row of a query, as text.
+    pub async fn text(&self, shard: ShardName, sql: &str) -> String {
+        let mut c = self.raw(shard).await;
+        let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&mut c)
+            .await
+            .expect(sql);
+        let _ = c.close().await;
+        v
+    }
+
+    /// Adds a user with `role` (email `<role><n>@example.test`) and returns it as an actor.
+    pub async fn user(&self, role: Role, n: u32) -> Actor {
+        let email = format!("{role}{n}@example.test");
+        self.services
+            .add_user(&self.admin, &email, &format!("{role} {n}"), role, PASSWORD)
+            .await
+            .expect("add user");
+        self.services.actor_by_email(&email).await.expect("actor")
+    }
+
+    /// Units PCS (whole) and KG (3 decimals), category Hardware, locations A and B, and
+    /// products P1..Pn (PCS, price 2.50, minimum 5, barcode 899000000n).
+    pub async fn seed(&self, products: usize) {
+        let (s, a) = (&self.services, &self.admin);
+        s.add_unit(a, "PCS", "Pieces", 0).await.expect("unit");
+        s.add_unit(a, "KG", "Kilogram", 3).await.expect("unit");
+        s.add_category(a, "Hardware").await.expect("category");
+        s.add_location(a, "A", "Warehouse A", None)
+            .await
+            .expect("loc A");
+        s.add_location(a, "B", "Warehouse B", None)
+            .await
+            .expect("loc B");
+        for i in 1..=products {
+            s.add_product(
+                a,
+                &product(
+                    &format!("P{i}"),
+                    &format!("Product {i}"),
+                    Some(&format!("899{i:07}")),
+                ),
+            )
+            .await
+            .expect("product");
+        }
+    }
+}
+
+/// A product form in category Hardware, unit PCS, price 2.50, minimum 5.
+pub fn product(sku: &str, name: &str, barcode: Option<&str>) -> ProductInput {
+    ProductInput {
+        sku: sku.into(),
+        name: name.into(),
+        barcode: barcode.map(Into::into),
+        category: Some("Hardware".into()),
+        unit: Some("PCS".into()),
+        price: Some("2.50".into()),
+        min_qty: Some("5".into()),
+        active: None,
+    }
+}
+
+/// A document line of whole units at the product's price.
+pub fn line(code: &str, units: i64) -> LineRequest {
+    LineRequest {
+        code: code.into(),
+        qty: Quantity::units(units),
+        price: None,
+    }
+}
+
+/// Instantiates each named `async fn NAME(db: Db)` of the calling file as a test on SQLite
+/// (`sqlite::NAME`) and on PostgreSQL (`postgres::NAME`).
+#[macro_export]
+macro_rules! for_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::backend::Db::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if $crate::common::pg::skipped() {
+                        return;
+                    }
+                    super::$name($crate::common::backend::Db::Postgres).await
+                }
+            )+
+        }
+    };
+}

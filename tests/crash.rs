@@ -1,0 +1,417 @@
+//! Crash test of the cross-shard posting protocol (ARCHITECTURE.md section 4) on the embedded
+//! SQLite default. A real child process (this test binary re-executed in child mode) posts
+//! receipts, issues and transfers of several lines from a few concurrent workers and is killed
+//! with SIGKILL, either by itself at a named failpoint of the protocol (including inside
+//! recovery) or by the parent at a random moment. After every kill the parent looks at the files
+//! as they are (the check must already be clean), then restarts with recovery and asserts: the
+//! check finds no violation, every acknowledged posting is there exactly once as the client was
+//! told, nothing is negative, stock is exactly what the posted documents imply, SQLite's
+//! integrity check passes on all three files, and re-posting an id replays it.
+//!
+//! `GUDANG_CRASH_KILLS=N` raises the number of kills (default 200); `GUDANG_CRASH_SEED=S`
+//! replays a run (the seed is printed).
+
+mod common;
+
+#[path = "crash_parts/child.rs"]
+mod child;
+#[path = "crash_parts/verify.rs"]
+mod verify;
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use gudang::domain::ids;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use child::{CHILD_DIR_ENV, CHILD_JOURNAL_ENV, CHILD_SEED_ENV, Record, Req};
+use verify::{Ack, Ledger, Snapshot};
+
+/// How long a child may take to reach its failpoint or its next acknowledgement. Generous: the
+/// CI machine is small and shared; a healthy child needs milliseconds.
+const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The child: runs only when re-executed by [`crash_kills`] (which sets the data directory).
+#[test]
+#[ignore = "child process of crash_kills; does nothing unless re-executed by it"]
+fn crash_child() {
+    if let Ok(dir) = std::env::var(CHILD_DIR_ENV) {
+        child::child_main(PathBuf::from(dir));
+    }
+}
+
+/// Runs one async phase on a fresh runtime, as a fresh process would: everything it opened
+/// (shard tasks, connections) is gone when it returns.
+fn phase<T>(f: impl std::future::Future<Output = T>) -> T {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(f)
+}
+
+/// A running child process with its output read by threads (so waiting is event-driven).
+struct Child {
+    proc: std::process::Child,
+    lines: mpsc::Receiver<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+    journal: PathBuf,
+}
+
+impl Child {
+    fn spawn(dir: &Path, journal: PathBuf, seed: u64, failpoint: Option<&str>) -> Child {
+        let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+        cmd.args([
+            "--exact",
+            "crash_child",
+            "--nocapture",
+            "--include-ignored",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR_ENV, dir)
+        .env(CHILD_JOURNAL_ENV, &journal)
+        .env(CHILD_SEED_ENV, seed.to_string())
+        .env_remove("GUDANG_FAILPOINT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        if let Some(fp) = failpoint {
+            cmd.env("GUDANG_FAILPOINT", fp);
+        }
+        let mut proc = cmd.spawn().expect("spawn child");
+        let out = proc.stdout.take().expect("stdout");
+        let mut err = proc.stderr.take().expect("stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Some(std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        }));
+        Child {
+            proc,
+            lines,
+            stderr,
+            journal,
+        }
+    }
+
+    /// Waits until the child has acknowledged `n` postings; false if it exited first.
+    fn wait_acks(&mut self, n: usize) -> bool {
+        let deadline = Instant::now() + CHILD_TIMEOUT;
+        let mut seen = 0;
+        while seen < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) if l.starts_with("ACK ") => seen += 1,
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = self.proc.kill();
+                    panic!("child acknowledged only {seen} of {n} postings in {CHILD_TIMEOUT:?}");
+                }
+            }
+        }
+        true
+    }
+
+    /// Waits for the child to exit (its stdout closes first); returns its status and stderr.
+    fn wait_exit(mut self) -> (ExitStatus, String, Vec<Record>) {
+        let deadline = Instant::now() + CHILD_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = self.proc.kill();
+                    panic!("child did not exit within {CHILD_TIMEOUT:?}");
+                }
+            }
+        }
+        let status = self.proc.wait().expect("wait child");
+        let err = self
+            .stderr
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        (status, err, child::read_journal(&self.journal))
+    }
+
+    fn kill(mut self) -> (ExitStatus, String, Vec<Record>) {
+        self.proc.kill().expect("SIGKILL child");
+        self.wait_exit()
+    }
+}
+
+fn assert_sigkilled(status: ExitStatus, stderr: &str, failpoint: Option<&str>) {
+    assert_eq!(
+        status.signal(),
+        Some(libc::SIGKILL),
+        "child was not killed ({status}); stderr:\n{stderr}"
+    );
+    if let Some(fp) = failpoint {
+        let name = fp.split('@').next().unwrap_or(fp);
+        assert!(
+            stderr.contains(&format!("failpoint {name}: killing process")),
+            "child died elsewhere than {fp}:\n{stderr}"
+        );
+    }
+}
+
+/// The kinds of rounds, in the order they repeat.
+#[derive(Debug, Clone, Copy)]
+enum Plan {
+    /// Kill a posting child at this failpoint.
+    Post(&'static str),
+    /// Kill a posting child after its header commit (leaving postings pending), then kill the
+    /// next child inside its start-up recovery at this failpoint.
+    Recovery(&'static str),
+    /// Kill a posting child after a random number of acknowledgements and a random delay.
+    Random,
+}
+
+const PLANS: [Plan; 8] = [
+    Plan::Post("post.before_pending"),
+    Plan::Post("post.after_pending"),
+    Plan::Post("post.before_mark"),
+    Plan::Recovery("recover.before_decide"),
+    Plan::Recovery("recover.after_decide"),
+    Plan::Random,
+    Plan::Random,
+    Plan::Random,
+];
+
+struct Run {
+    dir: PathBuf,
+    rng: StdRng,
+    ledger: Ledger,
+    kills: usize,
+    children: usize,
+}
+
+impl Run {
+    fn journal(&mut self) -> PathBuf {
+        self.children += 1;
+        self.dir.join(format!("journal-{:05}.jsonl", self.children))
+    }
+
+    /// Runs a child to its death; returns the state it left, before recovery.
+    fn kill_child(&mut self, failpoint: Option<String>, random: Option<(usize, u64)>) -> Snapshot {
+        let journal = self.journal();
+        let seed = self.rng.random();
+        let c = Child::spawn(&self.dir, journal, seed, failpoint.as_deref());
+        let (status, stderr, records) = match random {
+            None => c.wait_exit(),
+            Some((acks, delay_us)) => {
+                let mut c = c;
+                assert!(
+                    c.wait_acks(acks),
+                    "child exited before {acks} acknowledgements"
+                );
+                // A randomized kill moment, on top of the acknowledgement count.
+                std::thread::sleep(Duration::from_micros(delay_us));
+                c.kill()
+            }
+        };
+        assert_sigkilled(status, &stderr, failpoint.as_deref());
+        self.kills += 1;
+        self.ledger.absorb(records);
+        phase(verify::inspect(&self.dir, &self.ledger))
+    }
+
+    fn round(&mut self, plan: Plan) -> verify::Stats {
+        self.ledger.start_round();
+        match plan {
+            Plan::Post(fp) => {
+                let n = self.rng.random_range(1..=8);
+                let snap = self.kill_child(Some(format!("{fp}@{n}")), None);
+                self.assert_failpoint_state(fp, &snap);
+            }
+            Plan::Recovery(fp) => {
+                let n = self.rng.random_range(1..=8);
+                let snap = self.kill_child(Some(format!("post.after_pending@{n}")), None);
+                self.assert_failpoint_state("post.after_pending", &snap);
+                let pending_hdrs = snap.pending();
+                let pending: Vec<String> = pending_hdrs.iter().map(|h| h.id.clone()).collect();
+                let k = self.rng.random_range(1..=pending.len());
+                let after = self.kill_child(Some(format!("{fp}@{k}")), None);
+                // Recovery resolved the k-1 oldest, then died at the k-th.
+                let left: Vec<String> = after.pending().iter().map(|h| h.id.clone()).collect();
+                assert_eq!(
+                    left.len(),
+                    pending.len() + 1 - k,
+                    "recovery killed at {fp}@{k} resolved the wrong number"
+                );
+                assert!(
+                    left.iter().all(|id| pending.contains(id)),
+                    "recovery killed at {fp}@{k} left new pending postings"
+                );
+                // Which ones, only where the creation times do not tie at the cut.
+                let at = |i: usize| pending_hdrs.get(i).map(|h| h.created_at);
+                if k < 2 || at(k - 2) != at(k - 1) {
+                    let mut want = pending[k - 1..].to_vec();
+                    want.sort();
+                    let mut got = left.clone();
+                    got.sort();
+                    assert_eq!(
+                        got, want,
+                        "recovery killed at {fp}@{k} left the wrong postings pending"
+                    );
+                }
+                let decided_before = snap
+                    .pending()
+                    .iter()
+                    .filter(|h| left.contains(&h.id) && snap.outcomes.contains(&h.id))
+                    .count();
+                let decided_now = after.pending_with_outcome();
+                match fp {
+                    "recover.before_decide" => assert_eq!(
+                        decided_now, decided_before,
+                        "recovery decided before its failpoint"
+                    ),
+                    _ => assert!(
+                        after.outcomes.contains(&pending[k - 1]) || decided_now > decided_before,
+                        "recovery killed after deciding left no decision"
+                    ),
+                }
+            }
+            Plan::Random => {
+                let acks = self.rng.random_range(0..=12);
+                let delay = self.rng.random_range(0..=20_000);
+                self.kill_child(None, Some((acks, delay)));
+            }
+        }
+        let (dir, ledger, rng) = (self.dir.clone(), &mut self.ledger, &mut self.rng);
+        phase(verify::verify_after_restart(&dir, ledger, rng))
+    }
+
+    /// What a kill at a posting failpoint must have left: evidence of a posting cut off there.
+    fn assert_failpoint_state(&self, fp: &str, snap: &Snapshot) {
+        let unacked: Vec<&String> = self
+            .ledger
+            .round_tried
+            .iter()
+            .filter(|id| !self.ledger.acked.contains_key(*id))
+            .collect();
+        let state = |id: &String| match snap.headers.get(id) {
+            None => "absent",
+            Some(h) if h.status == "pending" && snap.outcomes.contains(id) => "decided-unmarked",
+            Some(h) if h.status == "pending" => "pending",
+            Some(_) => "done",
+        };
+        let want = match fp {
+            "post.before_pending" => "absent",
+            "post.after_pending" => "pending",
+            _ => "decided-unmarked",
+        };
+        assert!(
+            unacked.iter().any(|id| state(id) == want),
+            "after a kill at {fp} no unacknowledged posting is {want}: {:?}",
+            unacked.iter().map(|id| state(id)).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Seeds the catalog once: products P1..P4, locations A, B, C, and opening stock.
+fn seed_catalog(ledger: &mut Ledger) -> tempfile::TempDir {
+    phase(async {
+        let env = common::sqlite_env().await;
+        common::seed(&env, child::PRODUCTS.len()).await;
+        let s = &env.services;
+        s.add_location(&env.admin, "C", "Warehouse C", None)
+            .await
+            .expect("loc C");
+        for loc in child::LOCATIONS {
+            let req = Req {
+                id: ids::new_id(),
+                kind: "receipt".into(),
+                source: None,
+                dest: Some(loc.into()),
+                lines: child::PRODUCTS
+                    .iter()
+                    .map(|p| (p.to_string(), gudang::domain::Quantity::units(30).0))
+                    .collect(),
+            };
+            let out = s
+                .post(&env.admin, &req.to_post())
+                .await
+                .expect("opening stock");
+            assert!(out.is_posted());
+            ledger.acked.insert(
+                req.id.clone(),
+                Ack {
+                    number: out.number,
+                    status: "posted".into(),
+                    reason: None,
+                },
+            );
+            ledger.tried.insert(req.id.clone(), req);
+        }
+        let common::Env { dir, .. } = env;
+        dir
+    })
+}
+
+#[test]
+fn crash_kills() {
+    let target: usize = std::env::var("GUDANG_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let seed: u64 = std::env::var("GUDANG_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(rand::random);
+    eprintln!("crash test: {target} kills, GUDANG_CRASH_SEED={seed}");
+    let mut ledger = Ledger::default();
+    let tmp = seed_catalog(&mut ledger);
+    let mut run = Run {
+        dir: tmp.path().to_path_buf(),
+        rng: StdRng::seed_from_u64(seed),
+        ledger,
+        kills: 0,
+        children: 0,
+    };
+    let started = Instant::now();
+    let (mut rounds, mut recovered, mut reposted, mut headers) = (0usize, 0usize, 0usize, 0usize);
+    while run.kills < target {
+        let plan = PLANS[rounds % PLANS.len()];
+        let stats = run.round(plan);
+        rounds += 1;
+        recovered += stats.recovered;
+        reposted += stats.reposted;
+        headers = stats.headers;
+    }
+    let rejected = run
+        .ledger
+        .acked
+        .values()
+        .filter(|a| a.status == "rejected")
+        .count();
+    eprintln!(
+        "crash test: {} kills in {rounds} rounds ({} children), {} postings acknowledged ({rejected} rejected), \
+         {recovered} cut-off postings found decided and replayed, {reposted} never stored and re-posted, \
+         {headers} headers, {:.1?}",
+        run.kills,
+        run.children,
+        run.ledger.acked.len(),
+        started.elapsed()
+    );
+    assert!(
+        rejected > 0,
+        "the mix never ran out of stock: rejections went untested"
+    );
+}

@@ -1,0 +1,412 @@
+//! What the crash test asserts about the shards after a kill: the parent's ledger of everything
+//! the children tried and were told, a look at the files before recovery, and the full list of
+//! invariants after a restart with recovery.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use gudang::db::{ShardHandle, Shards};
+use gudang::domain::TxKind;
+use gudang::service::recovery::INTERRUPTED;
+use gudang::{Config, Services};
+use rand::Rng;
+use rand::rngs::StdRng;
+use sqlx::FromRow;
+use sqlx::any::AnyRow;
+
+use crate::child::{Record, Req};
+
+/// What a client was told about a posting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ack {
+    pub number: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// Everything submitted so far (by children or the parent) and what was acknowledged.
+#[derive(Default)]
+pub struct Ledger {
+    pub tried: HashMap<String, Req>,
+    pub acked: HashMap<String, Ack>,
+    /// Ids tried in the current round, in journal order.
+    pub round_tried: Vec<String>,
+    pub round_acked: Vec<String>,
+}
+
+impl Ledger {
+    pub fn start_round(&mut self) {
+        self.round_tried.clear();
+        self.round_acked.clear();
+    }
+
+    pub fn absorb(&mut self, records: Vec<Record>) {
+        for r in records {
+            match r {
+                Record::Try { req } => {
+                    self.round_tried.push(req.id.clone());
+                    assert!(
+                        self.tried.insert(req.id.clone(), req).is_none(),
+                        "an id was tried twice by children"
+                    );
+                }
+                Record::Ack {
+                    id,
+                    number,
+                    status,
+                    reason,
+                } => {
+                    assert!(self.tried.contains_key(&id), "ack of {id} without a try");
+                    self.round_acked.push(id.clone());
+                    self.acked.insert(
+                        id,
+                        Ack {
+                            number,
+                            status,
+                            reason,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A header as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct Hdr {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// The shards as a kill left them.
+pub struct Snapshot {
+    pub headers: HashMap<String, Hdr>,
+    pub outcomes: HashSet<String>,
+}
+
+impl Snapshot {
+    /// Pending headers, oldest first (the order recovery takes them in).
+    pub fn pending(&self) -> Vec<&Hdr> {
+        let mut p: Vec<&Hdr> = self
+            .headers
+            .values()
+            .filter(|h| h.status == "pending")
+            .collect();
+        p.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        p
+    }
+
+    pub fn pending_with_outcome(&self) -> usize {
+        self.pending()
+            .iter()
+            .filter(|h| self.outcomes.contains(&h.id))
+            .count()
+    }
+}
+
+pub async fn rows<T>(shard: &ShardHandle, sql: &'static str) -> Vec<T>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin + 'static,
+{
+    shard
+        .read(move |p| {
+            Box::pin(async move {
+                sqlx::query_as::<_, T>(sql)
+                    .fetch_all(&p)
+                    .await
+                    .map_err(gudang::Error::db("test"))
+            })
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn snapshot(s: &Services) -> Snapshot {
+    let headers: Vec<Hdr> = rows(
+        &s.shards.transaction,
+        "SELECT id, number, status, reason, created_at FROM transactions",
+    )
+    .await;
+    let outcomes: Vec<(String,)> = rows(&s.shards.location, "SELECT txn_id FROM outcomes").await;
+    Snapshot {
+        headers: headers.into_iter().map(|h| (h.id.clone(), h)).collect(),
+        outcomes: outcomes.into_iter().map(|(id,)| id).collect(),
+    }
+}
+
+/// Asserts that every acknowledged posting is stored exactly as the client was told.
+fn assert_acked(ledger: &Ledger, snap: &Snapshot) {
+    for (id, ack) in &ledger.acked {
+        let h = snap
+            .headers
+            .get(id)
+            .unwrap_or_else(|| panic!("acknowledged {} {id} is missing", ack.number));
+        assert_eq!(h.number, ack.number, "acknowledged {id} changed its number");
+        assert_eq!(
+            h.status, ack.status,
+            "acknowledged {} changed status",
+            ack.number
+        );
+        if ack.status == "rejected" {
+            assert_eq!(
+                h.reason, ack.reason,
+                "acknowledged rejection {} changed its reason",
+                ack.number
+            );
+        }
+    }
+    for id in snap.headers.keys() {
+        assert!(
+            ledger.tried.contains_key(id),
+            "header {id} was never submitted by anyone"
+        );
+    }
+}
+
+/// Looks at the shards exactly as the kill left them, without recovery: the check must already
+/// be clean (postings in flight are pending within the grace period) and every acknowledged
+/// posting present.
+pub async fn inspect(dir: &Path, ledger: &Ledger) -> Snapshot {
+    let mut config = crate::common::sqlite_config(dir);
+    config.posting.recovery_grace_secs = 24 * 3600;
+    let shards = Shards::open(&config)
+        .await
+        .expect("open shards without recovery");
+    let s = Services::new(shards, config);
+    let report = s.check().await.expect("check");
+    assert!(
+        report.ok(),
+        "check before recovery: {:#?}",
+        report.violations
+    );
+    let snap = snapshot(&s).await;
+    assert_acked(ledger, &snap);
+    snap
+}
+
+/// Restarts the services with recovery grace 0 and asserts every invariant; then re-posts a few
+/// acknowledged ids (they must replay) and retries the round's unacknowledged ones, as a clerk
+/// would after a crash (each ends posted or rejected, exactly once).
+pub async fn verify_after_restart(dir: &Path, ledger: &mut Ledger, rng: &mut StdRng) -> Stats {
+    let config: Config = crate::common::sqlite_config(dir);
+    assert_eq!(config.posting.recovery_grace_secs, 0);
+    let s = Services::open(config).await.expect("restart with recovery");
+    let report = s.check().await.expect("check");
+    assert!(
+        report.ok(),
+        "check after recovery: {:#?}",
+        report.violations
+    );
+    integrity(&s).await;
+    let snap = snapshot(&s).await;
+    assert!(
+        snap.pending().is_empty(),
+        "pending after recovery: {:?}",
+        snap.pending()
+    );
+    assert_acked(ledger, &snap);
+    for h in snap.headers.values() {
+        if h.status == "rejected" && !ledger.acked.contains_key(&h.id) {
+            let r = h.reason.as_deref().unwrap_or_default();
+            assert!(
+                r == INTERRUPTED || r.starts_with("only "),
+                "unexpected rejection reason {r:?}"
+            );
+        }
+    }
+    let stock_before = conservation(&s).await;
+    summaries_in_step(&s).await;
+
+    // Replays of acknowledged postings: the first answer again, nothing new.
+    let admin = s.first_admin().await.expect("admin");
+    let mut replay_ids: Vec<String> = ledger.round_acked.clone();
+    while replay_ids.len() > 3 {
+        replay_ids.swap_remove(rng.random_range(0..replay_ids.len()));
+    }
+    let mut all: Vec<&String> = ledger.acked.keys().collect();
+    all.sort();
+    if !all.is_empty() {
+        replay_ids.push(all[rng.random_range(0..all.len())].clone());
+    }
+    for id in &replay_ids {
+        let ack = &ledger.acked[id];
+        let out = s
+            .post(&admin, &ledger.tried[id].to_post())
+            .await
+            .expect("replay");
+        assert!(
+            out.replayed,
+            "re-posting acknowledged {} was not a replay",
+            ack.number
+        );
+        assert_eq!(
+            (&out.number, out.status.as_str(), &out.reason),
+            (&ack.number, ack.status.as_str(), &ack.reason)
+        );
+    }
+    let after = snapshot(&s).await;
+    assert_eq!(
+        after.headers.len(),
+        snap.headers.len(),
+        "a replay created a posting"
+    );
+    assert_eq!(
+        conservation(&s).await,
+        stock_before,
+        "a replay changed stock"
+    );
+
+    // Retries of what the clerk never heard back about.
+    let mut stats = Stats::default();
+    let unacked: Vec<String> = ledger
+        .round_tried
+        .iter()
+        .filter(|id| !ledger.acked.contains_key(*id))
+        .cloned()
+        .collect();
+    for id in unacked {
+        let req = ledger.tried[&id].clone();
+        let out = s.post(&admin, &req.to_post()).await.expect("retry");
+        match snap.headers.get(&id) {
+            Some(h) => {
+                stats.recovered += 1;
+                assert!(
+                    out.replayed,
+                    "retry of stored {} was not a replay",
+                    h.number
+                );
+                assert_eq!(
+                    (&out.number, out.status.as_str()),
+                    (&h.number, h.status.as_str())
+                );
+            }
+            None => {
+                stats.reposted += 1;
+                assert!(!out.replayed, "retry of never-stored {id} claims a replay");
+            }
+        }
+        let again = s.post(&admin, &req.to_post()).await.expect("second retry");
+        assert!(again.replayed);
+        assert_eq!(
+            (&again.number, again.status, &again.reason),
+            (&out.number, out.status, &out.reason)
+        );
+        ledger.round_acked.push(id.clone());
+        ledger.acked.insert(
+            id,
+            Ack {
+                number: out.number,
+                status: out.status.as_str().into(),
+                reason: out.reason,
+            },
+        );
+    }
+    stats.headers = after.headers.len();
+    stats
+}
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub headers: usize,
+    /// Unacknowledged postings that recovery (or a late commit) had decided.
+    pub recovered: usize,
+    /// Unacknowledged postings that never reached the journal and were posted by the retry.
+    pub reposted: usize,
+}
+
+/// The daily summaries count every posted document exactly once (the mark step is the only
+/// writer, so a mark applied twice or lost shows here).
+async fn summaries_in_step(s: &Services) {
+    type Day = (String, String, i64, i64, i64, i64);
+    let mut kept: Vec<Day> =
+        rows(&s.shards.transaction, "SELECT day, kind, txn_count, line_count, total_qty, total_value FROM daily_summary WHERE txn_count <> 0").await;
+    let mut derived: Vec<Day> = rows(
+        &s.shards.transaction,
+        "SELECT day, kind, COUNT(*), CAST(SUM(line_count) AS BIGINT), CAST(SUM(total_qty) AS BIGINT), CAST(SUM(total_value) AS BIGINT) FROM transactions WHERE status = 'posted' GROUP BY day, kind",
+    )
+    .await;
+    kept.sort();
+    derived.sort();
+    assert_eq!(
+        kept, derived,
+        "daily summaries out of step with the posted headers"
+    );
+}
+
+async fn integrity(s: &Services) {
+    for shard in s.shards.all() {
+        let res: Vec<(String,)> = rows(shard, "PRAGMA integrity_check").await;
+        assert_eq!(
+            res,
+            vec![("ok".to_string(),)],
+            "integrity_check of the {} shard",
+            shard.name().as_str()
+        );
+    }
+}
+
+/// Asserts nothing is negative and that stock at every (location, product) is exactly what the
+/// posted documents imply (receipts add, issues remove, transfers move), then returns the stock.
+pub async fn conservation(s: &Services) -> BTreeMap<(String, String), i64> {
+    let stock: Vec<(String, String, i64)> = rows(
+        &s.shards.location,
+        "SELECT location_id, product_id, quantity FROM stock",
+    )
+    .await;
+    /// (kind, source, destination, product, quantity) summed over posted lines.
+    type Posted = (String, Option<String>, Option<String>, String, i64);
+    let posted: Vec<Posted> = rows(
+        &s.shards.transaction,
+        "SELECT t.kind, t.source_id, t.dest_id, l.product_id, CAST(SUM(l.quantity) AS BIGINT) FROM transaction_lines l JOIN transactions t ON t.id = l.txn_id WHERE t.status = 'posted' GROUP BY t.kind, t.source_id, t.dest_id, l.product_id",
+    )
+    .await;
+    let mut expected: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut created: BTreeMap<String, i64> = BTreeMap::new();
+    for (kind, src, dst, prod, qty) in posted {
+        let mut add = |loc: Option<String>, d: i64| {
+            *expected
+                .entry((loc.expect("location"), prod.clone()))
+                .or_default() += d
+        };
+        match kind.parse::<TxKind>().expect("kind") {
+            TxKind::Receipt => {
+                add(dst, qty);
+                *created.entry(prod.clone()).or_default() += qty;
+            }
+            TxKind::Issue => {
+                add(src, -qty);
+                *created.entry(prod.clone()).or_default() -= qty;
+            }
+            TxKind::Transfer => {
+                add(src, -qty);
+                add(dst, qty);
+            }
+            TxKind::Adjustment => panic!("the crash test posts no adjustments"),
+        }
+    }
+    expected.retain(|_, q| *q != 0);
+    let mut actual: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+    for (loc, prod, q) in stock {
+        assert!(q >= 0, "negative stock {q} of {prod} at {loc}");
+        *totals.entry(prod.clone()).or_default() += q;
+        if q != 0 {
+            actual.insert((loc, prod), q);
+        }
+    }
+    created.retain(|_, q| *q != 0);
+    totals.retain(|_, q| *q != 0);
+    assert_eq!(
+        totals, created,
+        "total stock per product differs from receipts minus issues"
+    );
+    assert_eq!(
+        actual, expected,
+        "stock differs from what the posted documents imply"
+    );
+    actual
+}
