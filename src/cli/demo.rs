@@ -29,14 +29,28 @@ pub struct DemoArgs {
 
 pub async fn demo(s: &Services, g: &Global, a: DemoArgs) -> Result<(), Failure> {
     let who = actor(s, g).await?;
-    let opts = DemoOptions { products: a.products, days: a.days, seed: a.seed, force: a.force };
+    let opts = DemoOptions {
+        products: a.products,
+        days: a.days,
+        seed: a.seed,
+        force: a.force,
+    };
     let r = s.demo(&who, &opts).await?;
     if a.json {
         return out::json(&r);
     }
     println!(
         "demo data added in {:.1} s: {} units, {} categories, {} locations, {} products; {} postings ({} posted, {} rejected, {} lines) over {} days",
-        r.seconds, r.units, r.categories, r.locations, r.products, r.postings, r.posted, r.rejected, r.lines, a.days
+        r.seconds,
+        r.units,
+        r.categories,
+        r.locations,
+        r.products,
+        r.postings,
+        r.posted,
+        r.rejected,
+        r.lines,
+        a.days
     );
     Ok(())
 }
@@ -64,8 +78,16 @@ pub struct BenchArgs {
 
 pub async fn bench(s: &Services, g: &Global, a: BenchArgs) -> Result<(), Failure> {
     let who = actor(s, g).await?;
-    let opts = BenchOptions { clerks: a.clerks, seconds: a.seconds, products: a.products, history_lines: a.history_lines, seed: a.seed };
-    let r = s.bench(&who, &opts, &|msg: &str| eprintln!("bench: {msg}...")).await?;
+    let opts = BenchOptions {
+        clerks: a.clerks,
+        seconds: a.seconds,
+        products: a.products,
+        history_lines: a.history_lines,
+        seed: a.seed,
+    };
+    let r = s
+        .bench(&who, &opts, &|msg: &str| eprintln!("bench: {msg}..."))
+        .await?;
     if a.json {
         let line = serde_json::to_string(&r).map_err(|e| Failure::Error(e.to_string()))?;
         println!("{line}");
@@ -77,20 +99,44 @@ pub async fn bench(s: &Services, g: &Global, a: BenchArgs) -> Result<(), Failure
 
 fn print_report(r: &BenchReport) {
     let mark = |ok: bool| if ok { "ok" } else { "MISSED" };
-    println!("gudang bench ({} products, {} history lines; setup {:.1} s)", r.products, r.history_lines, r.setup_seconds);
+    println!(
+        "gudang bench ({} products, {} history lines; setup {:.1} s)",
+        r.products, r.history_lines, r.setup_seconds
+    );
     println!(
         "  posting    {:>9.0} /s  with {} clerks over {:.1} s: {} acknowledged ({} posted, {} rejected), {} errors   [{} target 10000/s]",
-        r.postings_per_sec, r.clerks, r.seconds, r.postings, r.posted, r.rejected, r.errors, mark(r.postings_per_sec >= 10_000.0)
+        r.postings_per_sec,
+        r.clerks,
+        r.seconds,
+        r.postings,
+        r.posted,
+        r.rejected,
+        r.errors,
+        mark(r.postings_per_sec >= 10_000.0)
     );
     println!(
         "  latency    p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms   [{} target p99 < 50 ms]",
-        r.posting_p50_ms, r.posting_p99_ms, r.posting_max_ms, mark(r.posting_p99_ms < 50.0)
+        r.posting_p50_ms,
+        r.posting_p99_ms,
+        r.posting_max_ms,
+        mark(r.posting_p99_ms < 50.0)
     );
-    let sync: Vec<String> = r.synchronous.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    println!("  durable    {} ({})", if r.durable { "yes" } else { "NO" }, sync.join(", "));
+    let sync: Vec<String> = r
+        .synchronous
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    println!(
+        "  durable    {} ({})",
+        if r.durable { "yes" } else { "NO" },
+        sync.join(", ")
+    );
     println!(
         "  dashboard  slowest of {} runs {:.2} ms (median {:.2} ms)   [{} target < 50 ms]",
-        r.dashboard_runs, r.dashboard_ms, r.dashboard_p50_ms, mark(r.dashboard_ms < 50.0)
+        r.dashboard_runs,
+        r.dashboard_ms,
+        r.dashboard_p50_ms,
+        mark(r.dashboard_ms < 50.0)
     );
     println!(
         "  search p99 exact {:.2} ms, prefix {:.2} ms, substring {:.2} ms over {} queries each, {} found nothing   [{} targets 5 / 5 / 20 ms]",
@@ -99,7 +145,11 @@ fn print_report(r: &BenchReport) {
         r.search_substring_p99_ms,
         r.search_queries,
         r.search_misses,
-        mark(r.search_exact_p99_ms < 5.0 && r.search_prefix_p99_ms < 5.0 && r.search_substring_p99_ms < 20.0)
+        mark(
+            r.search_exact_p99_ms < 5.0
+                && r.search_prefix_p99_ms < 5.0
+                && r.search_substring_p99_ms < 20.0
+        )
     );
     for (shard, l) in &r.shard_batches {
         println!(

@@ -36,7 +36,11 @@ async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
 }
 
 /// Decides every item in order; one result per item.
-pub async fn apply_batch(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem>) -> Result<Vec<Result<Decision>>> {
+pub async fn apply_batch(
+    c: &mut AnyConnection,
+    b: Backend,
+    items: Vec<ApplyItem>,
+) -> Result<Vec<Result<Decision>>> {
     if items.len() > 1
         && items.iter().all(quick)
         && let Some(decisions) = apply_lot(c, b, &items).await?
@@ -45,7 +49,11 @@ pub async fn apply_batch(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem
     }
     let mut out = Vec::with_capacity(items.len());
     for it in items {
-        let r = if quick(&it) { quick_apply(c, b, &it).await? } else { one_by_one(c, b, &it, it.fresh).await? };
+        let r = if quick(&it) {
+            quick_apply(c, b, &it).await?
+        } else {
+            one_by_one(c, b, &it, it.fresh).await?
+        };
         // Decided meanwhile (recovery was first): the stored decision stands.
         let r = match r {
             Err(e) if it.fresh && e.is_unique_violation() => one_by_one(c, b, &it, false).await?,
@@ -58,7 +66,11 @@ pub async fn apply_batch(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem
 
 /// New, and every leg adds or takes (no counted quantity to read first).
 fn quick(it: &ApplyItem) -> bool {
-    it.fresh && it.legs.iter().all(|l| matches!(l.leg.effect, Effect::Delta(_)))
+    it.fresh
+        && it
+            .legs
+            .iter()
+            .all(|l| matches!(l.leg.effect, Effect::Delta(_)))
 }
 
 /// The common case, cheapest: every posting of the job applies. Then the job is a handful of
@@ -71,7 +83,11 @@ fn quick(it: &ApplyItem) -> bool {
 /// and the quantities come out the same. If any row falls short (or anything fails), the lot is
 /// rolled back and `None` returned: the caller decides the postings one by one, and the one
 /// that cannot have its stock is refused as usual.
-async fn apply_lot(c: &mut AnyConnection, b: Backend, items: &[ApplyItem]) -> Result<Option<Vec<Decision>>> {
+async fn apply_lot(
+    c: &mut AnyConnection,
+    b: Backend,
+    items: &[ApplyItem],
+) -> Result<Option<Vec<Decision>>> {
     let mut outcomes: Vec<Arg> = Vec::with_capacity(items.len() * 2);
     let mut movements: Vec<Arg> = Vec::new();
     // (location, product) -> summed quantity; and the last leg on each row with its time, whose
@@ -84,8 +100,18 @@ async fn apply_lot(c: &mut AnyConnection, b: Backend, items: &[ApplyItem]) -> Re
         outcomes.extend([(&it.txn_id).into(), it.at.into()]);
         let mut deltas = Vec::with_capacity(it.legs.len());
         for l in &it.legs {
-            let Effect::Delta(d) = l.leg.effect else { return Ok(None) };
-            movements.extend([(&it.txn_id).into(), l.leg.line_no.into(), l.leg.leg.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), it.at.into()]);
+            let Effect::Delta(d) = l.leg.effect else {
+                return Ok(None);
+            };
+            movements.extend([
+                (&it.txn_id).into(),
+                l.leg.line_no.into(),
+                l.leg.leg.into(),
+                (&l.leg.location_id).into(),
+                (&l.leg.product_id).into(),
+                d.into(),
+                it.at.into(),
+            ]);
             deltas.push((l.leg.line_no, l.leg.leg, d));
             let key = (l.leg.location_id.as_str(), l.leg.product_id.as_str());
             let sums = if d < 0 { &mut takes } else { &mut adds };
@@ -103,15 +129,40 @@ async fn apply_lot(c: &mut AnyConnection, b: Backend, items: &[ApplyItem]) -> Re
     let mut st = Statements::default();
     st.push("SAVEPOINT lot", vec![]);
     for chunk in outcomes.chunks(2 * 100) {
-        st.push(values_sql("INSERT INTO outcomes (txn_id, outcome, reason, at)", "(?, 'applied', NULL, ?)", chunk.len() / 2, ""), chunk.to_vec());
+        st.push(
+            values_sql(
+                "INSERT INTO outcomes (txn_id, outcome, reason, at)",
+                "(?, 'applied', NULL, ?)",
+                chunk.len() / 2,
+                "",
+            ),
+            chunk.to_vec(),
+        );
     }
     for chunk in movements.chunks(7 * 100) {
-        st.push(values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", "(?, ?, ?, ?, ?, ?, ?)", chunk.len() / 7, ""), chunk.to_vec());
+        st.push(
+            values_sql(
+                "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
+                "(?, ?, ?, ?, ?, ?, ?)",
+                chunk.len() / 7,
+                "",
+            ),
+            chunk.to_vec(),
+        );
     }
     let first_take = st.len();
     let row_args = |(key, q): &((&str, &str), i64)| -> Vec<Arg> {
-        let Some((_, l, at)) = last.iter().find(|(k, ..)| k == key) else { return Vec::new() };
-        vec![key.0.into(), key.1.into(), (*q).into(), l.default_min.into(), l.price.into(), (*at).into()]
+        let Some((_, l, at)) = last.iter().find(|(k, ..)| k == key) else {
+            return Vec::new();
+        };
+        vec![
+            key.0.into(),
+            key.1.into(),
+            (*q).into(),
+            l.default_min.into(),
+            l.price.into(),
+            (*at).into(),
+        ]
     };
     for chunk in takes.chunks(100) {
         let args: Vec<Arg> = chunk.iter().flat_map(row_args).collect();
@@ -129,7 +180,13 @@ async fn apply_lot(c: &mut AnyConnection, b: Backend, items: &[ApplyItem]) -> Re
         st.push(values_sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at)", "(?, ?, ?, NULL, ?, ?, ?)", chunk.len(), location::ADD_STOCK_CONFLICT), args);
     }
     let applied = match st.run(c, b, S).await {
-        Ok(done) => done[first_take..after_takes].iter().map(|d| d.rows_affected).sum::<u64>() == takes.len() as u64,
+        Ok(done) => {
+            done[first_take..after_takes]
+                .iter()
+                .map(|d| d.rows_affected)
+                .sum::<u64>()
+                == takes.len() as u64
+        }
         Err(_) => false,
     };
     if !applied {
@@ -146,7 +203,12 @@ fn values_sql(head: &str, row: &str, n: usize, tail: &str) -> String {
 
 /// [`location::apply_posting`] (or, for a fresh posting, [`location::apply_undecided`]) in
 /// the item's own savepoint.
-async fn one_by_one(c: &mut AnyConnection, b: Backend, it: &ApplyItem, fresh: bool) -> Result<Result<Decision>> {
+async fn one_by_one(
+    c: &mut AnyConnection,
+    b: Backend,
+    it: &ApplyItem,
+    fresh: bool,
+) -> Result<Result<Decision>> {
     exec(c, "SAVEPOINT item").await?;
     let r = if fresh {
         location::apply_undecided(c, b, &it.txn_id, &it.legs, it.at).await
@@ -167,21 +229,46 @@ fn statements(it: &ApplyItem, opening: &str) -> (Statements, usize, Vec<(i64, i6
     if !opening.is_empty() {
         st.push(opening, vec![]);
     }
-    st.push("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'applied', NULL, ?)", vec![(&it.txn_id).into(), it.at.into()]);
+    st.push(
+        "INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'applied', NULL, ?)",
+        vec![(&it.txn_id).into(), it.at.into()],
+    );
     let mut deltas = Vec::with_capacity(it.legs.len());
     for chunk in it.legs.chunks(100) {
         let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 7);
         for l in chunk {
-            let Effect::Delta(d) = l.leg.effect else { continue };
-            args.extend([(&it.txn_id).into(), l.leg.line_no.into(), l.leg.leg.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), it.at.into()]);
+            let Effect::Delta(d) = l.leg.effect else {
+                continue;
+            };
+            args.extend([
+                (&it.txn_id).into(),
+                l.leg.line_no.into(),
+                l.leg.leg.into(),
+                (&l.leg.location_id).into(),
+                (&l.leg.product_id).into(),
+                d.into(),
+                it.at.into(),
+            ]);
             deltas.push((l.leg.line_no, l.leg.leg, d));
         }
-        st.push(super::bulk::values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", 7, args.len() / 7, ""), args);
+        st.push(
+            super::bulk::values_sql(
+                "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
+                7,
+                args.len() / 7,
+                "",
+            ),
+            args,
+        );
     }
     let first_leg = st.len();
     for l in &it.legs {
         if let Effect::Delta(d) = l.leg.effect {
-            let (sql, args) = if d >= 0 { (ADD_STOCK, location::add_args(l, d, it.at)) } else { (TAKE_STOCK, location::take_args(l, d, it.at)) };
+            let (sql, args) = if d >= 0 {
+                (ADD_STOCK, location::add_args(l, d, it.at))
+            } else {
+                (TAKE_STOCK, location::take_args(l, d, it.at))
+            };
             st.push(sql, args);
         }
     }
@@ -190,14 +277,22 @@ fn statements(it: &ApplyItem, opening: &str) -> (Statements, usize, Vec<(i64, i6
 
 /// The first leg whose conditional take changed no row (not enough stock).
 fn refused<'a>(it: &'a ApplyItem, legs_done: &[Done]) -> Option<&'a ApplyLeg> {
-    it.legs.iter().zip(legs_done).find(|(l, d)| matches!(l.leg.effect, Effect::Delta(x) if x < 0) && d.rows_affected == 0).map(|(l, _)| l)
+    it.legs
+        .iter()
+        .zip(legs_done)
+        .find(|(l, d)| matches!(l.leg.effect, Effect::Delta(x) if x < 0) && d.rows_affected == 0)
+        .map(|(l, _)| l)
 }
 
 /// One quick item in its own savepoint, in one trip. The outer `Err` is a failure of the job
 /// as a whole; the inner one belongs to this posting (its savepoint already rolled back). A
 /// refused posting is rolled back and decided again statement by statement, so that its reason
 /// names what its refused line saw (rare, so the extra trips do not matter).
-async fn quick_apply(c: &mut AnyConnection, b: Backend, it: &ApplyItem) -> Result<Result<Decision>> {
+async fn quick_apply(
+    c: &mut AnyConnection,
+    b: Backend,
+    it: &ApplyItem,
+) -> Result<Result<Decision>> {
     let (st, first_leg, deltas) = statements(it, "SAVEPOINT item");
     let done = match st.run(c, b, S).await {
         Ok(done) => done,

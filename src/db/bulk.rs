@@ -23,18 +23,41 @@ const ROWS: usize = 100;
 /// `INSERT INTO table (cols) VALUES (?, ...), ... tail` for `rows` rows.
 pub(crate) fn values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
     let one = format!("({})", vec!["?"; cols].join(", "));
-    format!("{head} VALUES {}{tail}", vec![one.as_str(); rows].join(", "))
+    format!(
+        "{head} VALUES {}{tail}",
+        vec![one.as_str(); rows].join(", ")
+    )
 }
 
 /// Inserts products (the FTS triggers index their names as usual).
-pub async fn insert_products(c: &mut AnyConnection, b: Backend, products: &[Product]) -> Result<()> {
+pub async fn insert_products(
+    c: &mut AnyConnection,
+    b: Backend,
+    products: &[Product],
+) -> Result<()> {
     for chunk in products.chunks(ROWS) {
-        let sql = values_sql("INSERT INTO products (id, sku, sku_norm, barcode, name, name_norm, category_id, unit_id, price, min_qty, active, created_at, updated_at)", 13, chunk.len(), "");
+        let sql = values_sql(
+            "INSERT INTO products (id, sku, sku_norm, barcode, name, name_norm, category_id, unit_id, price, min_qty, active, created_at, updated_at)",
+            13,
+            chunk.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for p in chunk {
-            q = q.bind(&p.id).bind(&p.sku).bind(norm(&p.sku)).bind(&p.barcode).bind(&p.name).bind(norm(&p.name))
-                .bind(&p.category_id).bind(&p.unit_id).bind(p.price).bind(p.min_qty).bind(p.active)
-                .bind(p.created_at).bind(p.updated_at);
+            q = q
+                .bind(&p.id)
+                .bind(&p.sku)
+                .bind(norm(&p.sku))
+                .bind(&p.barcode)
+                .bind(&p.name)
+                .bind(norm(&p.name))
+                .bind(&p.category_id)
+                .bind(&p.unit_id)
+                .bind(p.price)
+                .bind(p.min_qty)
+                .bind(p.active)
+                .bind(p.created_at)
+                .bind(p.updated_at);
         }
         q.execute(&mut *c).await.map_err(Error::db("master"))?;
     }
@@ -42,7 +65,13 @@ pub async fn insert_products(c: &mut AnyConnection, b: Backend, products: &[Prod
 }
 
 /// Reserves `count` consecutive numbers of a (prefix, year) sequence; returns the first.
-pub async fn reserve_numbers(c: &mut AnyConnection, b: Backend, prefix: &str, year: i64, count: i64) -> Result<i64> {
+pub async fn reserve_numbers(
+    c: &mut AnyConnection,
+    b: Backend,
+    prefix: &str,
+    year: i64,
+    count: i64,
+) -> Result<i64> {
     let last: i64 = sqlx::query_scalar(b.sql("INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no"))
         .bind(prefix).bind(year).bind(count)
         .fetch_one(&mut *c).await.map_err(Error::db("transaction"))?;
@@ -50,24 +79,63 @@ pub async fn reserve_numbers(c: &mut AnyConnection, b: Backend, prefix: &str, ye
 }
 
 /// Step 1 in bulk: pending headers and their lines.
-pub async fn insert_pending_many(c: &mut AnyConnection, b: Backend, headers: &[Header], lines: &[Line]) -> Result<()> {
+pub async fn insert_pending_many(
+    c: &mut AnyConnection,
+    b: Backend,
+    headers: &[Header],
+    lines: &[Line],
+) -> Result<()> {
     for chunk in headers.chunks(ROWS) {
-        let sql = values_sql("INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value)", 19, chunk.len(), "");
+        let sql = values_sql(
+            "INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value)",
+            19,
+            chunk.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for h in chunk {
-            q = q.bind(&h.id).bind(&h.number).bind(&h.kind).bind(&h.status).bind(&h.source_id).bind(&h.source_code)
-                .bind(&h.dest_id).bind(&h.dest_code).bind(&h.partner).bind(&h.reference).bind(&h.notes).bind(&h.reason)
-                .bind(&h.created_by).bind(h.created_at).bind(h.decided_at).bind(&h.day).bind(h.line_count)
-                .bind(h.total_qty).bind(h.total_value);
+            q = q
+                .bind(&h.id)
+                .bind(&h.number)
+                .bind(&h.kind)
+                .bind(&h.status)
+                .bind(&h.source_id)
+                .bind(&h.source_code)
+                .bind(&h.dest_id)
+                .bind(&h.dest_code)
+                .bind(&h.partner)
+                .bind(&h.reference)
+                .bind(&h.notes)
+                .bind(&h.reason)
+                .bind(&h.created_by)
+                .bind(h.created_at)
+                .bind(h.decided_at)
+                .bind(&h.day)
+                .bind(h.line_count)
+                .bind(h.total_qty)
+                .bind(h.total_value);
         }
         q.execute(&mut *c).await.map_err(Error::db("transaction"))?;
     }
     for chunk in lines.chunks(ROWS) {
-        let sql = values_sql("INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta)", 9, chunk.len(), "");
+        let sql = values_sql(
+            "INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta)",
+            9,
+            chunk.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for l in chunk {
-            q = q.bind(&l.txn_id).bind(l.line_no).bind(&l.product_id).bind(&l.sku).bind(&l.product_name)
-                .bind(l.quantity).bind(l.unit_price).bind(l.total).bind(l.applied_delta);
+            q = q
+                .bind(&l.txn_id)
+                .bind(l.line_no)
+                .bind(&l.product_id)
+                .bind(&l.sku)
+                .bind(&l.product_name)
+                .bind(l.quantity)
+                .bind(l.unit_price)
+                .bind(l.total)
+                .bind(l.applied_delta);
         }
         q.execute(&mut *c).await.map_err(Error::db("transaction"))?;
     }
@@ -100,7 +168,12 @@ pub async fn apply_many(
 ) -> Result<()> {
     const S: &str = "location";
     for chunk in outcomes.chunks(ROWS) {
-        let sql = values_sql("INSERT INTO outcomes (txn_id, outcome, reason, at)", 4, chunk.len(), "");
+        let sql = values_sql(
+            "INSERT INTO outcomes (txn_id, outcome, reason, at)",
+            4,
+            chunk.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for (id, at) in chunk {
             q = q.bind(id).bind("applied").bind(None::<String>).bind(*at);
@@ -108,10 +181,22 @@ pub async fn apply_many(
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
     for chunk in movements.chunks(ROWS) {
-        let sql = values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", 7, chunk.len(), "");
+        let sql = values_sql(
+            "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
+            7,
+            chunk.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for (id, line, leg, loc, prod, delta, at) in chunk {
-            q = q.bind(id).bind(*line).bind(*leg).bind(loc).bind(prod).bind(*delta).bind(*at);
+            q = q
+                .bind(id)
+                .bind(*line)
+                .bind(*leg)
+                .bind(loc)
+                .bind(prod)
+                .bind(*delta)
+                .bind(*at);
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
@@ -126,11 +211,24 @@ pub async fn apply_many(
         );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for ((loc, prod), d) in chunk {
-            q = q.bind(loc).bind(prod).bind(d.delta).bind(d.default_min).bind(d.price).bind(d.at);
+            q = q
+                .bind(loc)
+                .bind(prod)
+                .bind(d.delta)
+                .bind(d.default_min)
+                .bind(d.price)
+                .bind(d.at);
         }
-        let n = q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected();
+        let n = q
+            .execute(&mut *c)
+            .await
+            .map_err(Error::db(S))?
+            .rows_affected();
         if n != chunk.len() as u64 {
-            return Err(Error::Invalid(format!("bulk history: {} stock rows to take from do not exist", chunk.len() as u64 - n)));
+            return Err(Error::Invalid(format!(
+                "bulk history: {} stock rows to take from do not exist",
+                chunk.len() as u64 - n
+            )));
         }
     }
     for chunk in rows.chunks(ROWS) {
@@ -142,7 +240,14 @@ pub async fn apply_many(
         );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for ((loc, prod), d) in chunk {
-            q = q.bind(loc).bind(prod).bind(d.delta).bind(None::<i64>).bind(d.default_min).bind(d.price).bind(d.at);
+            q = q
+                .bind(loc)
+                .bind(prod)
+                .bind(d.delta)
+                .bind(None::<i64>)
+                .bind(d.default_min)
+                .bind(d.price)
+                .bind(d.at);
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
@@ -177,9 +282,16 @@ pub async fn mark_posted_many(
             for id in chunk {
                 q = q.bind(id);
             }
-            let n = q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected();
+            let n = q
+                .execute(&mut *c)
+                .await
+                .map_err(Error::db(S))?
+                .rows_affected();
             if n != chunk.len() as u64 {
-                return Err(Error::Conflict(format!("{} generated documents were decided by someone else meanwhile", chunk.len() as u64 - n)));
+                return Err(Error::Conflict(format!(
+                    "{} generated documents were decided by someone else meanwhile",
+                    chunk.len() as u64 - n
+                )));
             }
             let mut q = sqlx::query(b.dyn_sql(format!("UPDATE transaction_lines SET applied_delta = {sign}quantity WHERE txn_id IN ({marks})")));
             for id in chunk {
@@ -198,7 +310,13 @@ pub async fn mark_posted_many(
         );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for ((day, kind), t) in chunk {
-            q = q.bind(day).bind(kind).bind(t.txns).bind(t.lines).bind(t.qty).bind(t.value);
+            q = q
+                .bind(day)
+                .bind(kind)
+                .bind(t.txns)
+                .bind(t.lines)
+                .bind(t.qty)
+                .bind(t.value);
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
@@ -211,6 +329,9 @@ mod tests {
 
     #[test]
     fn values_lists() {
-        assert_eq!(values_sql("INSERT INTO t (a, b)", 2, 2, " X"), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) X");
+        assert_eq!(
+            values_sql("INSERT INTO t (a, b)", 2, 2, " X"),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) X"
+        );
     }
 }

@@ -18,7 +18,8 @@ use super::shard::{Completion, ShardHandle, WriteJob};
 use crate::error::{Error, Result};
 
 /// Writes every item of one job; one result per item, in order.
-pub type RunMany<I, O> = for<'c> fn(&'c mut AnyConnection, Backend, Vec<I>) -> BoxFuture<'c, Result<Vec<Result<O>>>>;
+pub type RunMany<I, O> =
+    for<'c> fn(&'c mut AnyConnection, Backend, Vec<I>) -> BoxFuture<'c, Result<Vec<Result<O>>>>;
 
 type Waiting<I, O> = Vec<(I, oneshot::Sender<Result<O>>)>;
 
@@ -36,7 +37,10 @@ pub struct Coalescer<I, O> {
 
 impl<I, O> Clone for Coalescer<I, O> {
     fn clone(&self) -> Self {
-        Coalescer { state: self.state.clone(), run: self.run }
+        Coalescer {
+            state: self.state.clone(),
+            run: self.run,
+        }
     }
 }
 
@@ -73,7 +77,13 @@ impl<I, O> Drop for Take<I, O> {
 
 impl<I: Send + 'static, O: Send + 'static> Coalescer<I, O> {
     pub fn new(run: RunMany<I, O>) -> Self {
-        Coalescer { state: Arc::new(Mutex::new(State { queue: Vec::new(), scheduled: false })), run }
+        Coalescer {
+            state: Arc::new(Mutex::new(State {
+                queue: Vec::new(),
+                scheduled: false,
+            })),
+            run,
+        }
     }
 
     /// Writes `item` together with whatever else is queued; answers after the commit.
@@ -96,10 +106,18 @@ impl<I: Send + 'static, O: Send + 'static> Coalescer<I, O> {
                     Completion::new(keep, move |batch| {
                         let results = match (results, batch) {
                             (Ok(r), Ok(())) if r.len() == n => r,
-                            (Ok(_), Ok(())) => (0..n).map(|_| Err(Error::Unavailable(format!("{name} shard: a batched write lost track of its items")))).collect(),
+                            (Ok(_), Ok(())) => (0..n)
+                                .map(|_| {
+                                    Err(Error::Unavailable(format!(
+                                        "{name} shard: a batched write lost track of its items"
+                                    )))
+                                })
+                                .collect(),
                             (Err(e), _) | (Ok(_), Err(e)) => {
                                 let msg = e.to_string();
-                                (0..n).map(|_| Err(Error::Unavailable(msg.clone()))).collect()
+                                (0..n)
+                                    .map(|_| Err(Error::Unavailable(msg.clone())))
+                                    .collect()
                             }
                         };
                         for (r, reply) in results.into_iter().zip(replies) {

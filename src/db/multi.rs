@@ -98,11 +98,21 @@ impl Statements {
     }
 
     /// Runs every statement; one result per statement, in order.
-    pub async fn run(self, c: &mut AnyConnection, b: Backend, shard: &'static str) -> Result<Vec<Done>> {
+    pub async fn run(
+        self,
+        c: &mut AnyConnection,
+        b: Backend,
+        shard: &'static str,
+    ) -> Result<Vec<Done>> {
         match b {
             Backend::Sqlite => {
                 let n = self.list.len();
-                let sql = self.list.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(";\n");
+                let sql = self
+                    .list
+                    .iter()
+                    .map(|(s, _)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";\n");
                 let mut q = sqlx::query(b.dyn_sql(sql));
                 for (_, args) in self.list {
                     for a in args {
@@ -114,12 +124,18 @@ impl Statements {
                 let mut s = c.fetch_many(q);
                 while let Some(item) = s.try_next().await.map_err(Error::db(shard))? {
                     match item {
-                        Either::Left(r) => out.push(Done { rows_affected: r.rows_affected(), rows: std::mem::take(&mut rows) }),
+                        Either::Left(r) => out.push(Done {
+                            rows_affected: r.rows_affected(),
+                            rows: std::mem::take(&mut rows),
+                        }),
                         Either::Right(row) => rows.push(row),
                     }
                 }
                 if out.len() != n {
-                    return Err(Error::Unavailable(format!("{shard} shard: {n} statements sent, {} answered", out.len())));
+                    return Err(Error::Unavailable(format!(
+                        "{shard} shard: {n} statements sent, {} answered",
+                        out.len()
+                    )));
                 }
                 Ok(out)
             }
@@ -130,7 +146,10 @@ impl Statements {
                     for a in args {
                         q = bind(q, a);
                     }
-                    let mut done = Done { rows_affected: 0, rows: Vec::new() };
+                    let mut done = Done {
+                        rows_affected: 0,
+                        rows: Vec::new(),
+                    };
                     let mut s = c.fetch_many(q);
                     while let Some(item) = s.try_next().await.map_err(Error::db(shard))? {
                         match item {
@@ -155,22 +174,49 @@ mod tests {
     async fn one_trip_runs_every_statement_with_its_own_arguments() {
         sqlx::any::install_default_drivers();
         let mut c = AnyConnection::connect("sqlite::memory:").await.unwrap();
-        sqlx::query("CREATE TABLE t (k TEXT PRIMARY KEY, v BIGINT NOT NULL)").execute(&mut c).await.unwrap();
+        sqlx::query("CREATE TABLE t (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
+            .execute(&mut c)
+            .await
+            .unwrap();
         let mut m = Statements::default();
-        m.push("INSERT INTO t (k, v) VALUES (?, ?)", vec!["a".into(), 1.into()])
-            .push("INSERT INTO t (k, v) VALUES (?, ?), (?, ?)", vec!["b".into(), 2.into(), "c".into(), 3.into()])
-            .push("UPDATE t SET v = v + ? WHERE k = ? AND v >= ?", vec![10.into(), "a".into(), 5.into()])
-            .push("UPDATE t SET v = v + ? WHERE k = ? RETURNING v", vec![10.into(), "b".into()]);
+        m.push(
+            "INSERT INTO t (k, v) VALUES (?, ?)",
+            vec!["a".into(), 1.into()],
+        )
+        .push(
+            "INSERT INTO t (k, v) VALUES (?, ?), (?, ?)",
+            vec!["b".into(), 2.into(), "c".into(), 3.into()],
+        )
+        .push(
+            "UPDATE t SET v = v + ? WHERE k = ? AND v >= ?",
+            vec![10.into(), "a".into(), 5.into()],
+        )
+        .push(
+            "UPDATE t SET v = v + ? WHERE k = ? RETURNING v",
+            vec![10.into(), "b".into()],
+        );
         let done = m.run(&mut c, Backend::Sqlite, "test").await.unwrap();
         let affected: Vec<u64> = done.iter().map(|d| d.rows_affected).collect();
         assert_eq!(affected, vec![1, 2, 0, 1]);
         assert_eq!(done[3].rows.len(), 1);
         assert_eq!(done[3].rows[0].try_get::<i64, _>(0).unwrap(), 12);
         let mut m = Statements::default();
-        m.push("INSERT INTO t (k, v) VALUES (?, ?)", vec!["d".into(), 4.into()]).push("INSERT INTO t (k, v) VALUES (?, ?)", vec!["a".into(), 9.into()]);
-        let Err(e) = m.run(&mut c, Backend::Sqlite, "test").await else { panic!("a duplicate key must fail") };
+        m.push(
+            "INSERT INTO t (k, v) VALUES (?, ?)",
+            vec!["d".into(), 4.into()],
+        )
+        .push(
+            "INSERT INTO t (k, v) VALUES (?, ?)",
+            vec!["a".into(), 9.into()],
+        );
+        let Err(e) = m.run(&mut c, Backend::Sqlite, "test").await else {
+            panic!("a duplicate key must fail")
+        };
         assert!(e.is_unique_violation(), "{e}");
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut c).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
         assert_eq!(n, 4, "statements before the failing one ran");
     }
 }

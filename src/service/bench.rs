@@ -50,7 +50,13 @@ pub struct BenchOptions {
 
 impl Default for BenchOptions {
     fn default() -> Self {
-        BenchOptions { clerks: 32, seconds: 10, products: 1_000_000, history_lines: 1_000_000, seed: 2026 }
+        BenchOptions {
+            clerks: 32,
+            seconds: 10,
+            products: 1_000_000,
+            history_lines: 1_000_000,
+            seed: 2026,
+        }
     }
 }
 
@@ -119,7 +125,12 @@ fn quantile_ms(sorted_us: &[u64], q: f64) -> f64 {
 pub fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -129,12 +140,33 @@ async fn synchronous(shard: &ShardHandle) -> Result<(bool, String)> {
     let name = shard.name().as_str();
     match shard.backend() {
         Backend::Sqlite => {
-            let v: i64 = shard.write(move |c| Box::pin(async move { sqlx::query_scalar("PRAGMA synchronous").fetch_one(c).await.map_err(Error::db(name)) })).await?;
-            let label = ["OFF", "NORMAL", "FULL", "EXTRA"].get(v.clamp(0, 3) as usize).copied().unwrap_or("?");
+            let v: i64 = shard
+                .write(move |c| {
+                    Box::pin(async move {
+                        sqlx::query_scalar("PRAGMA synchronous")
+                            .fetch_one(c)
+                            .await
+                            .map_err(Error::db(name))
+                    })
+                })
+                .await?;
+            let label = ["OFF", "NORMAL", "FULL", "EXTRA"]
+                .get(v.clamp(0, 3) as usize)
+                .copied()
+                .unwrap_or("?");
             Ok((v >= 2, format!("synchronous={label}")))
         }
         Backend::Postgres => {
-            let v: String = shard.write(move |c| Box::pin(async move { sqlx::query_scalar("SHOW synchronous_commit").fetch_one(c).await.map_err(Error::db(name)) })).await?;
+            let v: String = shard
+                .write(move |c| {
+                    Box::pin(async move {
+                        sqlx::query_scalar("SHOW synchronous_commit")
+                            .fetch_one(c)
+                            .await
+                            .map_err(Error::db(name))
+                    })
+                })
+                .await?;
             Ok((v != "off", format!("synchronous_commit={v}")))
         }
     }
@@ -148,28 +180,49 @@ async fn timed<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<(u6
 
 impl Services {
     /// Runs the benchmark (see the module doc). `progress` hears what the setup is doing.
-    pub async fn bench(&self, actor: &Actor, opts: &BenchOptions, progress: &(dyn Fn(&str) + Sync)) -> Result<BenchReport> {
-        for p in [Permission::ManageCatalog, Permission::ManageLocations, Permission::PostMovement] {
+    pub async fn bench(
+        &self,
+        actor: &Actor,
+        opts: &BenchOptions,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<BenchReport> {
+        for p in [
+            Permission::ManageCatalog,
+            Permission::ManageLocations,
+            Permission::PostMovement,
+        ] {
             actor.require(p)?;
         }
         if !(1..=1024).contains(&opts.clerks) {
             return Err(Error::Invalid("--clerks must be between 1 and 1024".into()));
         }
         if !(1..=3600).contains(&opts.seconds) {
-            return Err(Error::Invalid("--seconds must be between 1 and 3600".into()));
+            return Err(Error::Invalid(
+                "--seconds must be between 1 and 3600".into(),
+            ));
         }
         if opts.products == 0 || opts.products > super::demo::MAX_PRODUCTS {
-            return Err(Error::Invalid(format!("--products must be between 1 and {}", super::demo::MAX_PRODUCTS)));
+            return Err(Error::Invalid(format!(
+                "--products must be between 1 and {}",
+                super::demo::MAX_PRODUCTS
+            )));
         }
         if opts.history_lines > 50_000_000 {
-            return Err(Error::Invalid("--history-lines must be at most 50000000".into()));
+            return Err(Error::Invalid(
+                "--history-lines must be at most 50000000".into(),
+            ));
         }
-        let mut r = BenchReport { clerks: opts.clerks, dashboard_runs: DASHBOARD_RUNS, ..Default::default() };
+        let mut r = BenchReport {
+            clerks: opts.clerks,
+            dashboard_runs: DASHBOARD_RUNS,
+            ..Default::default()
+        };
         r.durable = true;
         for shard in self.shards.all() {
             let (ok, label) = synchronous(shard).await?;
             r.durable &= ok;
-            r.synchronous.insert(shard.name().as_str().to_string(), label);
+            r.synchronous
+                .insert(shard.name().as_str().to_string(), label);
         }
         let setup = Instant::now();
         let src = Sources::get().map_err(Error::Invalid)?;
@@ -178,17 +231,29 @@ impl Services {
         let have = self.count_products(&ProductFilter::default()).await?.max(0) as u64;
         if have < opts.products {
             progress(&format!("adding {} products", opts.products - have));
-            self.add_demo_products(actor, &catalog, opts.seed, have, opts.products - have).await?;
+            self.add_demo_products(actor, &catalog, opts.seed, have, opts.products - have)
+                .await?;
             r.products_added = opts.products - have;
         }
         r.products = self.count_products(&ProductFilter::default()).await?.max(0) as u64;
         let sample = self.sample_products(src, opts.seed, r.products).await?;
         let lines = self.count_lines().await?;
         if lines < opts.history_lines {
-            progress(&format!("adding {} lines of history", opts.history_lines - lines));
+            progress(&format!(
+                "adding {} lines of history",
+                opts.history_lines - lines
+            ));
             let all = self.list_locations().await?;
             let bin_rows: Vec<_> = all.into_iter().filter(|l| bins.contains(&l.code)).collect();
-            r.history_lines_added = history::add_history(self, &actor.email, &sample, &bin_rows, opts.history_lines - lines, opts.seed ^ lines).await?;
+            r.history_lines_added = history::add_history(
+                self,
+                &actor.email,
+                &sample,
+                &bin_rows,
+                opts.history_lines - lines,
+                opts.seed ^ lines,
+            )
+            .await?;
         }
         r.history_lines = self.count_lines().await?;
         r.setup_seconds = setup.elapsed().as_secs_f64();
@@ -206,17 +271,39 @@ impl Services {
         progress("timing product search");
         self.time_searches(&sample, opts.seed, &mut r).await?;
 
-        progress(&format!("{} clerks posting for {} s", opts.clerks, opts.seconds));
+        progress(&format!(
+            "{} clerks posting for {} s",
+            opts.clerks, opts.seconds
+        ));
         let mut rng = Rng::new(opts.seed ^ 0x706f_7374);
-        let skus: Vec<String> = (0..WORKING_PRODUCTS.min(sample.len())).filter_map(|_| rng.pick(&sample).map(|p| p.sku.clone())).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let skus: Vec<String> = (0..WORKING_PRODUCTS.min(sample.len()))
+            .filter_map(|_| rng.pick(&sample).map(|p| p.sku.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let working_bins: Vec<String> = bins.iter().take(WORKING_BINS).cloned().collect();
         clerks::stock_up(self, actor, &skus, &working_bins).await?;
         let before: Vec<_> = self.shards.all().iter().map(|s| s.health()).collect();
-        let t = clerks::run(self, actor, &skus, &working_bins, opts.clerks, opts.seconds, opts.seed).await?;
+        let t = clerks::run(
+            self,
+            actor,
+            &skus,
+            &working_bins,
+            opts.clerks,
+            opts.seconds,
+            opts.seed,
+        )
+        .await?;
         for (shard, h0) in self.shards.all().iter().zip(before) {
             let h = shard.health();
             let batches = h.batches.saturating_sub(h0.batches);
-            let per = |x: u64| if batches > 0 { x as f64 / batches as f64 } else { 0.0 };
+            let per = |x: u64| {
+                if batches > 0 {
+                    x as f64 / batches as f64
+                } else {
+                    0.0
+                }
+            };
             let busy_us = h.busy_us.saturating_sub(h0.busy_us);
             r.shard_batches.insert(
                 shard.name().as_str().to_string(),
@@ -224,7 +311,9 @@ impl Services {
                     batches,
                     jobs_per_batch: per(h.jobs.saturating_sub(h0.jobs)),
                     ms_per_batch: per(busy_us) / 1000.0,
-                    commit_ms_per_batch: per(h.commit_us.saturating_sub(h0.commit_us)) / 1000.0, busy: busy_us as f64 / 1e6 / t.elapsed.as_secs_f64().max(1e-9) },
+                    commit_ms_per_batch: per(h.commit_us.saturating_sub(h0.commit_us)) / 1000.0,
+                    busy: busy_us as f64 / 1e6 / t.elapsed.as_secs_f64().max(1e-9),
+                },
             );
         }
         r.seconds = t.elapsed.as_secs_f64();
@@ -233,7 +322,11 @@ impl Services {
         r.errors = t.errors;
         r.first_error = t.first_error;
         r.postings = t.posted + t.rejected;
-        r.postings_per_sec = if r.seconds > 0.0 { r.postings as f64 / r.seconds } else { 0.0 };
+        r.postings_per_sec = if r.seconds > 0.0 {
+            r.postings as f64 / r.seconds
+        } else {
+            0.0
+        };
         r.posting_p50_ms = quantile_ms(&t.latencies_us, 0.50);
         r.posting_p99_ms = quantile_ms(&t.latencies_us, 0.99);
         r.posting_max_ms = quantile_ms(&t.latencies_us, 1.0);
@@ -245,21 +338,52 @@ impl Services {
         let n: i64 = self
             .shards
             .transaction
-            .read(|p| Box::pin(async move { sqlx::query_scalar("SELECT COUNT(*) FROM transaction_lines").fetch_one(&p).await.map_err(Error::db("transaction")) }))
+            .read(|p| {
+                Box::pin(async move {
+                    sqlx::query_scalar("SELECT COUNT(*) FROM transaction_lines")
+                        .fetch_one(&p)
+                        .await
+                        .map_err(Error::db("transaction"))
+                })
+            })
             .await?;
         Ok(n.max(0) as u64)
     }
 
     /// Up to [`SAMPLE`] real products spread over the catalog: the first product at or after
     /// the SKU of a demo product at a random position, in pages.
-    async fn sample_products(&self, src: &Sources, seed: u64, products: u64) -> Result<Vec<Product>> {
+    async fn sample_products(
+        &self,
+        src: &Sources,
+        seed: u64,
+        products: u64,
+    ) -> Result<Vec<Product>> {
         let b = self.shards.master.backend();
         if products <= SAMPLE as u64 {
             let f = ProductFilter::default();
-            return self.shards.master.read(move |p| Box::pin(async move { master::browse_products(&p, b, &f, ProductSort::Sku, false, SAMPLE as i64, 0).await })).await;
+            return self
+                .shards
+                .master
+                .read(move |p| {
+                    Box::pin(async move {
+                        master::browse_products(
+                            &p,
+                            b,
+                            &f,
+                            ProductSort::Sku,
+                            false,
+                            SAMPLE as i64,
+                            0,
+                        )
+                        .await
+                    })
+                })
+                .await;
         }
         let mut rng = Rng::new(seed ^ 0x7361_6d70);
-        let starts: Vec<String> = (0..SAMPLE / 100).map(|_| crate::domain::text::norm(&product(src, seed, rng.below(products)).sku)).collect();
+        let starts: Vec<String> = (0..SAMPLE / 100)
+            .map(|_| crate::domain::text::norm(&product(src, seed, rng.below(products)).sku))
+            .collect();
         let ids: Vec<String> = self
             .shards
             .master
@@ -274,15 +398,31 @@ impl Services {
                 })
             })
             .await?;
-        let mut ids: Vec<String> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut ids: Vec<String> = ids
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         ids.truncate(SAMPLE);
-        self.shards.master.read(move |p| Box::pin(async move { master::products_by_ids(&p, b, &ids).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::products_by_ids(&p, b, &ids).await }))
+            .await
     }
 
-    async fn time_searches(&self, sample: &[Product], seed: u64, r: &mut BenchReport) -> Result<()> {
+    async fn time_searches(
+        &self,
+        sample: &[Product],
+        seed: u64,
+        r: &mut BenchReport,
+    ) -> Result<()> {
         let mut rng = Rng::new(seed ^ 0x7365_6172);
         let (mut exact, mut prefix, mut substring) = (Vec::new(), Vec::new(), Vec::new());
-        let page = |text: String| ProductQuery { text: Some(text), limit: 50, ..Default::default() };
+        let page = |text: String| ProductQuery {
+            text: Some(text),
+            limit: 50,
+            ..Default::default()
+        };
         for i in 0..SEARCH_QUERIES {
             let Some(p) = rng.pick(sample) else { break };
             let code = match (&p.barcode, i % 2) {
@@ -294,17 +434,34 @@ impl Services {
             r.search_misses += usize::from(found.is_none());
             let words: Vec<&str> = p.name.split_whitespace().collect();
             let pre = if i % 2 == 0 {
-                p.sku.chars().take(p.sku.chars().count().saturating_sub(2).max(1)).collect::<String>()
+                p.sku
+                    .chars()
+                    .take(p.sku.chars().count().saturating_sub(2).max(1))
+                    .collect::<String>()
             } else {
-                let second: String = words.get(1).map(|w| w.chars().take(3).collect()).unwrap_or_default();
-                format!("{} {second}", words.first().copied().unwrap_or_default()).trim().to_string()
+                let second: String = words
+                    .get(1)
+                    .map(|w| w.chars().take(3).collect())
+                    .unwrap_or_default();
+                format!("{} {second}", words.first().copied().unwrap_or_default())
+                    .trim()
+                    .to_string()
             };
             let (us, found) = timed(self.search_products(&page(pre))).await?;
             prefix.push(us);
             r.search_misses += usize::from(found.is_empty());
             // A word from the middle of the name (the brand, a size, a variant).
-            let middle: Vec<&str> = words.iter().skip(1).copied().filter(|w| w.chars().count() >= 4).collect();
-            let word = rng.pick(&middle).copied().unwrap_or(p.name.as_str()).to_string();
+            let middle: Vec<&str> = words
+                .iter()
+                .skip(1)
+                .copied()
+                .filter(|w| w.chars().count() >= 4)
+                .collect();
+            let word = rng
+                .pick(&middle)
+                .copied()
+                .unwrap_or(p.name.as_str())
+                .to_string();
             let (us, found) = timed(self.search_products(&page(word))).await?;
             substring.push(us);
             r.search_misses += usize::from(found.is_empty());

@@ -54,7 +54,14 @@ fn put<T>(map: &mut HashMap<String, Entry<T>>, key: String, value: T, generation
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }
-    map.insert(key, Entry { value, generation, at: Instant::now() });
+    map.insert(
+        key,
+        Entry {
+            value,
+            generation,
+            at: Instant::now(),
+        },
+    );
 }
 
 impl LookupCache {
@@ -77,7 +84,13 @@ impl LookupCache {
     }
 
     pub fn put_units(&self, units: Arc<HashMap<String, Unit>>, generation: u64) {
-        self.with(|m| m.units = Some(Entry { value: units, generation, at: Instant::now() }));
+        self.with(|m| {
+            m.units = Some(Entry {
+                value: units,
+                generation,
+                at: Instant::now(),
+            })
+        });
     }
 
     pub fn location(&self, code_norm: &str) -> Option<Location> {
@@ -127,7 +140,11 @@ impl Services {
         }
         let b = self.shards.location.backend();
         let k = key.clone();
-        let found = self.shards.location.read(move |p| Box::pin(async move { location::location_by_code(&p, b, &k).await })).await?;
+        let found = self
+            .shards
+            .location
+            .read(move |p| Box::pin(async move { location::location_by_code(&p, b, &k).await }))
+            .await?;
         if let Some(l) = &found {
             self.cache.put_location(&key, l);
         }
@@ -160,14 +177,25 @@ mod tests {
         let c = LookupCache::default();
         c.put_product("A", &product("1"), 7);
         assert_eq!(c.product("A", 7).map(|p| p.id), Some("1".to_string()));
-        assert!(c.product("A", 8).is_none(), "a master write since makes it stale");
+        assert!(
+            c.product("A", 8).is_none(),
+            "a master write since makes it stale"
+        );
         assert!(c.product("B", 7).is_none());
     }
 
     #[test]
     fn locations_are_forgotten_on_change() {
         let c = LookupCache::default();
-        let l = Location { id: "1".into(), code: "A".into(), name: "A".into(), parent_id: None, active: 1, created_at: 0, updated_at: 0 };
+        let l = Location {
+            id: "1".into(),
+            code: "A".into(),
+            name: "A".into(),
+            parent_id: None,
+            active: 1,
+            created_at: 0,
+            updated_at: 0,
+        };
         c.put_location("a", &l);
         assert!(c.location("a").is_some());
         c.forget_locations();

@@ -9,8 +9,8 @@
 //! its products after the existing ones. Products go in big bulk write jobs (tens of thousands
 //! per job), so a million-product catalog takes a minute, not a day.
 
-mod source;
 mod history;
+mod source;
 
 use std::collections::HashMap;
 
@@ -44,7 +44,12 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { products: 500, days: 30, seed: 2026, force: false }
+        DemoOptions {
+            products: 500,
+            days: 30,
+            seed: 2026,
+            force: false,
+        }
     }
 }
 
@@ -75,11 +80,17 @@ impl Services {
     /// Adds demo data (see the module doc). Needs a supervisor or admin.
     pub async fn demo(&self, actor: &Actor, opts: &DemoOptions) -> Result<DemoReport> {
         let started = std::time::Instant::now();
-        for p in [Permission::ManageCatalog, Permission::ManageLocations, Permission::Adjust] {
+        for p in [
+            Permission::ManageCatalog,
+            Permission::ManageLocations,
+            Permission::Adjust,
+        ] {
             actor.require(p)?;
         }
         if opts.products == 0 || opts.products > MAX_PRODUCTS {
-            return Err(Error::Invalid(format!("--products must be between 1 and {MAX_PRODUCTS}")));
+            return Err(Error::Invalid(format!(
+                "--products must be between 1 and {MAX_PRODUCTS}"
+            )));
         }
         if opts.days > MAX_DAYS {
             return Err(Error::Invalid(format!("--days must be at most {MAX_DAYS}")));
@@ -98,9 +109,18 @@ impl Services {
         let (bins, locations) = self.demo_locations(actor, src, opts.products).await?;
         report.locations = locations;
         let start = existing.max(0) as u64;
-        self.add_demo_products(actor, &catalog, opts.seed, start, opts.products).await?;
+        self.add_demo_products(actor, &catalog, opts.seed, start, opts.products)
+            .await?;
         report.products = opts.products;
-        let h = history::post_history(self, actor, &catalog, start..start + opts.products, &bins, opts).await?;
+        let h = history::post_history(
+            self,
+            actor,
+            &catalog,
+            start..start + opts.products,
+            &bins,
+            opts,
+        )
+        .await?;
         report.postings = h.posted + h.rejected;
         report.posted = h.posted;
         report.rejected = h.rejected;
@@ -111,12 +131,19 @@ impl Services {
 
     /// Makes sure every demo unit and category exists; returns their ids and how many were
     /// added.
-    pub(crate) async fn demo_catalog(&self, actor: &Actor, src: &'static Sources) -> Result<(DemoCatalog, usize, usize)> {
+    pub(crate) async fn demo_catalog(
+        &self,
+        actor: &Actor,
+        src: &'static Sources,
+    ) -> Result<(DemoCatalog, usize, usize)> {
         let mut cat = DemoCatalog::default();
         let (mut added_units, mut added_categories) = (0, 0);
         let units = self.list_units().await?;
         for u in &src.units {
-            let unit = match units.iter().find(|x| text::norm(&x.code) == text::norm(u.code)) {
+            let unit = match units
+                .iter()
+                .find(|x| text::norm(&x.code) == text::norm(u.code))
+            {
                 Some(x) => x.clone(),
                 None => {
                     added_units += 1;
@@ -128,7 +155,10 @@ impl Services {
         }
         let categories = self.list_categories().await?;
         for (code, name) in &src.categories {
-            let id = match categories.iter().find(|x| text::norm(&x.name) == text::norm(name)) {
+            let id = match categories
+                .iter()
+                .find(|x| text::norm(&x.name) == text::norm(name))
+            {
                 Some(x) => x.id.clone(),
                 None => {
                     added_categories += 1;
@@ -142,13 +172,23 @@ impl Services {
 
     /// Makes sure the warehouses, their zones and bins exist (more warehouses for bigger
     /// catalogs); returns the bin codes and how many locations were added.
-    pub(crate) async fn demo_locations(&self, actor: &Actor, src: &Sources, products: u64) -> Result<(Vec<String>, usize)> {
+    pub(crate) async fn demo_locations(
+        &self,
+        actor: &Actor,
+        src: &Sources,
+        products: u64,
+    ) -> Result<(Vec<String>, usize)> {
         let (warehouses, bins_per_zone) = match products {
             0..=1_000 => (2, 3),
             1_001..=100_000 => (4, 6),
             _ => (src.warehouses.len(), 10),
         };
-        let existing: Vec<String> = self.list_locations().await?.into_iter().map(|l| text::norm(&l.code)).collect();
+        let existing: Vec<String> = self
+            .list_locations()
+            .await?
+            .into_iter()
+            .map(|l| text::norm(&l.code))
+            .collect();
         let mut added = 0;
         let mut bins = Vec::new();
         let mut ensure = |code: String, name: String, parent: Option<String>| {
@@ -161,17 +201,26 @@ impl Services {
             todo.push(ensure(wcode.to_string(), wname.to_string(), None));
             for (zcode, zname) in &src.zones {
                 let zone = format!("{wcode}-{zcode}");
-                todo.push(ensure(zone.clone(), format!("{wname}, {zname}"), Some(wcode.to_string())));
+                todo.push(ensure(
+                    zone.clone(),
+                    format!("{wname}, {zname}"),
+                    Some(wcode.to_string()),
+                ));
                 for n in 1..=bins_per_zone {
                     let bin = format!("{zone}-{n:02}");
                     bins.push(bin.clone());
-                    todo.push(ensure(bin, format!("Rak {zcode}-{n:02}, {wname}"), Some(zone.clone())));
+                    todo.push(ensure(
+                        bin,
+                        format!("Rak {zcode}-{n:02}, {wname}"),
+                        Some(zone.clone()),
+                    ));
                 }
             }
         }
         for (new, code, name, parent) in todo {
             if new {
-                self.add_location(actor, &code, &name, parent.as_deref()).await?;
+                self.add_location(actor, &code, &name, parent.as_deref())
+                    .await?;
             }
         }
         Ok((bins, added))
@@ -179,7 +228,14 @@ impl Services {
 
     /// Inserts the demo products at catalog positions `start..start + count` in bulk jobs,
     /// one audit entry per job (naming the first and last SKU) rather than one per product.
-    pub(crate) async fn add_demo_products(&self, actor: &Actor, cat: &DemoCatalog, seed: u64, start: u64, count: u64) -> Result<()> {
+    pub(crate) async fn add_demo_products(
+        &self,
+        actor: &Actor,
+        cat: &DemoCatalog,
+        seed: u64,
+        start: u64,
+        count: u64,
+    ) -> Result<()> {
         let src = Sources::get().map_err(Error::Invalid)?;
         let b = self.shards.master.backend();
         let mut next = start;
@@ -212,8 +268,23 @@ impl Services {
                 last_sku: &'a str,
                 seed: u64,
             }
-            let (first, last) = (rows.first().map(|p| p.sku.clone()).unwrap_or_default(), rows.last().map(|p| p.sku.clone()).unwrap_or_default());
-            let entry = audit(&actor.email, "product", &first, "bulk-create", None, Some(&Bulk { count: rows.len(), first_sku: &first, last_sku: &last, seed }));
+            let (first, last) = (
+                rows.first().map(|p| p.sku.clone()).unwrap_or_default(),
+                rows.last().map(|p| p.sku.clone()).unwrap_or_default(),
+            );
+            let entry = audit(
+                &actor.email,
+                "product",
+                &first,
+                "bulk-create",
+                None,
+                Some(&Bulk {
+                    count: rows.len(),
+                    first_sku: &first,
+                    last_sku: &last,
+                    seed,
+                }),
+            );
             self.shards
                 .master
                 .write(move |c| {
@@ -223,7 +294,13 @@ impl Services {
                     })
                 })
                 .await
-                .map_err(|e| super::conflict(e, || format!("demo products {first}..{last} clash with existing SKUs or barcodes")))?;
+                .map_err(|e| {
+                    super::conflict(e, || {
+                        format!(
+                            "demo products {first}..{last} clash with existing SKUs or barcodes"
+                        )
+                    })
+                })?;
             next = upto;
         }
         Ok(())

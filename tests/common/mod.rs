@@ -62,9 +62,12 @@ pub async fn seed(env: &Env, products: usize) {
     }
 }
 
+/// One daily summary cell: day, kind, documents, lines, quantity, value.
+type DayRow = (String, String, i64, i64, i64, i64);
+
 /// Posted headers summed per (day, kind) must equal the daily summaries.
 pub async fn assert_summaries_match(s: &Services) {
-    let rows: (Vec<(String, String, i64, i64, i64, i64)>, Vec<(String, String, i64, i64, i64, i64)>) = s
+    let rows: (Vec<DayRow>, Vec<DayRow>) = s
         .shards
         .transaction
         .read(|p| {

@@ -27,32 +27,60 @@ pub(crate) struct Totals {
 }
 
 /// Receives opening stock of every `sku` at every bin (one receipt per bin).
-pub(crate) async fn stock_up(s: &Services, actor: &Actor, skus: &[String], bins: &[String]) -> Result<()> {
+pub(crate) async fn stock_up(
+    s: &Services,
+    actor: &Actor,
+    skus: &[String],
+    bins: &[String],
+) -> Result<()> {
     for bin in bins {
         let req = PostRequest {
             kind: Some(TxKind::Receipt),
             dest: Some(bin.clone()),
-            lines: skus.iter().map(|sku| LineRequest { code: sku.clone(), qty: Quantity::units(OPENING_UNITS), price: None }).collect(),
+            lines: skus
+                .iter()
+                .map(|sku| LineRequest {
+                    code: sku.clone(),
+                    qty: Quantity::units(OPENING_UNITS),
+                    price: None,
+                })
+                .collect(),
             reference: Some("bench opening stock".into()),
             ..Default::default()
         };
         let out = s.post(actor, &req).await?;
         if !out.is_posted() {
-            return Err(Error::Invalid(format!("opening stock at {bin} was rejected: {}", out.reason.unwrap_or_default())));
+            return Err(Error::Invalid(format!(
+                "opening stock at {bin} was rejected: {}",
+                out.reason.unwrap_or_default()
+            )));
         }
     }
     Ok(())
 }
 
 /// One clerk's loop until `deadline`.
-async fn clerk(s: Services, actor: Actor, skus: Vec<String>, bins: Vec<String>, seed: u64, deadline: Instant) -> Totals {
+async fn clerk(
+    s: Services,
+    actor: Actor,
+    skus: Vec<String>,
+    bins: Vec<String>,
+    seed: u64,
+    deadline: Instant,
+) -> Totals {
     let mut rng = Rng::new(seed);
     let mut t = Totals::default();
     while Instant::now() < deadline {
-        let Some(sku) = rng.pick(&skus).cloned() else { break };
+        let Some(sku) = rng.pick(&skus).cloned() else {
+            break;
+        };
         let from = rng.below(bins.len() as u64) as usize;
-        let to = (from + 1 + rng.below(bins.len().saturating_sub(1).max(1) as u64) as usize) % bins.len();
-        let mut req = PostRequest { id: Some(new_id()), ..Default::default() };
+        let to = (from + 1 + rng.below(bins.len().saturating_sub(1).max(1) as u64) as usize)
+            % bins.len();
+        let mut req = PostRequest {
+            id: Some(new_id()),
+            ..Default::default()
+        };
         let units = match rng.below(100) {
             0..=39 => {
                 req.kind = Some(TxKind::Receipt);
@@ -71,7 +99,11 @@ async fn clerk(s: Services, actor: Actor, skus: Vec<String>, bins: Vec<String>, 
                 rng.range(1, 5)
             }
         };
-        req.lines.push(LineRequest { code: sku, qty: Quantity::units(units), price: None });
+        req.lines.push(LineRequest {
+            code: sku,
+            qty: Quantity::units(units),
+            price: None,
+        });
         let started = Instant::now();
         match s.post(&actor, &req).await {
             Ok(out) => {
@@ -92,18 +124,39 @@ async fn clerk(s: Services, actor: Actor, skus: Vec<String>, bins: Vec<String>, 
 }
 
 /// Runs `clerks` clerks for `seconds` over the working `skus` and `bins`.
-pub(crate) async fn run(s: &Services, actor: &Actor, skus: &[String], bins: &[String], clerks: usize, seconds: u64, seed: u64) -> Result<Totals> {
+pub(crate) async fn run(
+    s: &Services,
+    actor: &Actor,
+    skus: &[String],
+    bins: &[String],
+    clerks: usize,
+    seconds: u64,
+    seed: u64,
+) -> Result<Totals> {
     if skus.is_empty() || bins.len() < 2 {
-        return Err(Error::Invalid("the posting benchmark needs products and at least two bins".into()));
+        return Err(Error::Invalid(
+            "the posting benchmark needs products and at least two bins".into(),
+        ));
     }
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let tasks: Vec<_> = (0..clerks)
-        .map(|i| tokio::spawn(clerk(s.clone(), actor.clone(), skus.to_vec(), bins.to_vec(), seed.wrapping_add(i as u64 * 7_777), deadline)))
+        .map(|i| {
+            tokio::spawn(clerk(
+                s.clone(),
+                actor.clone(),
+                skus.to_vec(),
+                bins.to_vec(),
+                seed.wrapping_add(i as u64 * 7_777),
+                deadline,
+            ))
+        })
         .collect();
     let mut all = Totals::default();
     for task in tasks {
-        let t = task.await.map_err(|e| Error::Unavailable(format!("a bench clerk failed: {e}")))?;
+        let t = task
+            .await
+            .map_err(|e| Error::Unavailable(format!("a bench clerk failed: {e}")))?;
         all.latencies_us.extend(t.latencies_us);
         all.posted += t.posted;
         all.rejected += t.rejected;

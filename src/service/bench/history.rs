@@ -73,7 +73,12 @@ impl Gen<'_> {
         let lines = self.rng.range(1, 7) as usize;
         let mut doc = Doc {
             header: Header {
-                id: uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, (at / 1_000_000) as u64, ((at % 1_000_000) * 1000) as u32)).to_string(),
+                id: uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+                    uuid::NoContext,
+                    (at / 1_000_000) as u64,
+                    ((at % 1_000_000) * 1000) as u32,
+                ))
+                .to_string(),
                 number: String::new(),
                 kind: kind.as_str().into(),
                 status: TxStatus::Pending.as_str().into(),
@@ -100,7 +105,8 @@ impl Gen<'_> {
             TxKind::Receipt => (None, Some(self.rng.below(self.bins.len() as u64) as usize)),
             _ => {
                 let (b, _) = *self.rng.pick(&self.stocked)?;
-                let d = (b + 1 + self.rng.below(self.bins.len() as u64 - 1) as usize) % self.bins.len();
+                let d =
+                    (b + 1 + self.rng.below(self.bins.len() as u64 - 1) as usize) % self.bins.len();
                 (Some(b), (kind == TxKind::Transfer).then_some(d))
             }
         };
@@ -111,7 +117,9 @@ impl Gen<'_> {
                     (p, self.rng.range(5, 200) * 1000)
                 }
                 Some(b) => {
-                    let Some(&p) = self.rng.pick(&self.by_bin[b]) else { break };
+                    let Some(&p) = self.rng.pick(&self.by_bin[b]) else {
+                        break;
+                    };
                     let have = self.stock.get(&(b, p)).copied().unwrap_or(0) / 1000;
                     if have < 1 {
                         continue;
@@ -119,7 +127,11 @@ impl Gen<'_> {
                     (p, self.rng.range(1, have.min(20)) * 1000)
                 }
             };
-            if doc.lines.iter().any(|l| l.product_id == self.products[p].id) {
+            if doc
+                .lines
+                .iter()
+                .any(|l| l.product_id == self.products[p].id)
+            {
                 continue;
             }
             let line_no = doc.lines.len() as i64 + 1;
@@ -129,7 +141,8 @@ impl Gen<'_> {
             }
             if let Some(d) = dst {
                 self.take((d, p), q);
-                doc.legs.push((line_no, i64::from(src.is_some()), (d, p), q));
+                doc.legs
+                    .push((line_no, i64::from(src.is_some()), (d, p), q));
             }
             let prod = &self.products[p];
             let total = Money(prod.price).times(Quantity(q)).0;
@@ -161,14 +174,30 @@ impl Gen<'_> {
 
 /// Adds about `lines` posted lines of history (never fewer) over `products` and `bins`;
 /// returns how many were added.
-pub(crate) async fn add_history(s: &Services, who: &str, products: &[Product], bins: &[Location], lines: u64, seed: u64) -> Result<u64> {
+pub(crate) async fn add_history(
+    s: &Services,
+    who: &str,
+    products: &[Product],
+    bins: &[Location],
+    lines: u64,
+    seed: u64,
+) -> Result<u64> {
     if lines == 0 {
         return Ok(0);
     }
     if products.is_empty() || bins.len() < 2 {
-        return Err(Error::Invalid("history needs products and at least two locations".into()));
+        return Err(Error::Invalid(
+            "history needs products and at least two locations".into(),
+        ));
     }
-    let mut g = Gen { rng: Rng::new(seed ^ 0x6865_6e63), products, bins, stock: HashMap::new(), stocked: Vec::new(), by_bin: vec![Vec::new(); bins.len()] };
+    let mut g = Gen {
+        rng: Rng::new(seed ^ 0x6865_6e63),
+        products,
+        bins,
+        stock: HashMap::new(),
+        stocked: Vec::new(),
+        by_bin: vec![Vec::new(); bins.len()],
+    };
     let now = ids::now_micros();
     let start = now - Duration::days(SPAN_DAYS).num_microseconds().unwrap_or(0);
     let chunks = lines.div_ceil(CHUNK_LINES);
@@ -176,7 +205,10 @@ pub(crate) async fn add_history(s: &Services, who: &str, products: &[Product], b
     for c in 0..chunks {
         let want = CHUNK_LINES.min(lines - added);
         // Times within this chunk's slice of the year, in order.
-        let (t0, t1) = (start + (now - start) * c as i64 / chunks as i64, start + (now - start) * (c as i64 + 1) / chunks as i64 - 1);
+        let (t0, t1) = (
+            start + (now - start) * c as i64 / chunks as i64,
+            start + (now - start) * (c as i64 + 1) / chunks as i64 - 1,
+        );
         let mut docs = Vec::new();
         let mut got = 0u64;
         while got < want {
@@ -192,7 +224,8 @@ pub(crate) async fn add_history(s: &Services, who: &str, products: &[Product], b
                 docs.push(d);
             }
         }
-        g.stocked.retain(|k| g.stock.get(k).copied().unwrap_or(0) > 0);
+        g.stocked
+            .retain(|k| g.stock.get(k).copied().unwrap_or(0) > 0);
         write_chunk(s, products, docs).await?;
         added += got;
     }
@@ -212,17 +245,39 @@ async fn write_chunk(s: &Services, products: &[Product], docs: Vec<Doc>) -> Resu
     for d in &docs {
         let h = &d.header;
         outcomes.push((h.id.clone(), h.created_at));
-        if h.kind == TxKind::Issue.as_str() { negative.push(h.id.clone()) } else { positive.push(h.id.clone()) }
+        if h.kind == TxKind::Issue.as_str() {
+            negative.push(h.id.clone())
+        } else {
+            positive.push(h.id.clone())
+        }
         let t = days.entry((h.day.clone(), h.kind.clone())).or_default();
         t.txns += 1;
         t.lines += h.line_count;
         t.qty += h.total_qty;
         t.value += h.total_value;
         for &(line_no, leg, (_, p), delta) in &d.legs {
-            let loc = if leg == 0 && h.source_id.is_some() { h.source_id.clone() } else { h.dest_id.clone() }.unwrap_or_default();
+            let loc = if leg == 0 && h.source_id.is_some() {
+                h.source_id.clone()
+            } else {
+                h.dest_id.clone()
+            }
+            .unwrap_or_default();
             let prod = &products[p];
-            movements.push((h.id.clone(), line_no, leg, loc.clone(), prod.id.clone(), delta, h.created_at));
-            let e = stock.entry((loc, prod.id.clone())).or_insert(StockDelta { delta: 0, default_min: prod.min_qty, price: prod.price, at: 0 });
+            movements.push((
+                h.id.clone(),
+                line_no,
+                leg,
+                loc.clone(),
+                prod.id.clone(),
+                delta,
+                h.created_at,
+            ));
+            let e = stock.entry((loc, prod.id.clone())).or_insert(StockDelta {
+                delta: 0,
+                default_min: prod.min_qty,
+                price: prod.price,
+                at: 0,
+            });
             e.delta += delta;
             e.at = e.at.max(h.created_at);
         }
@@ -258,8 +313,20 @@ async fn write_chunk(s: &Services, products: &[Product], docs: Vec<Doc>) -> Resu
             })
         })
         .await?;
-    s.shards.location.write(move |c| Box::pin(async move { bulk::apply_many(c, lb, &outcomes, &movements, &stock).await })).await?;
-    s.shards.transaction.write(move |c| Box::pin(async move { bulk::mark_posted_many(c, tb, &positive, &negative, &days).await })).await
+    s.shards
+        .location
+        .write(move |c| {
+            Box::pin(async move { bulk::apply_many(c, lb, &outcomes, &movements, &stock).await })
+        })
+        .await?;
+    s.shards
+        .transaction
+        .write(move |c| {
+            Box::pin(
+                async move { bulk::mark_posted_many(c, tb, &positive, &negative, &days).await },
+            )
+        })
+        .await
 }
 
 fn year_of(day: &str) -> i64 {

@@ -65,7 +65,11 @@ struct Sim<'a> {
 impl Sim<'_> {
     fn qty(&mut self, item: usize, lo_units: i64, hi_units: i64) -> i64 {
         let step = self.items[item].step;
-        let frac = if step < 1000 { self.rng.below((1000 / step) as u64) as i64 * step } else { 0 };
+        let frac = if step < 1000 {
+            self.rng.below((1000 / step) as u64) as i64 * step
+        } else {
+            0
+        };
         self.rng.range(lo_units, hi_units) * 1000 + frac
     }
 
@@ -90,13 +94,21 @@ impl Sim<'_> {
     }
 
     fn line(&self, item: usize, qty: i64, price: Option<i64>) -> LineRequest {
-        LineRequest { code: self.items[item].sku.clone(), qty: Quantity(qty), price: price.map(Money) }
+        LineRequest {
+            code: self.items[item].sku.clone(),
+            qty: Quantity(qty),
+            price: price.map(Money),
+        }
     }
 
     /// A receipt of `items` into a random bin, `lo..=hi` units each.
     fn receipt(&mut self, at: i64, items: Vec<usize>, lo: i64, hi: i64) -> Doc {
         let bin = self.rng.below(self.bins.len() as u64) as usize;
-        let mut req = PostRequest { kind: Some(TxKind::Receipt), dest: Some(self.bins[bin].clone()), ..Default::default() };
+        let mut req = PostRequest {
+            kind: Some(TxKind::Receipt),
+            dest: Some(self.bins[bin].clone()),
+            ..Default::default()
+        };
         let mut on_success = Vec::new();
         for item in items {
             if on_success.iter().any(|((_, i), _)| *i == item) {
@@ -104,27 +116,50 @@ impl Sim<'_> {
             }
             let q = self.qty(item, lo, hi);
             // Suppliers sometimes invoice below list price (rounded to 100 rupiah).
-            let price = self.rng.chance(30).then(|| self.items[item].price * self.rng.range(88, 100) / 100 / 10_000 * 10_000).filter(|p| *p > 0);
+            let price = self
+                .rng
+                .chance(30)
+                .then(|| self.items[item].price * self.rng.range(88, 100) / 100 / 10_000 * 10_000)
+                .filter(|p| *p > 0);
             req.lines.push(self.line(item, q, price));
             on_success.push(((bin, item), q));
         }
         req.partner = self.rng.pick(&self.src.suppliers).map(|s| s.to_string());
-        req.reference = Some(format!("PO/{}/{:04}", ids::local_day(at).replace('-', ""), self.rng.below(10_000)));
-        Doc { req, at, reserved: Vec::new(), on_success }
+        req.reference = Some(format!(
+            "PO/{}/{:04}",
+            ids::local_day(at).replace('-', ""),
+            self.rng.below(10_000)
+        ));
+        Doc {
+            req,
+            at,
+            reserved: Vec::new(),
+            on_success,
+        }
     }
 
     /// An issue (`dest` None) or a transfer from the bin of a random stocked row.
     fn outflow(&mut self, at: i64, transfer: bool) -> Option<Doc> {
         let start = *self.rng.pick(&self.stocked)?;
         let bin = start.0;
-        let mut doc = Doc { req: PostRequest::default(), at, reserved: Vec::new(), on_success: Vec::new() };
+        let mut doc = Doc {
+            req: PostRequest::default(),
+            at,
+            reserved: Vec::new(),
+            on_success: Vec::new(),
+        };
         let dest = if transfer {
-            let d = (bin + 1 + self.rng.below(self.bins.len() as u64 - 1) as usize) % self.bins.len();
+            let d =
+                (bin + 1 + self.rng.below(self.bins.len() as u64 - 1) as usize) % self.bins.len();
             (d != bin).then_some(d)
         } else {
             None
         };
-        let lines = if transfer { self.rng.range(1, 3) } else { self.rng.range(1, 5) };
+        let lines = if transfer {
+            self.rng.range(1, 3)
+        } else {
+            self.rng.range(1, 5)
+        };
         let candidates = self.by_bin[bin].clone();
         for n in 0..lines {
             let item = match self.rng.pick(&candidates) {
@@ -142,7 +177,9 @@ impl Sim<'_> {
                 doc.on_success.push((k, -q));
                 continue;
             }
-            let Some(q) = self.part_of(k, 25) else { continue };
+            let Some(q) = self.part_of(k, 25) else {
+                continue;
+            };
             self.add(k, -q);
             doc.reserved.push((k, q));
             if let Some(d) = dest {
@@ -159,11 +196,22 @@ impl Sim<'_> {
             doc.req.dest = Some(self.bins[d].clone());
             let warehouse = |code: &str| code.split('-').next().unwrap_or_default().to_string();
             let same = warehouse(&self.bins[d]) == warehouse(&self.bins[bin]);
-            doc.req.notes = Some(if same { "Penataan ulang rak" } else { "Mutasi antar gudang" }.into());
+            doc.req.notes = Some(
+                if same {
+                    "Penataan ulang rak"
+                } else {
+                    "Mutasi antar gudang"
+                }
+                .into(),
+            );
         } else {
             doc.req.kind = Some(TxKind::Issue);
             doc.req.partner = self.rng.pick(&self.src.customers).map(|s| s.to_string());
-            doc.req.reference = Some(format!("SO/{}/{:04}", ids::local_day(at).replace('-', ""), self.rng.below(10_000)));
+            doc.req.reference = Some(format!(
+                "SO/{}/{:04}",
+                ids::local_day(at).replace('-', ""),
+                self.rng.below(10_000)
+            ));
         }
         Some(doc)
     }
@@ -171,7 +219,11 @@ impl Sim<'_> {
     /// A stock count at one bin: what the model holds, give or take a few units.
     fn count(&mut self) -> Option<(PostRequest, Vec<(Key, i64)>)> {
         let bin = self.rng.pick(&self.stocked)?.0;
-        let mut req = PostRequest { kind: Some(TxKind::Adjustment), source: Some(self.bins[bin].clone()), ..Default::default() };
+        let mut req = PostRequest {
+            kind: Some(TxKind::Adjustment),
+            source: Some(self.bins[bin].clone()),
+            ..Default::default()
+        };
         let mut set = Vec::new();
         for item in self.by_bin[bin].clone().into_iter().take(3) {
             let counted = (self.have((bin, item)) + self.rng.range(-3, 2) * 1000).max(0);
@@ -186,22 +238,39 @@ impl Sim<'_> {
 /// `hour:minute` of `day`, local time, as stored micros (capped at now for today).
 fn at_time(day: NaiveDate, minute_of_day: i64) -> i64 {
     let t = day.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::minutes(minute_of_day);
-    let micros = Local.from_local_datetime(&t).earliest().map(|t| t.timestamp_micros()).unwrap_or_else(ids::now_micros);
+    let micros = Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|t| t.timestamp_micros())
+        .unwrap_or_else(ids::now_micros);
     micros.min(ids::now_micros() - 1_000_000)
 }
 
 /// A UUIDv7 whose time part is `at`, so ids still sort by document time.
 fn id_at(at: i64) -> String {
-    let ts = uuid::Timestamp::from_unix(uuid::NoContext, (at / 1_000_000).max(0) as u64, ((at % 1_000_000).max(0) * 1000) as u32);
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        (at / 1_000_000).max(0) as u64,
+        ((at % 1_000_000).max(0) * 1000) as u32,
+    );
     uuid::Uuid::new_v7(ts).to_string()
 }
 
 /// Posts `docs` concurrently, each dated, and settles the model from the outcomes.
-async fn post_all(s: &Services, actor: &Actor, sim: &mut Sim<'_>, docs: Vec<Doc>, report: &mut HistoryReport) -> Result<()> {
+async fn post_all(
+    s: &Services,
+    actor: &Actor,
+    sim: &mut Sim<'_>,
+    docs: Vec<Doc>,
+    report: &mut HistoryReport,
+) -> Result<()> {
     let results: Vec<(Doc, Result<bool>)> = futures::stream::iter(docs)
         .map(|mut d| async move {
             d.req.id = Some(id_at(d.at));
-            let r = s.post_dated(actor, &d.req, d.at).await.map(|o| o.is_posted());
+            let r = s
+                .post_dated(actor, &d.req, d.at)
+                .await
+                .map(|o| o.is_posted());
             (d, r)
         })
         .buffer_unordered(CONCURRENCY)
@@ -225,7 +294,14 @@ async fn post_all(s: &Services, actor: &Actor, sim: &mut Sim<'_>, docs: Vec<Doc>
 }
 
 /// Posts `days` days of history ending today for products at catalog positions `range`.
-pub(crate) async fn post_history(s: &Services, actor: &Actor, cat: &DemoCatalog, range: Range<u64>, bins: &[String], opts: &DemoOptions) -> Result<HistoryReport> {
+pub(crate) async fn post_history(
+    s: &Services,
+    actor: &Actor,
+    cat: &DemoCatalog,
+    range: Range<u64>,
+    bins: &[String],
+    opts: &DemoOptions,
+) -> Result<HistoryReport> {
     let (seed, days) = (opts.seed, opts.days);
     let src = Sources::get().map_err(crate::Error::Invalid)?;
     let mut report = HistoryReport::default();
@@ -240,11 +316,23 @@ pub(crate) async fn post_history(s: &Services, actor: &Actor, cat: &DemoCatalog,
             let span = count / w;
             let d = product(src, seed, range.start + k * span + rng.below(span));
             let decimals = cat.decimals.get(d.unit).copied().unwrap_or(0).clamp(0, 3);
-            Item { sku: d.sku, step: 10i64.pow(3 - decimals as u32), price: d.price }
+            Item {
+                sku: d.sku,
+                step: 10i64.pow(3 - decimals as u32),
+                price: d.price,
+            }
         })
         .collect();
     let n = items.len();
-    let mut sim = Sim { rng, src, bins, items, model: HashMap::new(), by_bin: vec![Vec::new(); bins.len()], stocked: Vec::new() };
+    let mut sim = Sim {
+        rng,
+        src,
+        bins,
+        items,
+        model: HashMap::new(),
+        by_bin: vec![Vec::new(); bins.len()],
+        stocked: Vec::new(),
+    };
     let today = Local::now().date_naive();
     for back in (0..i64::from(days)).rev() {
         let day = today - Duration::days(back);
@@ -252,12 +340,19 @@ pub(crate) async fn post_history(s: &Services, actor: &Actor, cat: &DemoCatalog,
         if back == i64::from(days) - 1 {
             // Opening stock: every product received on the first morning, ten to a delivery.
             for k in 0..n.div_ceil(10) {
-                docs.push(sim.receipt(at_time(day, 7 * 60 + k as i64 % 60), (k * 10..(k * 10 + 10).min(n)).collect(), 100, 1000));
+                docs.push(sim.receipt(
+                    at_time(day, 7 * 60 + k as i64 % 60),
+                    (k * 10..(k * 10 + 10).min(n)).collect(),
+                    100,
+                    1000,
+                ));
             }
         }
         for _ in 0..(n / 30).max(2) {
             let t = at_time(day, sim.rng.range(8 * 60, 11 * 60));
-            let items = (0..sim.rng.range(1, 6)).map(|_| sim.rng.below(n as u64) as usize).collect();
+            let items = (0..sim.rng.range(1, 6))
+                .map(|_| sim.rng.below(n as u64) as usize)
+                .collect();
             docs.push(sim.receipt(t, items, 20, 300));
         }
         docs.sort_by_key(|d| d.at);

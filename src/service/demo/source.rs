@@ -31,7 +31,11 @@ impl Rng {
 
     /// Uniform in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64 }
+        if n == 0 {
+            0
+        } else {
+            ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+        }
     }
 
     /// Uniform in `lo..=hi`.
@@ -112,12 +116,23 @@ impl Sources {
                     .parse::<i64>()
                     .ok()
                     .filter(|d| (0..=3).contains(d))
-                    .map(|decimals| UnitSrc { code, name, decimals })
-                    .ok_or_else(|| format!("assets/demo/units.txt line {n}: decimals must be 0..=3")),
-                _ => Err(format!("assets/demo/units.txt line {n}: expected CODE|name|decimals")),
+                    .map(|decimals| UnitSrc {
+                        code,
+                        name,
+                        decimals,
+                    })
+                    .ok_or_else(|| {
+                        format!("assets/demo/units.txt line {n}: decimals must be 0..=3")
+                    }),
+                _ => Err(format!(
+                    "assets/demo/units.txt line {n}: expected CODE|name|decimals"
+                )),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let categories = pairs("categories.txt", include_str!("../../../assets/demo/categories.txt"))?;
+        let categories = pairs(
+            "categories.txt",
+            include_str!("../../../assets/demo/categories.txt"),
+        )?;
         let items = lines(include_str!("../../../assets/demo/items.txt"))
             .map(|(n, f)| {
                 let bad = || format!("assets/demo/items.txt line {n}: expected CATEGORY|UNIT|name|lowest|highest|packs");
@@ -130,14 +145,22 @@ impl Sources {
                 Ok(ItemSrc { category, unit, name, price_lo, price_hi, packs })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let single = |text: &'static str| lines(text).filter_map(|(_, f)| f.first().copied()).collect::<Vec<_>>();
+        let single = |text: &'static str| {
+            lines(text)
+                .filter_map(|(_, f)| f.first().copied())
+                .collect::<Vec<_>>()
+        };
         let mut suppliers = Vec::new();
         let mut customers = Vec::new();
         for (n, f) in lines(include_str!("../../../assets/demo/partners.txt")) {
             match f.as_slice() {
                 ["S", name] => suppliers.push(*name),
                 ["C", name] => customers.push(*name),
-                _ => return Err(format!("assets/demo/partners.txt line {n}: expected S|name or C|name")),
+                _ => {
+                    return Err(format!(
+                        "assets/demo/partners.txt line {n}: expected S|name or C|name"
+                    ));
+                }
             }
         }
         let s = Sources {
@@ -146,12 +169,21 @@ impl Sources {
             items,
             brands: single(include_str!("../../../assets/demo/brands.txt")),
             variants: single(include_str!("../../../assets/demo/variants.txt")),
-            warehouses: pairs("warehouses.txt", include_str!("../../../assets/demo/warehouses.txt"))?,
+            warehouses: pairs(
+                "warehouses.txt",
+                include_str!("../../../assets/demo/warehouses.txt"),
+            )?,
             zones: pairs("zones.txt", include_str!("../../../assets/demo/zones.txt"))?,
             suppliers,
             customers,
         };
-        if s.items.is_empty() || s.brands.is_empty() || s.warehouses.is_empty() || s.zones.is_empty() || s.suppliers.is_empty() || s.customers.is_empty() {
+        if s.items.is_empty()
+            || s.brands.is_empty()
+            || s.warehouses.is_empty()
+            || s.zones.is_empty()
+            || s.suppliers.is_empty()
+            || s.customers.is_empty()
+        {
             return Err("assets/demo: every list needs at least one entry".into());
         }
         Ok(s)
@@ -160,7 +192,10 @@ impl Sources {
     /// The lists, parsed once per process.
     pub fn get() -> Result<&'static Sources, String> {
         static SOURCES: OnceLock<Result<Sources, String>> = OnceLock::new();
-        SOURCES.get_or_init(Sources::parse).as_ref().map_err(Clone::clone)
+        SOURCES
+            .get_or_init(Sources::parse)
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn unit(&self, code: &str) -> Option<&UnitSrc> {
@@ -174,13 +209,18 @@ pub fn ean13_check_digit(first12: &str) -> Option<u8> {
     if first12.len() != 12 || !first12.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first12.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
+    let sum: u32 = first12
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
     Some(((10 - sum % 10) % 10) as u8)
 }
 
 /// Whether `code` is thirteen digits with a correct check digit.
 pub fn is_valid_ean13(code: &str) -> bool {
-    code.len() == 13 && ean13_check_digit(&code[..12]).is_some_and(|d| code.as_bytes()[12] == b'0' + d)
+    code.len() == 13
+        && ean13_check_digit(&code[..12]).is_some_and(|d| code.as_bytes()[12] == b'0' + d)
 }
 
 /// An EAN-13 under Indonesia's GS1 prefix 899 whose nine middle digits are `body`
@@ -210,7 +250,14 @@ pub struct DemoProduct {
 /// multiplier coprime with 10^9, a bijection on 0..10^9.
 pub fn product(src: &Sources, seed: u64, index: u64) -> DemoProduct {
     let mut r = Rng::for_index(seed, index);
-    let fallback = ItemSrc { category: "", unit: "PCS", name: "Barang", price_lo: 1000, price_hi: 1000, packs: Vec::new() };
+    let fallback = ItemSrc {
+        category: "",
+        unit: "PCS",
+        name: "Barang",
+        price_lo: 1000,
+        price_hi: 1000,
+        packs: Vec::new(),
+    };
     let item = r.pick(&src.items).unwrap_or(&fallback);
     let brand = r.pick(&src.brands).copied().unwrap_or_default();
     let mut name = format!("{} {brand}", item.name);
@@ -227,8 +274,15 @@ pub fn product(src: &Sources, seed: u64, index: u64) -> DemoProduct {
     let rupiah = r.range(item.price_lo / 100, item.price_hi / 100) * 100;
     let decimals = src.unit(item.unit).map(|u| u.decimals).unwrap_or(0);
     // Weighed goods keep a few dozen kilos or litres in reserve; counted goods a few packs.
-    let min_units = if decimals > 0 { r.range(10, 200) } else { r.range(2, 60) };
-    let scrambled = (index % 1_000_000_000).wrapping_mul(48_271).wrapping_add(seed) % 1_000_000_000;
+    let min_units = if decimals > 0 {
+        r.range(10, 200)
+    } else {
+        r.range(2, 60)
+    };
+    let scrambled = (index % 1_000_000_000)
+        .wrapping_mul(48_271)
+        .wrapping_add(seed)
+        % 1_000_000_000;
     DemoProduct {
         sku: format!("{}-{:06}", item.category, index + 1),
         barcode: ean13(scrambled),
