@@ -151,6 +151,9 @@ impl Backend {
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA busy_timeout = 10000",
                 "PRAGMA cache_size = -32000",
+                // Statement journals and sorts in memory: on disk they cost a file created,
+                // written and deleted for many multi-row statements.
+                "PRAGMA temp_store = MEMORY",
                 // Checkpoint every ~40 MB of WAL instead of every 4 MB: pages written many
                 // times in between (hot stock rows, index tails) are copied to the database
                 // once, which more than halves the checkpoint work under a steady posting load.
