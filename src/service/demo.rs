@@ -25,8 +25,9 @@ use crate::error::{Error, Result};
 
 pub use source::{DemoProduct, Rng, Sources, ean13, ean13_check_digit, is_valid_ean13, product};
 
-/// Products per bulk write job.
-const PRODUCT_JOB: usize = 10_000;
+/// Products per bulk write job. Every page a job touches (the name index and the trigram index
+/// take many) is copied into its savepoint's journal in memory, hence not more.
+const PRODUCT_JOB: usize = 2_500;
 /// The most products one run may add.
 pub const MAX_PRODUCTS: u64 = 5_000_000;
 /// The most days of history one run may post.

@@ -20,8 +20,9 @@ use crate::error::{Error, Result};
 use crate::service::Services;
 use crate::service::demo::Rng;
 
-/// Lines per bulk chunk (three write jobs each).
-const CHUNK_LINES: u64 = 20_000;
+/// Lines per bulk chunk (three write jobs each). Every page a job touches is copied into its
+/// savepoint's journal in memory, so bigger chunks are faster but hold more memory.
+const CHUNK_LINES: u64 = 10_000;
 /// How far back the history reaches.
 const SPAN_DAYS: i64 = 365;
 
