@@ -87,7 +87,7 @@ fn each_role_does_what_it_may_and_nothing_more() {
     denied(
         &g,
         CLERK,
-        &["product", "add", "--sku", "C1", "--name", "By clerk"],
+        &["product", "add", "--sku", "C1", "--name", "By clerk", "--unit", "PCS"],
         "manage products",
     );
     denied(
@@ -131,7 +131,7 @@ fn each_role_does_what_it_may_and_nothing_more() {
     allowed(
         &g,
         SUPERVISOR,
-        &["product", "add", "--sku", "S1", "--name", "By supervisor"],
+        &["product", "add", "--sku", "S1", "--name", "By supervisor", "--unit", "PCS"],
     );
     allowed(
         &g,

@@ -3,6 +3,7 @@
 
 mod csv;
 mod data;
+mod demo;
 mod out;
 mod post;
 
@@ -87,6 +88,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fill an empty deployment with realistic demo data (catalog, locations, history)
+    Demo(demo::DemoArgs),
+    /// Measure posting throughput, dashboard and search times; leaves its data for `check`
+    Bench(demo::BenchArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -135,6 +140,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Txn(c) => post::txn(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
                 Command::Recover { grace } => post::recover(&s, grace).await,
+                Command::Demo(a) => demo::demo(&s, &g, a).await,
+                Command::Bench(a) => demo::bench(&s, &g, a).await,
                 Command::Init { .. } | Command::Status { .. } => Ok(()),
             }
         }

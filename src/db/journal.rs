@@ -2,9 +2,10 @@
 //! daily summaries kept in step with postings.
 
 use serde::Serialize;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
 use super::dialect::Backend;
+use super::multi::{Arg, Statements};
 use crate::error::{Error, Result};
 
 const S: &str = "transaction";
@@ -107,38 +108,6 @@ pub async fn insert_pending(c: &mut AnyConnection, b: Backend, h: &Header, lines
     Ok(())
 }
 
-/// Moves a pending header to `posted` (with the applied delta of each line) or `rejected`
-/// (with the reason), and counts a posting in its day's summary, in the same local
-/// transaction. Returns false if the header was no longer pending (someone else decided it).
-pub async fn mark_decided(
-    c: &mut AnyConnection,
-    b: Backend,
-    id: &str,
-    posted: bool,
-    reason: Option<&str>,
-    line_deltas: &[(i64, i64)],
-    at: i64,
-) -> Result<bool> {
-    let status = if posted { "posted" } else { "rejected" };
-    let r = sqlx::query(b.sql("UPDATE transactions SET status = ?, reason = ?, decided_at = ? WHERE id = ? AND status = 'pending'"))
-        .bind(status).bind(reason).bind(at).bind(id)
-        .execute(&mut *c).await.map_err(Error::db(S))?;
-    if r.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if posted {
-        for (line_no, delta) in line_deltas {
-            sqlx::query(b.sql("UPDATE transaction_lines SET applied_delta = ? WHERE txn_id = ? AND line_no = ?"))
-                .bind(*delta).bind(id).bind(*line_no)
-                .execute(&mut *c).await.map_err(Error::db(S))?;
-        }
-        sqlx::query(b.sql("INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) SELECT day, kind, 1, line_count, total_qty, total_value FROM transactions WHERE id = ? ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + 1, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value"))
-            .bind(id)
-            .execute(c).await.map_err(Error::db(S))?;
-    }
-    Ok(true)
-}
-
 /// Ids of headers still pending that were created before `before`.
 pub async fn pending_before(p: &AnyPool, b: Backend, before: i64, limit: i64) -> Result<Vec<String>> {
     sqlx::query_scalar::<_, String>(b.sql("SELECT id FROM transactions WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?"))
@@ -236,4 +205,150 @@ pub async fn headers_by_ids(p: &AnyPool, b: Backend, ids: &[String]) -> Result<V
         out.extend(q.fetch_all(p).await.map_err(Error::db(S))?);
     }
     Ok(out)
+}
+
+// ---- step 1 and step 3 for many postings at once (see `super::coalesce`) ----------------
+
+/// A document to write pending; its number is given when it is written.
+pub struct PendingDoc {
+    pub prefix: &'static str,
+    pub year: i64,
+    pub header: Header,
+    pub lines: Vec<Line>,
+}
+
+/// Step 1 for many documents in one write job: each (prefix, year) sequence advanced once for
+/// all its documents, headers and lines in multi-row statements, inside a savepoint. If that
+/// fails on a duplicate (a retried id), it is rolled back and every document is written on its
+/// own, so the retried one gets its unique violation, the others go in, and no number is lost.
+pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<PendingDoc>) -> Result<Vec<Result<Header>>> {
+    let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
+    for d in &docs {
+        match groups.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
+            Some((_, n)) => *n += 1,
+            None => groups.push(((d.prefix, d.year), 1)),
+        }
+    }
+    let mut reserve = Statements::default();
+    reserve.push("SAVEPOINT pending", vec![]);
+    for ((prefix, year), n) in &groups {
+        reserve.push(
+            "INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no",
+            vec![(*prefix).into(), (*year).into(), (*n).into()],
+        );
+    }
+    let done = reserve.run(c, b, S).await?;
+    let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
+    for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
+        let last: i64 = d.rows.first().map(|r| r.try_get(0)).transpose().map_err(Error::db(S))?.unwrap_or(*n);
+        next.push((*key, last - n + 1));
+    }
+    let mut docs = docs;
+    for d in docs.iter_mut() {
+        if let Some((_, n)) = next.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
+            d.header.number = format!("{}-{}-{:06}", d.prefix, d.year, *n);
+            *n += 1;
+        }
+    }
+    let headers: Vec<Header> = docs.iter().map(|d| d.header.clone()).collect();
+    let lines: Vec<Line> = docs.iter().flat_map(|d| d.lines.iter().cloned()).collect();
+    match super::bulk::insert_pending_many(c, b, &headers, &lines).await {
+        Ok(()) => Ok(headers.into_iter().map(Ok).collect()),
+        Err(e) if e.is_unique_violation() => {
+            sqlx::query("ROLLBACK TO SAVEPOINT pending").execute(&mut *c).await.map_err(Error::db(S))?;
+            let mut out = Vec::with_capacity(docs.len());
+            for d in docs {
+                let mut h = d.header;
+                sqlx::query("SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                let r = async {
+                    let n = next_number(c, b, d.prefix, d.year).await?;
+                    h.number = format!("{}-{}-{n:06}", d.prefix, d.year);
+                    insert_pending(c, b, &h, &d.lines).await?;
+                    Ok::<_, Error>(h)
+                }
+                .await;
+                if r.is_err() {
+                    sqlx::query("ROLLBACK TO SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                }
+                out.push(r);
+            }
+            Ok(out)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A decision to record on a header (step 3).
+pub struct MarkItem {
+    pub id: String,
+    pub posted: bool,
+    pub reason: Option<String>,
+    /// (line_no, applied delta) of a posted document.
+    pub line_deltas: Vec<(i64, i64)>,
+    pub at: i64,
+}
+
+/// Step 3 for many documents in one write job, in three statements for all of them: each
+/// pending header becomes `posted` (with the applied delta of each line) or `rejected` (with
+/// the reason), and each posting is counted in its day's summary. `Ok(false)` for a header that
+/// was no longer pending (someone else decided it): it is left as it is and counted nowhere.
+pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> Result<Vec<Result<bool>>> {
+    // The same id twice in one job (a retry finishing what its first attempt also finishes):
+    // the first records the decision, the second finds it recorded.
+    let mut first: Vec<bool> = Vec::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        first.push(!items[..i].iter().any(|x| x.id == it.id));
+    }
+    let marked: Vec<&MarkItem> = items.iter().zip(&first).filter(|(_, f)| **f).map(|(it, _)| it).collect();
+    let mut decided: Vec<(String, String, String, i64, i64, i64)> = Vec::new();
+    for chunk in marked.chunks(100) {
+        let sql = format!(
+            "UPDATE transactions SET status = v.column2, reason = v.column3, decided_at = v.column4 FROM (VALUES {}) AS v WHERE transactions.id = v.column1 AND transactions.status = 'pending' RETURNING id, day, kind, line_count, total_qty, total_value",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String, i64, i64, i64)>(b.dyn_sql(sql));
+        for it in chunk {
+            q = q.bind(&it.id).bind(if it.posted { "posted" } else { "rejected" }).bind(&it.reason).bind(it.at);
+        }
+        decided.extend(q.fetch_all(&mut *c).await.map_err(Error::db(S))?);
+    }
+    let mut then = Statements::default();
+    let mut deltas: Vec<Arg> = Vec::new();
+    let mut days: Vec<((String, String), [i64; 4])> = Vec::new();
+    for (id, day, kind, lines, qty, value) in &decided {
+        let Some(it) = marked.iter().find(|it| &it.id == id).filter(|it| it.posted) else { continue };
+        for (line_no, delta) in &it.line_deltas {
+            deltas.extend([Arg::from(id), (*line_no).into(), (*delta).into()]);
+        }
+        match days.iter_mut().find(|(k, _)| k.0 == *day && k.1 == *kind) {
+            Some((_, t)) => *t = [t[0] + 1, t[1] + lines, t[2] + qty, t[3] + value],
+            None => days.push(((day.clone(), kind.clone()), [1, *lines, *qty, *value])),
+        }
+    }
+    for chunk in deltas.chunks(300) {
+        then.push(
+            format!(
+                "UPDATE transaction_lines SET applied_delta = v.column3 FROM (VALUES {}) AS v WHERE transaction_lines.txn_id = v.column1 AND transaction_lines.line_no = v.column2",
+                vec!["(?, ?, ?)"; chunk.len() / 3].join(", ")
+            ),
+            chunk.to_vec(),
+        );
+    }
+    for chunk in days.chunks(100) {
+        let mut args = Vec::new();
+        for ((day, kind), t) in chunk {
+            args.extend([Arg::from(day), Arg::from(kind), t[0].into(), t[1].into(), t[2].into(), t[3].into()]);
+        }
+        then.push(
+            format!(
+                "INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) VALUES {} ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value",
+                vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            ),
+            args,
+        );
+    }
+    if !then.is_empty() {
+        then.run(c, b, S).await?;
+    }
+    Ok(items.iter().zip(&first).map(|(it, f)| Ok(*f && decided.iter().any(|d| d.0 == it.id))).collect())
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
+use super::multi::{self, Arg};
 use crate::domain::txn::{Effect, Leg};
 use crate::error::{Error, Result};
 
@@ -182,18 +183,26 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
     if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
-    sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+    apply_undecided(c, b, txn_id, legs, at).await
+}
+
+/// [`apply_posting`] without first looking for a decision, for a posting whose pending
+/// document the caller has just written (a decision can then exist only if recovery raced
+/// it): should one exist, the outcome's (or a movement's) primary key fails the job with a
+/// unique violation and the job changes nothing.
+pub async fn apply_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
+    // Only a refusal after an earlier leg changed stock leaves something to undo: a document
+    // whose only leg that can be refused is its first (every single-line one) needs no
+    // savepoint of its own.
+    let undo = legs.iter().skip(1).any(|l| matches!(l.leg.effect, Effect::Delta(d) if d < 0));
+    if undo {
+        sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+    }
     let mut deltas = Vec::with_capacity(legs.len());
     let mut failure: Option<String> = None;
     for l in legs {
         match apply_leg(c, b, l, at).await? {
-            Ok(delta) => {
-                sqlx::query(b.sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
-                    .bind(txn_id).bind(l.leg.line_no).bind(l.leg.leg).bind(&l.leg.location_id)
-                    .bind(&l.leg.product_id).bind(delta).bind(at)
-                    .execute(&mut *c).await.map_err(Error::db(S))?;
-                deltas.push((l.leg.line_no, l.leg.leg, delta));
-            }
+            Ok(delta) => deltas.push((l.leg.line_no, l.leg.leg, delta)),
             Err(reason) => {
                 failure = Some(reason);
                 break;
@@ -202,12 +211,17 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
     }
     let decision = match failure {
         None => {
-            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            if undo {
+                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            }
+            insert_movements(c, b, txn_id, legs, &deltas, at).await?;
             Decision::Applied(deltas)
         }
         Some(reason) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
-            sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            if undo {
+                sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+            }
             Decision::Aborted(reason)
         }
     };
@@ -219,6 +233,19 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
         .bind(txn_id).bind(outcome).bind(reason).bind(at)
         .execute(c).await.map_err(Error::db(S))?;
     Ok(decision)
+}
+
+/// The movements of applied legs (`deltas[i]` belongs to `legs[i]`), many rows per statement.
+async fn insert_movements(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], deltas: &[(i64, i64, i64)], at: i64) -> Result<()> {
+    for (ls, ds) in legs.chunks(100).zip(deltas.chunks(100)) {
+        let sql = super::bulk::values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", 7, ls.len(), "");
+        let mut q = sqlx::query(b.dyn_sql(sql));
+        for (l, (line_no, leg, delta)) in ls.iter().zip(ds) {
+            q = q.bind(txn_id).bind(*line_no).bind(*leg).bind(&l.leg.location_id).bind(&l.leg.product_id).bind(*delta).bind(at);
+        }
+        q.execute(&mut *c).await.map_err(Error::db(S))?;
+    }
+    Ok(())
 }
 
 /// Records `aborted` for a transaction id unless a decision exists; returns the decision that
@@ -239,27 +266,22 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
     let leg = &l.leg;
     match leg.effect {
         Effect::Delta(d) if d >= 0 => {
-            sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at"))
-                .bind(&leg.location_id).bind(&leg.product_id).bind(d).bind(l.default_min).bind(l.price).bind(at)
-                .execute(c).await.map_err(Error::db(S))?;
+            let mut q = sqlx::query(b.sql(ADD_STOCK));
+            for a in add_args(l, d, at) {
+                q = multi::bind(q, a);
+            }
+            q.execute(c).await.map_err(Error::db(S))?;
             Ok(Ok(d))
         }
         Effect::Delta(d) => {
-            // The check and the decrement are one statement: never read-then-write.
-            let r = sqlx::query(b.sql("UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?"))
-                .bind(d).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id).bind(-d)
-                .execute(&mut *c).await.map_err(Error::db(S))?;
-            if r.rows_affected() == 1 {
+            let mut q = sqlx::query(b.sql(TAKE_STOCK));
+            for a in take_args(l, d, at) {
+                q = multi::bind(q, a);
+            }
+            if q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected() == 1 {
                 return Ok(Ok(d));
             }
-            let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
-                .bind(&leg.location_id).bind(&leg.product_id)
-                .fetch_optional(c).await.map_err(Error::db(S))?;
-            let have = crate::domain::Quantity(have.unwrap_or(0));
-            Ok(Err(format!(
-                "only {have} of SKU {} left at {} (line {} needs {})",
-                l.sku, l.location_code, leg.line_no, crate::domain::Quantity(-d)
-            )))
+            Ok(Err(refusal(c, b, l).await?))
         }
         Effect::SetTo(counted) => {
             // The delta is counted minus what is there, so what is there must not change
@@ -280,6 +302,36 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
     }
 }
 
+/// Adds to a stock row, creating it if needed, and refreshes its product mirror.
+pub(crate) const ADD_STOCK: &str = "INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at";
+/// The conflict clause of [`ADD_STOCK`], for adds of many rows in one statement.
+pub(crate) const ADD_STOCK_CONFLICT: &str = " ON CONFLICT (location_id, product_id) DO UPDATE SET quantity = stock.quantity + excluded.quantity, default_min = excluded.default_min, price = excluded.price, updated_at = excluded.updated_at";
+
+/// Takes from a stock row only if enough is there. The check and the decrement are one
+/// statement, never read-then-write; it changes no row when there is not enough.
+pub(crate) const TAKE_STOCK: &str = "UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?";
+
+pub(crate) fn add_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
+    vec![(&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), l.default_min.into(), l.price.into(), at.into()]
+}
+
+/// Arguments of [`TAKE_STOCK`] for a negative `d`.
+pub(crate) fn take_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
+    vec![d.into(), l.default_min.into(), l.price.into(), at.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), (-d).into()]
+}
+
+/// Why a leg that takes stock was refused, e.g. "only 3 of SKU X left at GDG-A (line 1 needs 5)".
+pub(crate) async fn refusal(c: &mut AnyConnection, b: Backend, l: &ApplyLeg) -> Result<String> {
+    let leg = &l.leg;
+    let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
+        .bind(&leg.location_id).bind(&leg.product_id)
+        .fetch_optional(c).await.map_err(Error::db(S))?;
+    let needs = match leg.effect {
+        Effect::Delta(d) | Effect::SetTo(d) => crate::domain::Quantity(d.abs()),
+    };
+    Ok(format!("only {} of SKU {} left at {} (line {} needs {needs})", crate::domain::Quantity(have.unwrap_or(0)), l.sku, l.location_code, leg.line_no))
+}
+
 /// Recent movements of a product (optionally at one location), newest first.
 pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id: Option<&str>, limit: i64) -> Result<Vec<Movement>> {
     let q = if let Some(l) = location_id {
@@ -295,7 +347,8 @@ pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id
 /// Value of all stock at the mirrored product prices, in cents (sub-cent parts of each row
 /// dropped), and the number of active locations.
 pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, i64)> {
-    let value: i64 = sqlx::query_scalar(b.sql("SELECT CAST(COALESCE(SUM(quantity * price / 1000), 0) AS BIGINT) FROM stock WHERE quantity > 0"))
+    // Kept by triggers (migration 002): one row, however many stock rows.
+    let value: i64 = sqlx::query_scalar(b.sql("SELECT CAST(value AS BIGINT) FROM stock_value WHERE id = 1"))
         .fetch_one(p).await.map_err(Error::db(S))?;
     let locations: i64 = sqlx::query_scalar(b.sql("SELECT COUNT(*) FROM locations WHERE active = 1"))
         .fetch_one(p).await.map_err(Error::db(S))?;

@@ -41,15 +41,31 @@ const MASTER: &[Migration] = &[
         sqlite: Some(include_str!("../../migrations/master/sqlite/002_product_search.sql")),
         postgres: Some(include_str!("../../migrations/master/postgres/002_product_search.sql")),
     },
+    Migration {
+        version: 3,
+        name: "product_counts",
+        portable: None,
+        sqlite: Some(include_str!("../../migrations/master/sqlite/003_product_counts.sql")),
+        postgres: Some(include_str!("../../migrations/master/postgres/003_product_counts.sql")),
+    },
 ];
 
-const LOCATION: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    portable: Some(include_str!("../../migrations/location/001_init.sql")),
-    sqlite: None,
-    postgres: None,
-}];
+const LOCATION: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        portable: Some(include_str!("../../migrations/location/001_init.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 2,
+        name: "stock_value",
+        portable: None,
+        sqlite: Some(include_str!("../../migrations/location/sqlite/002_stock_value.sql")),
+        postgres: Some(include_str!("../../migrations/location/postgres/002_stock_value.sql")),
+    },
+];
 
 const TRANSACTION: &[Migration] = &[Migration {
     version: 1,

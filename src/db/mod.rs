@@ -1,12 +1,16 @@
 //! The three shards and the queries each one answers. Nothing here joins across shards; the
 //! services do that.
 
+pub mod apply;
+pub mod bulk;
+pub mod coalesce;
 pub mod dialect;
 pub mod journal;
 pub mod location;
 pub mod master;
 pub mod master_bulk;
 pub mod migrate;
+pub mod multi;
 pub mod shard;
 
 pub use dialect::Backend;

@@ -6,6 +6,7 @@
 //! its neighbours) and answers each caller only after the batch has committed durably. Reads run
 //! concurrently on a pool, so they never wait behind writes.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,13 +46,17 @@ pub struct Completion {
     finish: Box<dyn FnOnce(Result<()>) + Send>,
 }
 
-type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
-type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
-
-enum Msg {
-    Write(WriteJob),
-    Read(ReadJob),
+impl Completion {
+    /// `keep`: release the job's savepoint (else roll it back); `finish` hears whether the
+    /// batch then committed.
+    pub fn new(keep: bool, finish: impl FnOnce(Result<()>) + Send + 'static) -> Completion {
+        Completion { ok: keep, finish: Box::new(finish) }
+    }
 }
+
+/// A write job as the writer runs it (see [`ShardHandle::submit`]).
+pub type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
+type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
 
 /// Observed health of a shard, shared with `status` and the status bar.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -61,6 +66,10 @@ pub struct Health {
     pub last_error: Option<String>,
     pub batches: u64,
     pub jobs: u64,
+    /// Time spent running batches, commit included.
+    pub busy_us: u64,
+    /// Of which committing (the durable sync, mostly).
+    pub commit_us: u64,
 }
 
 /// A cheap, cloneable way to reach one shard's task.
@@ -69,8 +78,14 @@ pub struct ShardHandle {
     name: ShardName,
     backend: Backend,
     url: String,
-    tx: mpsc::UnboundedSender<Msg>,
+    /// Write jobs go straight to the writer task; reads to the dispatcher, which runs each on
+    /// the read pool.
+    writes: mpsc::UnboundedSender<WriteJob>,
+    reads: mpsc::UnboundedSender<ReadJob>,
     health: Arc<Mutex<Health>>,
+    /// Write batches committed so far, counted before any of the batch's callers hears back,
+    /// so a cache stamped with an older count knows it may be stale.
+    generation: Arc<AtomicU64>,
 }
 
 const MAX_BATCH: usize = 512;
@@ -98,12 +113,19 @@ impl ShardHandle {
                 })
             })
             .connect_lazy_with(opts.clone());
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (reads, rx) = mpsc::unbounded_channel();
         let health = Arc::new(Mutex::new(Health { reachable: true, ..Default::default() }));
-        let (wtx, wrx) = mpsc::unbounded_channel();
-        tokio::spawn(writer_loop(backend, shard, opts, Some(writer), wrx, health.clone()));
-        tokio::spawn(dispatch_loop(rx, wtx, pool));
-        Ok(ShardHandle { name, backend, url: url.to_string(), tx, health })
+        let generation = Arc::new(AtomicU64::new(0));
+        let (writes, wrx) = mpsc::unbounded_channel();
+        tokio::spawn(writer_loop(backend, shard, opts, Some(writer), wrx, health.clone(), generation.clone()));
+        tokio::spawn(dispatch_loop(rx, pool));
+        Ok(ShardHandle { name, backend, url: url.to_string(), writes, reads, health, generation })
+    }
+
+    /// How many write batches this process has committed on the shard. Data read when this
+    /// was `g` is current for as long as it still is `g` (other processes aside).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     pub fn name(&self) -> ShardName {
@@ -148,8 +170,15 @@ impl ShardHandle {
                 }
             })
         });
-        self.tx.send(Msg::Write(job)).map_err(|_| self.gone())?;
+        self.submit(job)?;
         rx.await.map_err(|_| self.gone())?
+    }
+
+    /// Queues a job that answers for itself: it runs inside the next batch, in its own
+    /// savepoint, and its [`Completion`] hears whether the batch committed. For one job that
+    /// answers many callers (see [`super::coalesce`]); everything else uses [`Self::write`].
+    pub fn submit(&self, job: WriteJob) -> Result<()> {
+        self.writes.send(job).map_err(|_| self.gone())
     }
 
     /// Runs `f` on the shard's read pool, concurrently with writes and other reads.
@@ -164,11 +193,11 @@ impl ShardHandle {
                 let _ = reply.send(f(pool).await);
             })
         });
-        self.tx.send(Msg::Read(job)).map_err(|_| self.gone())?;
+        self.reads.send(job).map_err(|_| self.gone())?;
         rx.await.map_err(|_| self.gone())?
     }
 
-    fn gone(&self) -> Error {
+    pub(crate) fn gone(&self) -> Error {
         Error::Unavailable(format!(
             "the {} shard could not complete the request (its database failed or its task stopped)",
             self.name.as_str()
@@ -184,22 +213,9 @@ async fn connect(backend: Backend, opts: &AnyConnectOptions) -> sqlx::Result<Any
     Ok(conn)
 }
 
-async fn dispatch_loop(
-    mut rx: mpsc::UnboundedReceiver<Msg>,
-    writes: mpsc::UnboundedSender<WriteJob>,
-    pool: AnyPool,
-) {
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Write(job) => {
-                if writes.send(job).is_err() {
-                    break;
-                }
-            }
-            Msg::Read(job) => {
-                tokio::spawn(job(pool.clone()));
-            }
-        }
+async fn dispatch_loop(mut rx: mpsc::UnboundedReceiver<ReadJob>, pool: AnyPool) {
+    while let Some(job) = rx.recv().await {
+        tokio::spawn(job(pool.clone()));
     }
     pool.close().await;
 }
@@ -211,6 +227,7 @@ async fn writer_loop(
     mut conn: Option<AnyConnection>,
     mut rx: mpsc::UnboundedReceiver<WriteJob>,
     health: Arc<Mutex<Health>>,
+    generation: Arc<AtomicU64>,
 ) {
     let mut batch: Vec<WriteJob> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
@@ -223,20 +240,24 @@ async fn writer_loop(
         }
         let n = batch.len() as u64;
         let started = Instant::now();
+        let mut commit_us = 0;
         if conn.is_none() {
             conn = connect(backend, &opts).await.ok();
         }
         let result = match conn.as_mut() {
-            Some(c) => run_batch(backend, shard, c, &mut batch).await,
+            Some(c) => run_batch(backend, shard, c, &mut batch, &generation, &mut commit_us).await,
             None => Err(Error::Unavailable(format!("the {shard} shard's primary cannot be reached"))),
         };
         // Jobs that never ran (the batch failed before them) are dropped: their callers see
         // the shard as unable to complete the request.
         batch.clear();
         if let Ok(mut h) = health.lock() {
+            let took = started.elapsed().as_micros() as u64;
             h.batches += 1;
             h.jobs += n;
-            h.last_latency_us = Some(started.elapsed().as_micros() as u64);
+            h.busy_us += took;
+            h.commit_us += commit_us;
+            h.last_latency_us = Some(took);
             match &result {
                 Ok(()) => {
                     h.reachable = true;
@@ -257,33 +278,57 @@ async fn writer_loop(
 }
 
 /// Runs one batch: every job in its own savepoint, one commit for all, then the answers.
+///
+/// The statements between two jobs (end the last job's savepoint, open the next one's) travel
+/// to the database together, so a job costs one round trip more than its own statements.
 async fn run_batch(
     backend: Backend,
     shard: &'static str,
     conn: &mut AnyConnection,
     batch: &mut Vec<WriteJob>,
+    generation: &AtomicU64,
+    commit_us: &mut u64,
 ) -> Result<()> {
+    const KEEP_NEXT: &str = "RELEASE SAVEPOINT job; SAVEPOINT job";
+    const UNDO_NEXT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job";
+    const KEEP_COMMIT: &str = "RELEASE SAVEPOINT job; COMMIT";
+    const UNDO_COMMIT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT";
     let mut done: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = async {
-        conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
-        if let Some(lock) = backend.serialize_writers(shard) {
-            conn.execute(lock).await.map_err(Error::db(shard))?;
-        }
-        for job in batch.drain(..) {
-            conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
-            let c = job(conn).await;
-            if c.ok {
-                conn.execute("RELEASE SAVEPOINT job").await.map_err(Error::db(shard))?;
-            } else {
-                conn.execute("ROLLBACK TO SAVEPOINT job").await.map_err(Error::db(shard))?;
-                conn.execute("RELEASE SAVEPOINT job").await.map_err(Error::db(shard))?;
+        match backend.serialize_writers(shard) {
+            None => {
+                conn.execute(backend.begin_write_batch()).await.map_err(Error::db(shard))?;
             }
-            done.push(c);
+            // The writers' lock comes before the first savepoint, so that no job's rollback
+            // can release it.
+            Some(lock) => {
+                conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
+                conn.execute(lock).await.map_err(Error::db(shard))?;
+                conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
+            }
         }
-        conn.execute("COMMIT").await.map_err(Error::db(shard))?;
+        let last = batch.len().saturating_sub(1);
+        for (i, job) in batch.drain(..).enumerate() {
+            let c = job(conn).await;
+            let next = match (c.ok, i == last) {
+                (true, false) => KEEP_NEXT,
+                (false, false) => UNDO_NEXT,
+                (true, true) => KEEP_COMMIT,
+                (false, true) => UNDO_COMMIT,
+            };
+            done.push(c);
+            let t = Instant::now();
+            conn.execute(next).await.map_err(Error::db(shard))?;
+            if i == last {
+                *commit_us = t.elapsed().as_micros() as u64;
+            }
+        }
         Ok::<(), Error>(())
     }
     .await;
+    if outcome.is_ok() {
+        generation.fetch_add(1, Ordering::AcqRel);
+    }
     if outcome.is_err() {
         let _ = conn.execute("ROLLBACK").await;
     }

@@ -92,6 +92,7 @@ impl Services {
                 crate::db::master::insert_audit(c, b, "location", &audit(&who, "location", &a2.id, "update", Some(&b2), Some(&a2))).await
             }))
             .await?;
+        self.cache.forget_locations();
         Ok(after)
     }
 

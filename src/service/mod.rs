@@ -3,10 +3,13 @@
 //! export) join in the application, never in SQL.
 
 pub mod auth;
+pub mod bench;
+pub mod cache;
 pub mod catalog;
 pub mod check;
 pub mod csvio;
 pub mod dashboard;
+pub mod demo;
 pub mod locations;
 pub mod ping;
 pub mod posting;
@@ -54,6 +57,10 @@ pub struct Services {
     /// Login throttling for emails that match no account, so that they are indistinguishable
     /// from real accounts under attack.
     unknown_failures: Arc<Mutex<HashMap<String, (i64, i64)>>>,
+    /// Master and location lookups of the posting path.
+    pub(crate) cache: cache::LookupCache,
+    /// The posting protocol's shared writes.
+    pub(crate) batches: posting::Batches,
 }
 
 impl Services {
@@ -72,6 +79,8 @@ impl Services {
             config: Arc::new(config),
             hash_slots: Arc::new(Semaphore::new(slots)),
             unknown_failures: Arc::new(Mutex::new(HashMap::new())),
+            cache: cache::LookupCache::default(),
+            batches: posting::Batches::default(),
         }
     }
 

@@ -14,11 +14,16 @@
 
 use std::collections::HashMap;
 
+use futures::future::BoxFuture;
 use serde::Serialize;
+use sqlx::AnyConnection;
 
 use super::{Actor, Services};
-use crate::db::journal::{self, Header, Line};
-use crate::db::location::{self, ApplyLeg, Decision, Location};
+use crate::db::Backend;
+use crate::db::apply::{self, ApplyItem};
+use crate::db::coalesce::Coalescer;
+use crate::db::journal::{self, Header, Line, MarkItem, PendingDoc};
+use crate::db::location::{ApplyLeg, Decision, Location};
 use crate::db::master::{self, Product};
 use crate::domain::role::Permission;
 use crate::domain::txn::legs;
@@ -86,6 +91,31 @@ pub fn parse_line_spec(spec: &str) -> Result<LineRequest> {
     Ok(LineRequest { code, qty, price })
 }
 
+/// The three steps' writes, each shared by all postings in flight (see [`crate::db::coalesce`]):
+/// one write job per batch writes the pending documents, one decides their stock side, one
+/// records the decisions.
+#[derive(Clone)]
+pub(crate) struct Batches {
+    pending: Coalescer<PendingDoc, Header>,
+    apply: Coalescer<ApplyItem, Decision>,
+    mark: Coalescer<MarkItem, bool>,
+}
+
+impl Default for Batches {
+    fn default() -> Self {
+        fn pending(c: &mut AnyConnection, b: Backend, items: Vec<PendingDoc>) -> BoxFuture<'_, Result<Vec<Result<Header>>>> {
+            Box::pin(journal::insert_pending_batch(c, b, items))
+        }
+        fn decide(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem>) -> BoxFuture<'_, Result<Vec<Result<Decision>>>> {
+            Box::pin(apply::apply_batch(c, b, items))
+        }
+        fn mark(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> BoxFuture<'_, Result<Vec<Result<bool>>>> {
+            Box::pin(journal::mark_decided_batch(c, b, items))
+        }
+        Batches { pending: Coalescer::new(pending), apply: Coalescer::new(decide), mark: Coalescer::new(mark) }
+    }
+}
+
 /// A validated document, ready to write.
 struct Prepared {
     header: Header,
@@ -98,44 +128,54 @@ impl Services {
     /// input, a role that may not post this kind, or a shard that could not be reached (then
     /// posting the same id again finishes the job).
     pub async fn post(&self, actor: &Actor, req: &PostRequest) -> Result<PostOutcome> {
+        self.post_at(actor, req, None).await
+    }
+
+    /// Posts a document dated `at` (microseconds, UTC) instead of now: its header, movements,
+    /// decision and daily summary all carry that instant. Only the demo-data generator uses
+    /// this, to build a believable history through the real protocol; clerks always post now.
+    pub(crate) async fn post_dated(&self, actor: &Actor, req: &PostRequest, at: i64) -> Result<PostOutcome> {
+        self.post_at(actor, req, Some(at)).await
+    }
+
+    async fn post_at(&self, actor: &Actor, req: &PostRequest, at: Option<i64>) -> Result<PostOutcome> {
         let kind = req.kind.ok_or_else(|| Error::Invalid("choose a transaction kind".into()))?;
         actor.require(if kind == TxKind::Adjustment { Permission::Adjust } else { Permission::PostMovement })?;
         let id = match &req.id {
             Some(raw) => ids::parse_id(raw)?,
             None => ids::new_id(),
         };
-        if let Some(h) = self.header(&id).await? {
-            return self.finish(h, true).await;
-        }
-        let prepared = self.prepare(actor, &id, kind, req).await?;
+        // No read ahead for an id seen before: the header's primary key finds it when the
+        // pending write fails (below). Only a request that no longer validates (a product
+        // deactivated since the first attempt, say) looks first, so its retry still reports.
+        let prepared = match self.prepare(actor, &id, kind, req, at).await {
+            Ok(p) => p,
+            Err(e) => {
+                if req.id.is_some()
+                    && let Some(h) = self.header(&id).await?
+                {
+                    return self.finish(h, true).await;
+                }
+                return Err(e);
+            }
+        };
         failpoint::hit("post.before_pending");
-        let b = self.shards.transaction.backend();
         let Prepared { header, lines, legs } = prepared;
         let year = header.day.get(0..4).and_then(|y| y.parse::<i64>().ok()).unwrap_or(1970);
-        let written = self
-            .shards
-            .transaction
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut header = header;
-                    let n = journal::next_number(c, b, kind.prefix(), year).await?;
-                    header.number = format!("{}-{year}-{n:06}", kind.prefix());
-                    journal::insert_pending(c, b, &header, &lines).await?;
-                    Ok(header)
-                })
-            })
-            .await;
+        let doc = PendingDoc { prefix: kind.prefix(), year, header, lines };
+        let written = self.batches.pending.submit(&self.shards.transaction, doc).await;
         let header = match written {
             Ok(h) => h,
             Err(e) if e.is_unique_violation() => {
-                // The same id was submitted concurrently: report (or finish) that attempt.
+                // The same id was submitted before or concurrently: report (or finish) that
+                // attempt.
                 let h = self.header(&id).await?.ok_or(e)?;
                 return self.finish(h, true).await;
             }
             Err(e) => return Err(e),
         };
         failpoint::hit("post.after_pending");
-        self.decide_and_mark(&header, legs, false).await
+        self.decide_and_mark(&header, legs, false, true, at).await
     }
 
     async fn header(&self, id: &str) -> Result<Option<Header>> {
@@ -152,30 +192,28 @@ impl Services {
         match h.status.parse::<TxStatus>()? {
             TxStatus::Pending => {
                 let legs = self.legs_of_stored(&h).await?;
-                self.decide_and_mark(&h, legs, replayed).await
+                self.decide_and_mark(&h, legs, replayed, false, None).await
             }
             status => Ok(PostOutcome { id: h.id, number: h.number, status, reason: h.reason, replayed }),
         }
     }
 
-    /// Steps 2 and 3.
-    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool) -> Result<PostOutcome> {
-        let lb = self.shards.location.backend();
-        let id = h.id.clone();
-        let decision = self
-            .shards
-            .location
-            .write(move |c| {
-                Box::pin(async move { location::apply_posting(c, lb, &id, &legs, ids::now_micros()).await })
-            })
-            .await?;
+    /// Steps 2 and 3. `fresh`: this call wrote the pending header, so no decision is expected
+    /// to exist yet (if recovery made one meanwhile, the outcome's key says so and the stored
+    /// decision is used). `at` dates the movements and the decision (history); `None` is now.
+    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, fresh: bool, at: Option<i64>) -> Result<PostOutcome> {
+        let item = ApplyItem { txn_id: h.id.clone(), legs, at: at.unwrap_or_else(ids::now_micros), fresh };
+        let decision = self.batches.apply.submit(&self.shards.location, item).await?;
         failpoint::hit("post.before_mark");
-        self.mark(h, decision, replayed).await
+        self.mark_at(h, decision, replayed, at).await
     }
 
     /// Step 3: records the decision on the header (idempotently).
     pub(crate) async fn mark(&self, h: &Header, decision: Decision, replayed: bool) -> Result<PostOutcome> {
-        let tb = self.shards.transaction.backend();
+        self.mark_at(h, decision, replayed, None).await
+    }
+
+    async fn mark_at(&self, h: &Header, decision: Decision, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
         let kind: TxKind = h.kind.parse()?;
         let (posted, reason, line_deltas) = match &decision {
             Decision::Applied(deltas) => {
@@ -187,16 +225,8 @@ impl Services {
             }
             Decision::Aborted(r) => (false, Some(r.clone()), Vec::new()),
         };
-        let id = h.id.clone();
-        let reason2 = reason.clone();
-        self.shards
-            .transaction
-            .write(move |c| {
-                Box::pin(async move {
-                    journal::mark_decided(c, tb, &id, posted, reason2.as_deref(), &line_deltas, ids::now_micros()).await
-                })
-            })
-            .await?;
+        let item = MarkItem { id: h.id.clone(), posted, reason: reason.clone(), line_deltas, at: at.unwrap_or_else(ids::now_micros) };
+        self.batches.mark.submit(&self.shards.transaction, item).await?;
         Ok(PostOutcome {
             id: h.id.clone(),
             number: h.number.clone(),
@@ -242,7 +272,7 @@ impl Services {
     }
 
     /// Validates a request against master and location data and builds the document.
-    async fn prepare(&self, actor: &Actor, id: &str, kind: TxKind, req: &PostRequest) -> Result<Prepared> {
+    async fn prepare(&self, actor: &Actor, id: &str, kind: TxKind, req: &PostRequest, at: Option<i64>) -> Result<Prepared> {
         if req.lines.is_empty() {
             return Err(Error::Invalid("a transaction needs at least one line".into()));
         }
@@ -282,7 +312,7 @@ impl Services {
                 continue;
             }
             let p = self
-                .product_by_code(&key)
+                .product_for_posting(&key)
                 .await?
                 .ok_or_else(|| Error::Invalid(format!("unknown SKU or barcode '{key}'")))?;
             if p.active == 0 {
@@ -290,8 +320,8 @@ impl Services {
             }
             products.insert(key, p);
         }
-        let units = self.units_by_id().await?;
-        let now = ids::now_micros();
+        let units = self.units_for_posting().await?;
+        let now = at.unwrap_or_else(ids::now_micros);
         let mut lines = Vec::with_capacity(req.lines.len());
         let mut all_legs = Vec::new();
         let mut seen_adjusted = Vec::new();
@@ -368,12 +398,8 @@ impl Services {
     }
 
     async fn active_location(&self, code: &str) -> Result<Location> {
-        let b = self.shards.location.backend();
-        let c = code.trim().to_string();
         let loc = self
-            .shards
-            .location
-            .read(move |p| Box::pin(async move { location::location_by_code(&p, b, &c).await }))
+            .location_for_posting(code)
             .await?
             .ok_or_else(|| Error::Invalid(format!("unknown location '{}'", code.trim())))?;
         if loc.active == 0 {

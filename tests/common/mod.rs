@@ -61,3 +61,29 @@ pub async fn seed(env: &Env, products: usize) {
         .expect("product");
     }
 }
+
+/// One daily summary cell: day, kind, documents, lines, quantity, value.
+type DayRow = (String, String, i64, i64, i64, i64);
+
+/// Posted headers summed per (day, kind) must equal the daily summaries.
+pub async fn assert_summaries_match(s: &Services) {
+    let rows: (Vec<DayRow>, Vec<DayRow>) = s
+        .shards
+        .transaction
+        .read(|p| {
+            Box::pin(async move {
+                let from_headers = sqlx::query_as("SELECT day, kind, COUNT(*), CAST(SUM(line_count) AS BIGINT), CAST(SUM(total_qty) AS BIGINT), CAST(SUM(total_value) AS BIGINT) FROM transactions WHERE status = 'posted' GROUP BY day, kind ORDER BY day, kind")
+                    .fetch_all(&p)
+                    .await
+                    .map_err(gudang::Error::db("transaction"))?;
+                let summaries = sqlx::query_as("SELECT day, kind, txn_count, line_count, total_qty, total_value FROM daily_summary WHERE txn_count > 0 ORDER BY day, kind")
+                    .fetch_all(&p)
+                    .await
+                    .map_err(gudang::Error::db("transaction"))?;
+                Ok((from_headers, summaries))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.0, rows.1, "daily summaries must equal the posted documents");
+}
