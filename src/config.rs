@@ -98,13 +98,20 @@ impl Default for SecurityConfig {
 
 impl Default for PostingConfig {
     fn default() -> Self {
-        PostingConfig { recovery_grace_secs: 30, recovery_interval_secs: 60 }
+        PostingConfig {
+            recovery_grace_secs: 30,
+            recovery_interval_secs: 60,
+        }
     }
 }
 
 impl Default for UiConfig {
     fn default() -> Self {
-        UiConfig { language: "en".into(), color: true, page_size: 200 }
+        UiConfig {
+            language: "en".into(),
+            color: true,
+            page_size: 200,
+        }
     }
 }
 
@@ -140,24 +147,34 @@ impl Config {
     /// Parses TOML text (if any) and applies `GUDANG_*` overrides from `env`.
     pub fn from_sources(text: Option<&str>, env: &[(String, String)]) -> Result<Config> {
         let mut table: toml::Table = match text {
-            Some(t) => t.parse().map_err(|e: toml::de::Error| Error::Config(e.to_string()))?,
+            Some(t) => t
+                .parse()
+                .map_err(|e: toml::de::Error| Error::Config(e.to_string()))?,
             None => toml::Table::new(),
         };
-        let defaults = toml::Table::try_from(Config::default())
-            .map_err(|e| Error::Config(e.to_string()))?;
+        let defaults =
+            toml::Table::try_from(Config::default()).map_err(|e| Error::Config(e.to_string()))?;
         for (name, value) in env {
-            let Some(rest) = name.strip_prefix("GUDANG_") else { continue };
+            let Some(rest) = name.strip_prefix("GUDANG_") else {
+                continue;
+            };
             let rest = rest.to_ascii_lowercase();
             if rest == "data_dir" {
                 table.insert("data_dir".into(), toml::Value::String(value.clone()));
                 continue;
             }
-            for (section, keys) in defaults.iter().filter_map(|(k, v)| v.as_table().map(|t| (k, t))) {
-                let Some(key) = rest.strip_prefix(&format!("{section}_")) else { continue };
-                let Some(default) = keys.get(key) else { continue };
-                let parsed = env_value(default, value).map_err(|m| {
-                    Error::Config(format!("environment variable {name}: {m}"))
-                })?;
+            for (section, keys) in defaults
+                .iter()
+                .filter_map(|(k, v)| v.as_table().map(|t| (k, t)))
+            {
+                let Some(key) = rest.strip_prefix(&format!("{section}_")) else {
+                    continue;
+                };
+                let Some(default) = keys.get(key) else {
+                    continue;
+                };
+                let parsed = env_value(default, value)
+                    .map_err(|m| Error::Config(format!("environment variable {name}: {m}")))?;
                 let sec = table
                     .entry(section.clone())
                     .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -194,7 +211,9 @@ impl Config {
             }
         }
         if d.read_connections == 0 || d.read_connections > 64 {
-            return Err(Error::Config("database.read_connections must be between 1 and 64".into()));
+            return Err(Error::Config(
+                "database.read_connections must be between 1 and 64".into(),
+            ));
         }
         let s = &self.security;
         if s.argon2_memory_kib < 19456 || s.argon2_iterations < 2 || s.argon2_parallelism < 1 {
@@ -202,14 +221,23 @@ impl Config {
                 "security.argon2_*: below OWASP's minimum (memory 19456 KiB, 2 iterations, parallelism 1)".into(),
             ));
         }
-        if s.argon2_memory_kib > 4 * 1024 * 1024 || s.argon2_iterations > 100 || s.argon2_parallelism > 16 {
-            return Err(Error::Config("security.argon2_*: values are unreasonably large".into()));
+        if s.argon2_memory_kib > 4 * 1024 * 1024
+            || s.argon2_iterations > 100
+            || s.argon2_parallelism > 16
+        {
+            return Err(Error::Config(
+                "security.argon2_*: values are unreasonably large".into(),
+            ));
         }
         if s.hash_concurrency == 0 || s.hash_concurrency > 64 {
-            return Err(Error::Config("security.hash_concurrency must be between 1 and 64".into()));
+            return Err(Error::Config(
+                "security.hash_concurrency must be between 1 and 64".into(),
+            ));
         }
         if s.max_failed_logins == 0 || s.max_failed_logins > 100 {
-            return Err(Error::Config("security.max_failed_logins must be between 1 and 100".into()));
+            return Err(Error::Config(
+                "security.max_failed_logins must be between 1 and 100".into(),
+            ));
         }
         if s.login_delay_max_ms < s.login_delay_base_ms || s.login_delay_max_ms > 3_600_000 {
             return Err(Error::Config(
@@ -217,7 +245,9 @@ impl Config {
             ));
         }
         if self.posting.recovery_interval_secs == 0 {
-            return Err(Error::Config("posting.recovery_interval_secs must be at least 1".into()));
+            return Err(Error::Config(
+                "posting.recovery_interval_secs must be at least 1".into(),
+            ));
         }
         if !["en", "id"].contains(&self.ui.language.as_str()) {
             return Err(Error::Config(format!(
@@ -226,7 +256,9 @@ impl Config {
             )));
         }
         if self.ui.page_size < 10 || self.ui.page_size > 10_000 {
-            return Err(Error::Config("ui.page_size must be between 10 and 10000".into()));
+            return Err(Error::Config(
+                "ui.page_size must be between 10 and 10000".into(),
+            ));
         }
         Ok(())
     }
@@ -249,7 +281,12 @@ impl Config {
             ShardName::Transaction => &d.transaction_url,
         };
         if url.is_empty() {
-            format!("sqlite://{}", self.data_dir().join(format!("{}.db", shard.as_str())).display())
+            format!(
+                "sqlite://{}",
+                self.data_dir()
+                    .join(format!("{}.db", shard.as_str()))
+                    .display()
+            )
         } else {
             url.clone()
         }
@@ -267,7 +304,9 @@ impl Config {
 fn env_value(default: &toml::Value, raw: &str) -> std::result::Result<toml::Value, String> {
     Ok(match default {
         toml::Value::Integer(_) => toml::Value::Integer(
-            raw.trim().parse::<i64>().map_err(|_| format!("'{raw}' is not a whole number"))?,
+            raw.trim()
+                .parse::<i64>()
+                .map_err(|_| format!("'{raw}' is not a whole number"))?,
         ),
         toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim() {
             "1" | "true" | "yes" | "on" => true,
@@ -290,7 +329,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -306,7 +348,8 @@ mod tests {
 
     #[test]
     fn bad_url_is_named() {
-        let c = Config::from_sources(Some("[database]\nmaster_url = \"mongodb://x\""), &[]).unwrap();
+        let c =
+            Config::from_sources(Some("[database]\nmaster_url = \"mongodb://x\""), &[]).unwrap();
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains("database.master_url"), "{e}");
     }
@@ -315,7 +358,10 @@ mod tests {
     fn env_overrides() {
         let c = Config::from_sources(
             Some("[posting]\nrecovery_grace_secs = 5"),
-            &env(&[("GUDANG_POSTING_RECOVERY_GRACE_SECS", "0"), ("GUDANG_UI_COLOR", "false")]),
+            &env(&[
+                ("GUDANG_POSTING_RECOVERY_GRACE_SECS", "0"),
+                ("GUDANG_UI_COLOR", "false"),
+            ]),
         )
         .unwrap();
         assert_eq!(c.posting.recovery_grace_secs, 0);

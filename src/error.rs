@@ -1,8 +1,8 @@
 //! The library's error type. Every variant carries a message a clerk or an admin can act on;
 //! database errors name the shard they came from.
 
-use crate::domain::role::Permission;
 use crate::domain::Role;
+use crate::domain::role::Permission;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -47,7 +47,10 @@ impl Error {
     /// Whether this is a unique-constraint violation reported by any backend.
     pub fn is_unique_violation(&self) -> bool {
         match self {
-            Error::Db { source: sqlx::Error::Database(e), .. } => e.is_unique_violation(),
+            Error::Db {
+                source: sqlx::Error::Database(e),
+                ..
+            } => e.is_unique_violation(),
             _ => false,
         }
     }

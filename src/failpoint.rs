@@ -20,7 +20,11 @@ fn armed() -> Option<&'static Armed> {
                 Some((n, k)) => (n.to_string(), k.parse().unwrap_or(1)),
                 None => (spec, 1),
             };
-            Some(Armed { name, at_hit: at.max(1), hits: AtomicU64::new(0) })
+            Some(Armed {
+                name,
+                at_hit: at.max(1),
+                hits: AtomicU64::new(0),
+            })
         })
         .as_ref()
 }

@@ -13,7 +13,9 @@ fn main() -> color_eyre::Result<()> {
             std::process::exit(code);
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let code = rt.block_on(cli::run(parsed));
     rt.shutdown_timeout(std::time::Duration::from_secs(2));
     std::process::exit(code)

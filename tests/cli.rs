@@ -145,7 +145,9 @@ fn categories_units_and_products() {
     assert_eq!(p1["active"], true);
 
     // Bad input: each refused with a message naming the problem, nothing added.
-    let e = g.fail(&["product", "add", "--sku", "p1", "--name", "Again", "--unit", "PCS"]);
+    let e = g.fail(&[
+        "product", "add", "--sku", "p1", "--name", "Again", "--unit", "PCS",
+    ]);
     assert!(
         e.contains("SKU 'p1'") && e.contains("already exists"),
         "{e}"

@@ -319,7 +319,10 @@ fn header_problems_name_the_column() {
         assert!(e.contains(want), "{csv:?}: {e}");
     }
     // Header names are case- and space-insensitive, a UTF-8 BOM is ignored, the order is free.
-    let out = import(&g, "\u{feff} Name ,SKU, Price , UNIT\nNew product,NEW-1,3,PCS\n");
+    let out = import(
+        &g,
+        "\u{feff} Name ,SKU, Price , UNIT\nNew product,NEW-1,3,PCS\n",
+    );
     assert!(out.contains("1 created"), "{out}");
     let e = g.fail(&["product", "import", g.path("missing.csv").to_str().unwrap()]);
     assert!(
@@ -327,7 +330,10 @@ fn header_problems_name_the_column() {
         "{e}"
     );
     // Standard input works too.
-    let out = g.ok_stdin(&["product", "import", "-"], "sku,name,unit\nNEW-2,From stdin,PCS\n");
+    let out = g.ok_stdin(
+        &["product", "import", "-"],
+        "sku,name,unit\nNEW-2,From stdin,PCS\n",
+    );
     assert!(out.contains("1 created"), "{out}");
     let e = g.fail_stdin(&["product", "import", "-"], "sku,name\nNEW-3\n");
     assert!(

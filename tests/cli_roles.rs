@@ -87,7 +87,9 @@ fn each_role_does_what_it_may_and_nothing_more() {
     denied(
         &g,
         CLERK,
-        &["product", "add", "--sku", "C1", "--name", "By clerk", "--unit", "PCS"],
+        &[
+            "product", "add", "--sku", "C1", "--name", "By clerk", "--unit", "PCS",
+        ],
         "manage products",
     );
     denied(
@@ -131,7 +133,16 @@ fn each_role_does_what_it_may_and_nothing_more() {
     allowed(
         &g,
         SUPERVISOR,
-        &["product", "add", "--sku", "S1", "--name", "By supervisor", "--unit", "PCS"],
+        &[
+            "product",
+            "add",
+            "--sku",
+            "S1",
+            "--name",
+            "By supervisor",
+            "--unit",
+            "PCS",
+        ],
     );
     allowed(
         &g,

@@ -180,17 +180,31 @@ struct LocationView<'a> {
     created_at: i64,
 }
 
-pub async fn init(config: Config, email: Option<String>, name: Option<String>, stdin: bool) -> Result<(), Failure> {
+pub async fn init(
+    config: Config,
+    email: Option<String>,
+    name: Option<String>,
+    stdin: bool,
+) -> Result<(), Failure> {
     let s = Services::open(config.clone()).await?;
     if s.has_users().await? {
-        println!("gudang is already initialised in {} (users exist); nothing changed", config.data_dir().display());
+        println!(
+            "gudang is already initialised in {} (users exist); nothing changed",
+            config.data_dir().display()
+        );
         return Ok(());
     }
-    let email = email.ok_or_else(|| Failure::Error("--admin-email is required to create the first admin".into()))?;
+    let email = email.ok_or_else(|| {
+        Failure::Error("--admin-email is required to create the first admin".into())
+    })?;
     let name = name.unwrap_or_else(|| "Administrator".into());
     let pw = out::password("Password for the first admin: ", stdin, true)?;
     let a = s.create_first_admin(&email, &name, &pw).await?;
-    println!("created admin {} in {}", a.email, config.data_dir().display());
+    println!(
+        "created admin {} in {}",
+        a.email,
+        config.data_dir().display()
+    );
     Ok(())
 }
 
@@ -206,21 +220,49 @@ pub async fn status(config: Config, json: bool) -> Result<(), Failure> {
                 r.shard.to_string(),
                 r.backend.clone(),
                 r.url.clone(),
-                if r.reachable { "yes".into() } else { "NO".into() },
-                r.latency_ms.map(|l| format!("{l:.1} ms")).unwrap_or_else(|| "-".into()),
-                r.schema_version.map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
+                if r.reachable {
+                    "yes".into()
+                } else {
+                    "NO".into()
+                },
+                r.latency_ms
+                    .map(|l| format!("{l:.1} ms"))
+                    .unwrap_or_else(|| "-".into()),
+                r.schema_version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 r.error.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    out::table(&["SHARD", "BACKEND", "URL", "REACHABLE", "LATENCY", "SCHEMA", "ERROR"], &rows);
-    if report.iter().all(|r| r.reachable) { Ok(()) } else { Err(Failure::Quiet) }
+    out::table(
+        &[
+            "SHARD",
+            "BACKEND",
+            "URL",
+            "REACHABLE",
+            "LATENCY",
+            "SCHEMA",
+            "ERROR",
+        ],
+        &rows,
+    );
+    if report.iter().all(|r| r.reachable) {
+        Ok(())
+    } else {
+        Err(Failure::Quiet)
+    }
 }
 
 pub async fn user(s: &Services, g: &Global, c: UserCmd) -> Result<(), Failure> {
     let a = actor(s, g).await?;
     match c {
-        UserCmd::Add { email, name, role, password_stdin } => {
+        UserCmd::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        } => {
             let role: Role = role.parse()?;
             let pw = out::password(&format!("Password for {email}: "), password_stdin, true)?;
             let u = s.add_user(&a, &email, &name, role, &pw).await?;
@@ -234,13 +276,27 @@ pub async fn user(s: &Services, g: &Global, c: UserCmd) -> Result<(), Failure> {
             let rows = users
                 .iter()
                 .map(|u| {
-                    let state = if !u.active { "disabled" } else if u.locked { "locked" } else { "active" };
-                    vec![u.email.clone(), u.name.clone(), u.role.clone(), state.into()]
+                    let state = if !u.active {
+                        "disabled"
+                    } else if u.locked {
+                        "locked"
+                    } else {
+                        "active"
+                    };
+                    vec![
+                        u.email.clone(),
+                        u.name.clone(),
+                        u.role.clone(),
+                        state.into(),
+                    ]
                 })
                 .collect::<Vec<_>>();
             out::table(&["EMAIL", "NAME", "ROLE", "STATE"], &rows);
         }
-        UserCmd::Passwd { email, password_stdin } => {
+        UserCmd::Passwd {
+            email,
+            password_stdin,
+        } => {
             let pw = out::password(&format!("New password for {email}: "), password_stdin, true)?;
             s.set_password(&a, &email, &pw).await?;
             println!("password changed for {}", email.trim().to_lowercase());
@@ -274,7 +330,13 @@ pub async fn category(s: &Services, g: &Global, c: CategoryCmd) -> Result<(), Fa
             if json {
                 return out::json(&cats);
             }
-            out::table(&["NAME"], &cats.iter().map(|c| vec![c.name.clone()]).collect::<Vec<_>>());
+            out::table(
+                &["NAME"],
+                &cats
+                    .iter()
+                    .map(|c| vec![c.name.clone()])
+                    .collect::<Vec<_>>(),
+            );
         }
     }
     Ok(())
@@ -282,7 +344,11 @@ pub async fn category(s: &Services, g: &Global, c: CategoryCmd) -> Result<(), Fa
 
 pub async fn unit(s: &Services, g: &Global, c: UnitCmd) -> Result<(), Failure> {
     match c {
-        UnitCmd::Add { code, name, decimals } => {
+        UnitCmd::Add {
+            code,
+            name,
+            decimals,
+        } => {
             let a = actor(s, g).await?;
             let u = s.add_unit(&a, &code, &name, decimals).await?;
             println!("added unit {} ({} decimals)", u.code, u.decimals);
@@ -292,7 +358,10 @@ pub async fn unit(s: &Services, g: &Global, c: UnitCmd) -> Result<(), Failure> {
             if json {
                 return out::json(&units);
             }
-            let rows = units.iter().map(|u| vec![u.code.clone(), u.name.clone(), u.decimals.to_string()]).collect::<Vec<_>>();
+            let rows = units
+                .iter()
+                .map(|u| vec![u.code.clone(), u.name.clone(), u.decimals.to_string()])
+                .collect::<Vec<_>>();
             out::table(&["CODE", "NAME", "DECIMALS"], &rows);
         }
     }
@@ -304,34 +373,52 @@ pub async fn product(s: &Services, g: &Global, c: ProductCmd) -> Result<(), Fail
         ProductCmd::Add { sku, name, fields } => {
             let a = actor(s, g).await?;
             let p = s
-                .add_product(&a, &ProductInput {
-                    sku,
-                    name,
-                    barcode: fields.barcode,
-                    category: fields.category,
-                    unit: fields.unit,
-                    price: fields.price,
-                    min_qty: fields.min_qty,
-                    active: None,
-                })
+                .add_product(
+                    &a,
+                    &ProductInput {
+                        sku,
+                        name,
+                        barcode: fields.barcode,
+                        category: fields.category,
+                        unit: fields.unit,
+                        price: fields.price,
+                        min_qty: fields.min_qty,
+                        active: None,
+                    },
+                )
                 .await?;
             println!("added product {} ({})", p.sku, p.name);
         }
-        ProductCmd::Edit { code, sku, name, fields } => {
+        ProductCmd::Edit {
+            code,
+            sku,
+            name,
+            fields,
+        } => {
             let a = actor(s, g).await?;
-            let before = s.product_by_code(&code).await?.ok_or_else(|| Failure::Error(format!("product '{code}' not found")))?;
-            let view = s.product_views(std::slice::from_ref(&before)).await?.remove(0);
+            let before = s
+                .product_by_code(&code)
+                .await?
+                .ok_or_else(|| Failure::Error(format!("product '{code}' not found")))?;
+            let view = s
+                .product_views(std::slice::from_ref(&before))
+                .await?
+                .remove(0);
             let p = s
-                .update_product(&a, &code, &ProductInput {
-                    sku: sku.unwrap_or(before.sku.clone()),
-                    name: name.unwrap_or(before.name.clone()),
-                    barcode: fields.barcode.or(before.barcode.clone()),
-                    category: fields.category.or(view.category),
-                    unit: fields.unit,
-                    price: fields.price,
-                    min_qty: fields.min_qty,
-                    active: None,
-                })
+                .update_product(
+                    &a,
+                    &code,
+                    &ProductInput {
+                        sku: sku.unwrap_or(before.sku.clone()),
+                        name: name.unwrap_or(before.name.clone()),
+                        barcode: fields.barcode.or(before.barcode.clone()),
+                        category: fields.category.or(view.category),
+                        unit: fields.unit,
+                        price: fields.price,
+                        min_qty: fields.min_qty,
+                        active: None,
+                    },
+                )
                 .await?;
             println!("updated product {} ({})", p.sku, p.name);
         }
@@ -347,8 +434,17 @@ pub async fn product(s: &Services, g: &Global, c: ProductCmd) -> Result<(), Fail
         }
         ProductCmd::Import { file } => return super::csv::import(s, g, &file).await,
         ProductCmd::Export { file } => return super::csv::export(s, g, file.as_deref()).await,
-        ProductCmd::List { search, limit, json } => {
-            let q = ProductQuery { text: search, filter: ProductFilter::default(), limit, ..Default::default() };
+        ProductCmd::List {
+            search,
+            limit,
+            json,
+        } => {
+            let q = ProductQuery {
+                text: search,
+                filter: ProductFilter::default(),
+                limit,
+                ..Default::default()
+            };
             let products = s.search_products(&q).await?;
             let views = s.product_views(&products).await?;
             if json {
@@ -369,7 +465,12 @@ pub async fn product(s: &Services, g: &Global, c: ProductCmd) -> Result<(), Fail
                     ]
                 })
                 .collect::<Vec<_>>();
-            out::table(&["SKU", "BARCODE", "NAME", "CATEGORY", "UNIT", "PRICE", "MIN", "ACTIVE"], &rows);
+            out::table(
+                &[
+                    "SKU", "BARCODE", "NAME", "CATEGORY", "UNIT", "PRICE", "MIN", "ACTIVE",
+                ],
+                &rows,
+            );
         }
     }
     Ok(())
@@ -391,7 +492,11 @@ pub async fn location(s: &Services, g: &Global, c: LocationCmd) -> Result<(), Fa
                         id: &l.id,
                         code: &l.code,
                         name: &l.name,
-                        parent: l.parent_id.as_ref().and_then(|p| locs.iter().find(|x| &x.id == p)).map(|p| p.code.as_str()),
+                        parent: l
+                            .parent_id
+                            .as_ref()
+                            .and_then(|p| locs.iter().find(|x| &x.id == p))
+                            .map(|p| p.code.as_str()),
                         active: l.active != 0,
                         created_at: l.created_at,
                     })
@@ -401,12 +506,20 @@ pub async fn location(s: &Services, g: &Global, c: LocationCmd) -> Result<(), Fa
             let rows = locs
                 .iter()
                 .map(|l| {
-                    let parent = l.parent_id.as_ref().and_then(|p| locs.iter().find(|x| &x.id == p)).map(|p| p.code.clone());
+                    let parent = l
+                        .parent_id
+                        .as_ref()
+                        .and_then(|p| locs.iter().find(|x| &x.id == p))
+                        .map(|p| p.code.clone());
                     vec![
                         l.code.clone(),
                         l.name.clone(),
                         parent.unwrap_or_default(),
-                        if l.active != 0 { "yes".into() } else { "no".into() },
+                        if l.active != 0 {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        },
                         display_time(l.created_at),
                     ]
                 })
@@ -418,13 +531,24 @@ pub async fn location(s: &Services, g: &Global, c: LocationCmd) -> Result<(), Fa
 }
 
 pub async fn stock(s: &Services, _g: &Global, a: StockArgs) -> Result<(), Failure> {
-    let rows = s.stock(a.location.as_deref(), a.sku.as_deref(), a.low, a.limit).await?;
+    let rows = s
+        .stock(a.location.as_deref(), a.sku.as_deref(), a.low, a.limit)
+        .await?;
     if a.json {
         return out::json(&rows);
     }
     let table = rows
         .iter()
-        .map(|r| vec![r.location.clone(), r.sku.clone(), r.name.clone(), r.quantity.clone(), r.min.clone(), if r.low { "LOW".into() } else { String::new() }])
+        .map(|r| {
+            vec![
+                r.location.clone(),
+                r.sku.clone(),
+                r.name.clone(),
+                r.quantity.clone(),
+                r.min.clone(),
+                if r.low { "LOW".into() } else { String::new() },
+            ]
+        })
         .collect::<Vec<_>>();
     out::table(&["LOCATION", "SKU", "NAME", "QTY", "MIN", ""], &table);
     Ok(())

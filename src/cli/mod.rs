@@ -16,7 +16,12 @@ use gudang::{Actor, Config, Services};
 pub use out::Failure;
 
 #[derive(Parser, Debug)]
-#[command(name = "gudang", version, about = "Terminal inventory system for warehouses", propagate_version = true)]
+#[command(
+    name = "gudang",
+    version,
+    about = "Terminal inventory system for warehouses",
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -114,9 +119,11 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
     };
     let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
     match command {
-        Command::Init { admin_email, admin_name, password_stdin } => {
-            data::init(config, admin_email, admin_name, password_stdin).await
-        }
+        Command::Init {
+            admin_email,
+            admin_name,
+            password_stdin,
+        } => data::init(config, admin_email, admin_name, password_stdin).await,
         Command::Status { json } => data::status(config, json).await,
         other => {
             let s = Services::open(config).await?;

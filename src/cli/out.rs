@@ -59,7 +59,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
     // Trimmed so that an empty last column leaves no trailing blanks.
     println!("{}", line(header.to_vec()).trim_end());
     for r in rows {
-        println!("{}", line(r.iter().map(String::as_str).collect()).trim_end());
+        println!(
+            "{}",
+            line(r.iter().map(String::as_str).collect()).trim_end()
+        );
     }
     if rows.is_empty() {
         println!("(none)");
@@ -70,16 +73,21 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 pub fn password(prompt: &str, from_stdin: bool, confirm: bool) -> Result<String, Failure> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
         let pw = line.trim_end_matches(['\n', '\r']).to_string();
         if pw.is_empty() {
             return Err(Failure::Error("no password given on standard input".into()));
         }
         return Ok(pw);
     }
-    let pw = rpassword::prompt_password(prompt).map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
+    let pw = rpassword::prompt_password(prompt)
+        .map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
     if confirm {
-        let again = rpassword::prompt_password("Repeat password: ").map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
+        let again = rpassword::prompt_password("Repeat password: ")
+            .map_err(|e| Failure::Error(format!("cannot read password: {e}")))?;
         if again != pw {
             return Err(Failure::Error("the passwords do not match".into()));
         }

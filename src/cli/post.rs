@@ -97,9 +97,38 @@ pub enum TxnCmd {
 
 pub async fn post(s: &Services, g: &Global, c: PostCmd) -> Result<(), Failure> {
     let (kind, source, dest, partner, notes, common) = match c {
-        PostCmd::Receipt { to, partner, common } => (TxKind::Receipt, None, Some(to), partner, common.note.clone(), common),
-        PostCmd::Issue { from, partner, common } => (TxKind::Issue, Some(from), None, partner, common.note.clone(), common),
-        PostCmd::Transfer { from, to, common } => (TxKind::Transfer, Some(from), Some(to), None, common.note.clone(), common),
+        PostCmd::Receipt {
+            to,
+            partner,
+            common,
+        } => (
+            TxKind::Receipt,
+            None,
+            Some(to),
+            partner,
+            common.note.clone(),
+            common,
+        ),
+        PostCmd::Issue {
+            from,
+            partner,
+            common,
+        } => (
+            TxKind::Issue,
+            Some(from),
+            None,
+            partner,
+            common.note.clone(),
+            common,
+        ),
+        PostCmd::Transfer { from, to, common } => (
+            TxKind::Transfer,
+            Some(from),
+            Some(to),
+            None,
+            common.note.clone(),
+            common,
+        ),
         PostCmd::Adjust { at, reason, common } => {
             let notes = match (reason, common.note.clone()) {
                 (Some(r), Some(n)) => Some(format!("{r}: {n}")),
@@ -108,7 +137,11 @@ pub async fn post(s: &Services, g: &Global, c: PostCmd) -> Result<(), Failure> {
             (TxKind::Adjustment, Some(at), None, None, notes, common)
         }
     };
-    let lines = common.lines.iter().map(|l| parse_line_spec(l)).collect::<Result<Vec<_>, _>>()?;
+    let lines = common
+        .lines
+        .iter()
+        .map(|l| parse_line_spec(l))
+        .collect::<Result<Vec<_>, _>>()?;
     let req = PostRequest {
         id: common.id.clone(),
         kind: Some(kind),
@@ -130,7 +163,11 @@ pub async fn post(s: &Services, g: &Global, c: PostCmd) -> Result<(), Failure> {
         Ok(())
     } else {
         if !common.json {
-            eprintln!("error: {} rejected: {}", outcome.number, outcome.reason.unwrap_or_default());
+            eprintln!(
+                "error: {} rejected: {}",
+                outcome.number,
+                outcome.reason.unwrap_or_default()
+            );
         }
         Err(Failure::Quiet)
     }
@@ -140,7 +177,9 @@ fn parse_day(s: &str) -> Result<i64, Failure> {
     use chrono::TimeZone;
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| Failure::Error(format!("--since '{s}': expected a date like 2026-01-31")))?;
-    let t = d.and_hms_opt(0, 0, 0).ok_or_else(|| Failure::Error(format!("--since '{s}': invalid date")))?;
+    let t = d
+        .and_hms_opt(0, 0, 0)
+        .ok_or_else(|| Failure::Error(format!("--since '{s}': invalid date")))?;
     chrono::Local
         .from_local_datetime(&t)
         .earliest()
@@ -150,17 +189,30 @@ fn parse_day(s: &str) -> Result<i64, Failure> {
 
 pub async fn txn(s: &Services, _g: &Global, c: TxnCmd) -> Result<(), Failure> {
     match c {
-        TxnCmd::List { kind, since, reference, limit, all, json } => {
+        TxnCmd::List {
+            kind,
+            since,
+            reference,
+            limit,
+            all,
+            json,
+        } => {
             if !all && !(1..=100_000).contains(&limit) {
-                return Err(Failure::Error("--limit must be between 1 and 100000 (or use --all)".into()));
+                return Err(Failure::Error(
+                    "--limit must be between 1 and 100000 (or use --all)".into(),
+                ));
             }
             let f = TxnFilter {
-                kind: kind.map(|k| k.parse::<TxKind>().map(|k| k.as_str().to_string())).transpose()?,
+                kind: kind
+                    .map(|k| k.parse::<TxKind>().map(|k| k.as_str().to_string()))
+                    .transpose()?,
                 since: since.as_deref().map(parse_day).transpose()?,
                 reference,
                 ..Default::default()
             };
-            let rows = s.list_transactions(&f, if all { None } else { Some(limit) }, 0).await?;
+            let rows = s
+                .list_transactions(&f, if all { None } else { Some(limit) }, 0)
+                .await?;
             if json {
                 return out::json(&rows);
             }
@@ -185,7 +237,19 @@ pub async fn txn(s: &Services, _g: &Global, c: TxnCmd) -> Result<(), Failure> {
                     ]
                 })
                 .collect::<Vec<_>>();
-            out::table(&["NUMBER", "KIND", "STATUS", "CREATED", "LOCATIONS", "LINES", "VALUE", "REF"], &table);
+            out::table(
+                &[
+                    "NUMBER",
+                    "KIND",
+                    "STATUS",
+                    "CREATED",
+                    "LOCATIONS",
+                    "LINES",
+                    "VALUE",
+                    "REF",
+                ],
+                &table,
+            );
         }
         TxnCmd::Show { number, json } => {
             let d = s.transaction_detail(&number).await?;
@@ -194,14 +258,23 @@ pub async fn txn(s: &Services, _g: &Global, c: TxnCmd) -> Result<(), Failure> {
             }
             let h = &d.header;
             println!("{}  {}  {}", h.number, h.kind, h.status.to_uppercase());
-            println!("created  {} by {}", display_time(h.created_at), h.created_by);
+            println!(
+                "created  {} by {}",
+                display_time(h.created_at),
+                h.created_by
+            );
             if let Some(src) = &h.source_code {
                 println!("from     {src}");
             }
             if let Some(dst) = &h.dest_code {
                 println!("to       {dst}");
             }
-            for (label, v) in [("partner", &h.partner), ("ref", &h.reference), ("notes", &h.notes), ("reason", &h.reason)] {
+            for (label, v) in [
+                ("partner", &h.partner),
+                ("ref", &h.reference),
+                ("notes", &h.notes),
+                ("reason", &h.reason),
+            ] {
                 if let Some(v) = v {
                     println!("{label:<8} {v}");
                 }
@@ -217,11 +290,16 @@ pub async fn txn(s: &Services, _g: &Global, c: TxnCmd) -> Result<(), Failure> {
                         Quantity(l.quantity).to_string(),
                         Money(l.unit_price).to_string(),
                         Money(l.total).to_string(),
-                        l.applied_delta.map(|d| Quantity(d).to_string()).unwrap_or_default(),
+                        l.applied_delta
+                            .map(|d| Quantity(d).to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect::<Vec<_>>();
-            out::table(&["#", "SKU", "NAME", "QTY", "PRICE", "TOTAL", "APPLIED"], &rows);
+            out::table(
+                &["#", "SKU", "NAME", "QTY", "PRICE", "TOTAL", "APPLIED"],
+                &rows,
+            );
         }
     }
     Ok(())
@@ -236,7 +314,10 @@ pub async fn check(s: &Services, json: bool) -> Result<(), Failure> {
             println!("VIOLATION [{}] {}", v.rule, v.detail);
         }
         if r.violation_count as usize > r.violations.len() {
-            println!("... and {} more", r.violation_count as usize - r.violations.len());
+            println!(
+                "... and {} more",
+                r.violation_count as usize - r.violations.len()
+            );
         }
         if r.ok() {
             println!(
@@ -251,8 +332,13 @@ pub async fn check(s: &Services, json: bool) -> Result<(), Failure> {
 }
 
 pub async fn recover(s: &Services, grace: Option<u64>) -> Result<(), Failure> {
-    let grace = grace.map(|g| (g as i64).saturating_mul(1_000_000)).unwrap_or_else(|| s.grace_micros());
+    let grace = grace
+        .map(|g| (g as i64).saturating_mul(1_000_000))
+        .unwrap_or_else(|| s.grace_micros());
     let r = gudang::service::recovery::recover(s, grace).await?;
-    println!("recovered {} posting(s): {} posted, {} rolled back", r.resolved, r.posted, r.rejected);
+    println!(
+        "recovered {} posting(s): {} posted, {} rolled back",
+        r.resolved, r.posted, r.rejected
+    );
     Ok(())
 }

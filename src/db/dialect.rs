@@ -102,9 +102,10 @@ impl Backend {
             Backend::Sqlite => None,
             // Session-level, so it spans the per-migration transactions; the key is arbitrary
             // but fixed ("gudang" in ASCII).
-            Backend::Postgres => {
-                Some(("SELECT pg_advisory_lock(113753892941415)", "SELECT pg_advisory_unlock(113753892941415)"))
-            }
+            Backend::Postgres => Some((
+                "SELECT pg_advisory_lock(113753892941415)",
+                "SELECT pg_advisory_unlock(113753892941415)",
+            )),
         }
     }
 
@@ -122,8 +123,12 @@ impl Backend {
         match (self, shard) {
             (Backend::Sqlite, _) => None,
             // Keys are arbitrary but fixed: "gudang" in ASCII, then the shard's number.
-            (Backend::Postgres, "master") => Some("SELECT pg_advisory_xact_lock(7454975127808573441)"),
-            (Backend::Postgres, "location") => Some("SELECT pg_advisory_xact_lock(7454975127808573442)"),
+            (Backend::Postgres, "master") => {
+                Some("SELECT pg_advisory_xact_lock(7454975127808573441)")
+            }
+            (Backend::Postgres, "location") => {
+                Some("SELECT pg_advisory_xact_lock(7454975127808573442)")
+            }
             (Backend::Postgres, _) => Some("SELECT pg_advisory_xact_lock(7454975127808573443)"),
         }
     }
@@ -234,12 +239,27 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(Backend::from_url("sqlite:///tmp/x.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(
+            Backend::from_url("sqlite:///tmp/x.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
         assert!(Backend::from_url("mongodb://x").is_err());
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
-        assert_eq!(redact_url("postgres://u@h/db?password=s3&sslmode=require"), "postgres://u@h/db?password=***&sslmode=require");
-        assert_eq!(redact_url("sqlite:///x.db?mode=rwc"), "sqlite:///x.db?mode=rwc");
+        assert_eq!(
+            redact_url("postgres://u@h/db?password=s3&sslmode=require"),
+            "postgres://u@h/db?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("sqlite:///x.db?mode=rwc"),
+            "sqlite:///x.db?mode=rwc"
+        );
     }
 }

@@ -57,7 +57,8 @@ pub struct DaySummary {
 }
 
 const HEADER_COLS: &str = "id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value";
-const LINE_COLS: &str = "txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta";
+const LINE_COLS: &str =
+    "txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta";
 
 /// Next number in a (prefix, year) sequence. Runs inside the caller's write job, so numbers are
 /// unique under any concurrency; a rolled-back job gives its number back.
@@ -71,28 +72,45 @@ pub async fn header_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<He
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE id = ?")))
-        .bind(id)
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Header>(b.dyn_sql(format!(
+        "SELECT {HEADER_COLS} FROM transactions WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn header_by_number(p: &AnyPool, b: Backend, number: &str) -> Result<Option<Header>> {
-    sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE number = ?")))
-        .bind(number.trim().to_uppercase())
-        .fetch_optional(p).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Header>(b.dyn_sql(format!(
+        "SELECT {HEADER_COLS} FROM transactions WHERE number = ?"
+    )))
+    .bind(number.trim().to_uppercase())
+    .fetch_optional(p)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn lines_of<'e, E>(e: E, b: Backend, txn_id: &str) -> Result<Vec<Line>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Line>(b.dyn_sql(format!("SELECT {LINE_COLS} FROM transaction_lines WHERE txn_id = ? ORDER BY line_no")))
-        .bind(txn_id)
-        .fetch_all(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Line>(b.dyn_sql(format!(
+        "SELECT {LINE_COLS} FROM transaction_lines WHERE txn_id = ? ORDER BY line_no"
+    )))
+    .bind(txn_id)
+    .fetch_all(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 /// Writes a new pending header and its lines. Fails with a unique violation if the id exists.
-pub async fn insert_pending(c: &mut AnyConnection, b: Backend, h: &Header, lines: &[Line]) -> Result<()> {
+pub async fn insert_pending(
+    c: &mut AnyConnection,
+    b: Backend,
+    h: &Header,
+    lines: &[Line],
+) -> Result<()> {
     sqlx::query(b.sql("INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         .bind(&h.id).bind(&h.number).bind(&h.kind).bind(&h.status).bind(&h.source_id).bind(&h.source_code)
         .bind(&h.dest_id).bind(&h.dest_code).bind(&h.partner).bind(&h.reference).bind(&h.notes).bind(&h.reason)
@@ -109,7 +127,12 @@ pub async fn insert_pending(c: &mut AnyConnection, b: Backend, h: &Header, lines
 }
 
 /// Ids of headers still pending that were created before `before`.
-pub async fn pending_before(p: &AnyPool, b: Backend, before: i64, limit: i64) -> Result<Vec<String>> {
+pub async fn pending_before(
+    p: &AnyPool,
+    b: Backend,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<String>> {
     sqlx::query_scalar::<_, String>(b.sql("SELECT id FROM transactions WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?"))
         .bind(before).bind(limit)
         .fetch_all(p).await.map_err(Error::db(S))
@@ -128,7 +151,13 @@ pub struct TxnFilter {
     pub text: Option<String>,
 }
 
-pub async fn list_headers(p: &AnyPool, b: Backend, f: &TxnFilter, limit: Option<i64>, offset: i64) -> Result<Vec<Header>> {
+pub async fn list_headers(
+    p: &AnyPool,
+    b: Backend,
+    f: &TxnFilter,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<Header>> {
     let mut sql = format!("SELECT {HEADER_COLS} FROM transactions WHERE 1 = 1");
     let mut args: Vec<String> = Vec::new();
     let mut ints: Vec<i64> = Vec::new();
@@ -190,7 +219,9 @@ pub async fn summaries_since(p: &AnyPool, b: Backend, since_day: &str) -> Result
 
 pub async fn count_headers(p: &AnyPool, b: Backend) -> Result<i64> {
     sqlx::query_scalar::<_, i64>(b.sql("SELECT COUNT(*) FROM transactions"))
-        .fetch_one(p).await.map_err(Error::db(S))
+        .fetch_one(p)
+        .await
+        .map_err(Error::db(S))
 }
 
 /// Headers by id (any order), in chunks that every backend's parameter limit allows.
@@ -198,7 +229,9 @@ pub async fn headers_by_ids(p: &AnyPool, b: Backend, ids: &[String]) -> Result<V
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
-        let mut q = sqlx::query_as::<_, Header>(b.dyn_sql(format!("SELECT {HEADER_COLS} FROM transactions WHERE id IN ({marks})")));
+        let mut q = sqlx::query_as::<_, Header>(b.dyn_sql(format!(
+            "SELECT {HEADER_COLS} FROM transactions WHERE id IN ({marks})"
+        )));
         for id in chunk {
             q = q.bind(id.clone());
         }
@@ -221,7 +254,11 @@ pub struct PendingDoc {
 /// all its documents, headers and lines in multi-row statements, inside a savepoint. If that
 /// fails on a duplicate (a retried id), it is rolled back and every document is written on its
 /// own, so the retried one gets its unique violation, the others go in, and no number is lost.
-pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<PendingDoc>) -> Result<Vec<Result<Header>>> {
+pub async fn insert_pending_batch(
+    c: &mut AnyConnection,
+    b: Backend,
+    docs: Vec<PendingDoc>,
+) -> Result<Vec<Result<Header>>> {
     let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
     for d in &docs {
         match groups.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
@@ -240,7 +277,13 @@ pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<P
     let done = reserve.run(c, b, S).await?;
     let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
     for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
-        let last: i64 = d.rows.first().map(|r| r.try_get(0)).transpose().map_err(Error::db(S))?.unwrap_or(*n);
+        let last: i64 = d
+            .rows
+            .first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Error::db(S))?
+            .unwrap_or(*n);
         next.push((*key, last - n + 1));
     }
     let mut docs = docs;
@@ -255,11 +298,17 @@ pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<P
     match super::bulk::insert_pending_many(c, b, &headers, &lines).await {
         Ok(()) => Ok(headers.into_iter().map(Ok).collect()),
         Err(e) if e.is_unique_violation() => {
-            sqlx::query("ROLLBACK TO SAVEPOINT pending").execute(&mut *c).await.map_err(Error::db(S))?;
+            sqlx::query("ROLLBACK TO SAVEPOINT pending")
+                .execute(&mut *c)
+                .await
+                .map_err(Error::db(S))?;
             let mut out = Vec::with_capacity(docs.len());
             for d in docs {
                 let mut h = d.header;
-                sqlx::query("SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                sqlx::query("SAVEPOINT one")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db(S))?;
                 let r = async {
                     let n = next_number(c, b, d.prefix, d.year).await?;
                     h.number = format!("{}-{}-{n:06}", d.prefix, d.year);
@@ -268,7 +317,10 @@ pub async fn insert_pending_batch(c: &mut AnyConnection, b: Backend, docs: Vec<P
                 }
                 .await;
                 if r.is_err() {
-                    sqlx::query("ROLLBACK TO SAVEPOINT one").execute(&mut *c).await.map_err(Error::db(S))?;
+                    sqlx::query("ROLLBACK TO SAVEPOINT one")
+                        .execute(&mut *c)
+                        .await
+                        .map_err(Error::db(S))?;
                 }
                 out.push(r);
             }
@@ -292,14 +344,23 @@ pub struct MarkItem {
 /// pending header becomes `posted` (with the applied delta of each line) or `rejected` (with
 /// the reason), and each posting is counted in its day's summary. `Ok(false)` for a header that
 /// was no longer pending (someone else decided it): it is left as it is and counted nowhere.
-pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> Result<Vec<Result<bool>>> {
+pub async fn mark_decided_batch(
+    c: &mut AnyConnection,
+    b: Backend,
+    items: Vec<MarkItem>,
+) -> Result<Vec<Result<bool>>> {
     // The same id twice in one job (a retry finishing what its first attempt also finishes):
     // the first records the decision, the second finds it recorded.
     let mut first: Vec<bool> = Vec::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
         first.push(!items[..i].iter().any(|x| x.id == it.id));
     }
-    let marked: Vec<&MarkItem> = items.iter().zip(&first).filter(|(_, f)| **f).map(|(it, _)| it).collect();
+    let marked: Vec<&MarkItem> = items
+        .iter()
+        .zip(&first)
+        .filter(|(_, f)| **f)
+        .map(|(it, _)| it)
+        .collect();
     let mut decided: Vec<(String, String, String, i64, i64, i64)> = Vec::new();
     for chunk in marked.chunks(100) {
         let sql = format!(
@@ -308,7 +369,11 @@ pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<Ma
         );
         let mut q = sqlx::query_as::<_, (String, String, String, i64, i64, i64)>(b.dyn_sql(sql));
         for it in chunk {
-            q = q.bind(&it.id).bind(if it.posted { "posted" } else { "rejected" }).bind(&it.reason).bind(it.at);
+            q = q
+                .bind(&it.id)
+                .bind(if it.posted { "posted" } else { "rejected" })
+                .bind(&it.reason)
+                .bind(it.at);
         }
         decided.extend(q.fetch_all(&mut *c).await.map_err(Error::db(S))?);
     }
@@ -316,7 +381,9 @@ pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<Ma
     let mut deltas: Vec<Arg> = Vec::new();
     let mut days: Vec<((String, String), [i64; 4])> = Vec::new();
     for (id, day, kind, lines, qty, value) in &decided {
-        let Some(it) = marked.iter().find(|it| &it.id == id).filter(|it| it.posted) else { continue };
+        let Some(it) = marked.iter().find(|it| &it.id == id).filter(|it| it.posted) else {
+            continue;
+        };
         for (line_no, delta) in &it.line_deltas {
             deltas.extend([Arg::from(id), (*line_no).into(), (*delta).into()]);
         }
@@ -337,7 +404,14 @@ pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<Ma
     for chunk in days.chunks(100) {
         let mut args = Vec::new();
         for ((day, kind), t) in chunk {
-            args.extend([Arg::from(day), Arg::from(kind), t[0].into(), t[1].into(), t[2].into(), t[3].into()]);
+            args.extend([
+                Arg::from(day),
+                Arg::from(kind),
+                t[0].into(),
+                t[1].into(),
+                t[2].into(),
+                t[3].into(),
+            ]);
         }
         then.push(
             format!(
@@ -350,5 +424,9 @@ pub async fn mark_decided_batch(c: &mut AnyConnection, b: Backend, items: Vec<Ma
     if !then.is_empty() {
         then.run(c, b, S).await?;
     }
-    Ok(items.iter().zip(&first).map(|(it, f)| Ok(*f && decided.iter().any(|d| d.0 == it.id))).collect())
+    Ok(items
+        .iter()
+        .zip(&first)
+        .map(|(it, f)| Ok(*f && decided.iter().any(|d| d.0 == it.id)))
+        .collect())
 }

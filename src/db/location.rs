@@ -51,7 +51,8 @@ pub struct Movement {
 }
 
 const LOC_COLS: &str = "id, code, name, parent_id, active, created_at, updated_at";
-const STOCK_COLS: &str = "location_id, product_id, quantity, min_override, default_min, price, updated_at";
+const STOCK_COLS: &str =
+    "location_id, product_id, quantity, min_override, default_min, price, updated_at";
 
 pub async fn insert_location(c: &mut AnyConnection, b: Backend, l: &Location) -> Result<()> {
     sqlx::query(b.sql("INSERT INTO locations (id, code, code_norm, name, parent_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
@@ -73,31 +74,50 @@ pub async fn list_locations<'e, E>(e: E, b: Backend) -> Result<Vec<Location>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations ORDER BY code_norm")))
-        .fetch_all(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Location>(b.dyn_sql(format!(
+        "SELECT {LOC_COLS} FROM locations ORDER BY code_norm"
+    )))
+    .fetch_all(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn location_by_code<'e, E>(e: E, b: Backend, code: &str) -> Result<Option<Location>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations WHERE code_norm = ?")))
-        .bind(crate::domain::text::norm(code))
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Location>(b.dyn_sql(format!(
+        "SELECT {LOC_COLS} FROM locations WHERE code_norm = ?"
+    )))
+    .bind(crate::domain::text::norm(code))
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn location_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<Location>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Location>(b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations WHERE id = ?")))
-        .bind(id)
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Location>(
+        b.dyn_sql(format!("SELECT {LOC_COLS} FROM locations WHERE id = ?")),
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 /// Stock rows, optionally for one location and/or one product, only those below their minimum
 /// when `low` is set.
-pub async fn stock_rows(p: &AnyPool, b: Backend, location_id: Option<&str>, product_id: Option<&str>, low: bool, limit: i64) -> Result<Vec<StockRow>> {
+pub async fn stock_rows(
+    p: &AnyPool,
+    b: Backend,
+    location_id: Option<&str>,
+    product_id: Option<&str>,
+    low: bool,
+    limit: i64,
+) -> Result<Vec<StockRow>> {
     let mut sql = format!("SELECT {STOCK_COLS} FROM stock WHERE 1 = 1");
     if location_id.is_some() {
         sql.push_str(" AND location_id = ?");
@@ -122,7 +142,14 @@ pub async fn stock_rows(p: &AnyPool, b: Backend, location_id: Option<&str>, prod
 }
 
 /// Sets or clears a location's minimum for one product.
-pub async fn set_min_override(c: &mut AnyConnection, b: Backend, location_id: &str, product_id: &str, min: Option<i64>, at: i64) -> Result<()> {
+pub async fn set_min_override(
+    c: &mut AnyConnection,
+    b: Backend,
+    location_id: &str,
+    product_id: &str,
+    min: Option<i64>,
+    at: i64,
+) -> Result<()> {
     sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, ?, 0, 0, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET min_override = excluded.min_override, updated_at = excluded.updated_at"))
         .bind(location_id).bind(product_id).bind(min).bind(at)
         .execute(c).await.map_err(Error::db(S))?;
@@ -130,10 +157,20 @@ pub async fn set_min_override(c: &mut AnyConnection, b: Backend, location_id: &s
 }
 
 /// Refreshes the product mirror (price, default minimum) on every stock row of a product.
-pub async fn refresh_product_mirror(c: &mut AnyConnection, b: Backend, product_id: &str, price: i64, default_min: i64) -> Result<()> {
+pub async fn refresh_product_mirror(
+    c: &mut AnyConnection,
+    b: Backend,
+    product_id: &str,
+    price: i64,
+    default_min: i64,
+) -> Result<()> {
     sqlx::query(b.sql("UPDATE stock SET price = ?, default_min = ? WHERE product_id = ?"))
-        .bind(price).bind(default_min).bind(product_id)
-        .execute(c).await.map_err(Error::db(S))?;
+        .bind(price)
+        .bind(default_min)
+        .bind(product_id)
+        .execute(c)
+        .await
+        .map_err(Error::db(S))?;
     Ok(())
 }
 
@@ -159,19 +196,28 @@ pub enum Decision {
 
 /// The durable decision for a transaction id, if one was made.
 pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<Option<Decision>> {
-    let row: Option<(String, Option<String>)> = sqlx::query_as(b.sql("SELECT outcome, reason FROM outcomes WHERE txn_id = ?"))
-        .bind(txn_id)
-        .fetch_optional(&mut *c).await.map_err(Error::db(S))?;
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as(b.sql("SELECT outcome, reason FROM outcomes WHERE txn_id = ?"))
+            .bind(txn_id)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(Error::db(S))?;
     match row {
         None => Ok(None),
         Some((o, reason)) if o == "applied" => {
             let _ = reason;
-            let deltas: Vec<(i64, i64, i64)> = sqlx::query_as(b.sql("SELECT line_no, leg, delta FROM movements WHERE txn_id = ? ORDER BY line_no, leg"))
-                .bind(txn_id)
-                .fetch_all(c).await.map_err(Error::db(S))?;
+            let deltas: Vec<(i64, i64, i64)> = sqlx::query_as(b.sql(
+                "SELECT line_no, leg, delta FROM movements WHERE txn_id = ? ORDER BY line_no, leg",
+            ))
+            .bind(txn_id)
+            .fetch_all(c)
+            .await
+            .map_err(Error::db(S))?;
             Ok(Some(Decision::Applied(deltas)))
         }
-        Some((_, reason)) => Ok(Some(Decision::Aborted(reason.unwrap_or_else(|| "not applied".into())))),
+        Some((_, reason)) => Ok(Some(Decision::Aborted(
+            reason.unwrap_or_else(|| "not applied".into()),
+        ))),
     }
 }
 
@@ -179,7 +225,13 @@ pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result
 /// updates and records the movements and the `applied` outcome, or, if any leg cannot apply,
 /// undoes them and records `aborted` with the reason. A transaction id already decided returns
 /// that decision and changes nothing (the outcome's primary key settles any race).
-pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
+pub async fn apply_posting(
+    c: &mut AnyConnection,
+    b: Backend,
+    txn_id: &str,
+    legs: &[ApplyLeg],
+    at: i64,
+) -> Result<Decision> {
     if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
@@ -190,13 +242,25 @@ pub async fn apply_posting(c: &mut AnyConnection, b: Backend, txn_id: &str, legs
 /// document the caller has just written (a decision can then exist only if recovery raced
 /// it): should one exist, the outcome's (or a movement's) primary key fails the job with a
 /// unique violation and the job changes nothing.
-pub async fn apply_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], at: i64) -> Result<Decision> {
+pub async fn apply_undecided(
+    c: &mut AnyConnection,
+    b: Backend,
+    txn_id: &str,
+    legs: &[ApplyLeg],
+    at: i64,
+) -> Result<Decision> {
     // Only a refusal after an earlier leg changed stock leaves something to undo: a document
     // whose only leg that can be refused is its first (every single-line one) needs no
     // savepoint of its own.
-    let undo = legs.iter().skip(1).any(|l| matches!(l.leg.effect, Effect::Delta(d) if d < 0));
+    let undo = legs
+        .iter()
+        .skip(1)
+        .any(|l| matches!(l.leg.effect, Effect::Delta(d) if d < 0));
     if undo {
-        sqlx::query("SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+        sqlx::query("SAVEPOINT legs")
+            .execute(&mut *c)
+            .await
+            .map_err(Error::db(S))?;
     }
     let mut deltas = Vec::with_capacity(legs.len());
     let mut failure: Option<String> = None;
@@ -212,15 +276,24 @@ pub async fn apply_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, le
     let decision = match failure {
         None => {
             if undo {
-                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+                sqlx::query("RELEASE SAVEPOINT legs")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db(S))?;
             }
             insert_movements(c, b, txn_id, legs, &deltas, at).await?;
             Decision::Applied(deltas)
         }
         Some(reason) => {
             if undo {
-                sqlx::query("ROLLBACK TO SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
-                sqlx::query("RELEASE SAVEPOINT legs").execute(&mut *c).await.map_err(Error::db(S))?;
+                sqlx::query("ROLLBACK TO SAVEPOINT legs")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db(S))?;
+                sqlx::query("RELEASE SAVEPOINT legs")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db(S))?;
             }
             Decision::Aborted(reason)
         }
@@ -230,18 +303,42 @@ pub async fn apply_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, le
         Decision::Aborted(r) => ("aborted", Some(r.clone())),
     };
     sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, ?, ?, ?)"))
-        .bind(txn_id).bind(outcome).bind(reason).bind(at)
-        .execute(c).await.map_err(Error::db(S))?;
+        .bind(txn_id)
+        .bind(outcome)
+        .bind(reason)
+        .bind(at)
+        .execute(c)
+        .await
+        .map_err(Error::db(S))?;
     Ok(decision)
 }
 
 /// The movements of applied legs (`deltas[i]` belongs to `legs[i]`), many rows per statement.
-async fn insert_movements(c: &mut AnyConnection, b: Backend, txn_id: &str, legs: &[ApplyLeg], deltas: &[(i64, i64, i64)], at: i64) -> Result<()> {
+async fn insert_movements(
+    c: &mut AnyConnection,
+    b: Backend,
+    txn_id: &str,
+    legs: &[ApplyLeg],
+    deltas: &[(i64, i64, i64)],
+    at: i64,
+) -> Result<()> {
     for (ls, ds) in legs.chunks(100).zip(deltas.chunks(100)) {
-        let sql = super::bulk::values_sql("INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)", 7, ls.len(), "");
+        let sql = super::bulk::values_sql(
+            "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
+            7,
+            ls.len(),
+            "",
+        );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for (l, (line_no, leg, delta)) in ls.iter().zip(ds) {
-            q = q.bind(txn_id).bind(*line_no).bind(*leg).bind(&l.leg.location_id).bind(&l.leg.product_id).bind(*delta).bind(at);
+            q = q
+                .bind(txn_id)
+                .bind(*line_no)
+                .bind(*leg)
+                .bind(&l.leg.location_id)
+                .bind(&l.leg.product_id)
+                .bind(*delta)
+                .bind(at);
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
@@ -250,19 +347,36 @@ async fn insert_movements(c: &mut AnyConnection, b: Backend, txn_id: &str, legs:
 
 /// Records `aborted` for a transaction id unless a decision exists; returns the decision that
 /// stands. Used by recovery for postings whose process died before deciding.
-pub async fn abort_if_undecided(c: &mut AnyConnection, b: Backend, txn_id: &str, reason: &str, at: i64) -> Result<Decision> {
+pub async fn abort_if_undecided(
+    c: &mut AnyConnection,
+    b: Backend,
+    txn_id: &str,
+    reason: &str,
+    at: i64,
+) -> Result<Decision> {
     if let Some(d) = decision(c, b, txn_id).await? {
         return Ok(d);
     }
-    sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'aborted', ?, ?)"))
-        .bind(txn_id).bind(reason).bind(at)
-        .execute(c).await.map_err(Error::db(S))?;
+    sqlx::query(
+        b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'aborted', ?, ?)"),
+    )
+    .bind(txn_id)
+    .bind(reason)
+    .bind(at)
+    .execute(c)
+    .await
+    .map_err(Error::db(S))?;
     Ok(Decision::Aborted(reason.to_string()))
 }
 
 /// Applies one leg. The outer `Result` is a database failure; the inner `Err` is a business
 /// refusal with its message.
-async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> Result<std::result::Result<i64, String>> {
+async fn apply_leg(
+    c: &mut AnyConnection,
+    b: Backend,
+    l: &ApplyLeg,
+    at: i64,
+) -> Result<std::result::Result<i64, String>> {
     let leg = &l.leg;
     match leg.effect {
         Effect::Delta(d) if d >= 0 => {
@@ -278,7 +392,12 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
             for a in take_args(l, d, at) {
                 q = multi::bind(q, a);
             }
-            if q.execute(&mut *c).await.map_err(Error::db(S))?.rows_affected() == 1 {
+            if q.execute(&mut *c)
+                .await
+                .map_err(Error::db(S))?
+                .rows_affected()
+                == 1
+            {
                 return Ok(Ok(d));
             }
             Ok(Err(refusal(c, b, l).await?))
@@ -291,9 +410,15 @@ async fn apply_leg(c: &mut AnyConnection, b: Backend, l: &ApplyLeg, at: i64) -> 
             sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES (?, ?, 0, NULL, ?, ?, ?) ON CONFLICT (location_id, product_id) DO NOTHING"))
                 .bind(&leg.location_id).bind(&leg.product_id).bind(l.default_min).bind(l.price).bind(at)
                 .execute(&mut *c).await.map_err(Error::db(S))?;
-            let before: i64 = sqlx::query_scalar(b.dyn_sql(format!("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?{}", b.for_update())))
-                .bind(&leg.location_id).bind(&leg.product_id)
-                .fetch_one(&mut *c).await.map_err(Error::db(S))?;
+            let before: i64 = sqlx::query_scalar(b.dyn_sql(format!(
+                "SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?{}",
+                b.for_update()
+            )))
+            .bind(&leg.location_id)
+            .bind(&leg.product_id)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(Error::db(S))?;
             sqlx::query(b.sql("UPDATE stock SET quantity = ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ?"))
                 .bind(counted).bind(l.default_min).bind(l.price).bind(at).bind(&leg.location_id).bind(&leg.product_id)
                 .execute(c).await.map_err(Error::db(S))?;
@@ -312,28 +437,60 @@ pub(crate) const ADD_STOCK_CONFLICT: &str = " ON CONFLICT (location_id, product_
 pub(crate) const TAKE_STOCK: &str = "UPDATE stock SET quantity = quantity + ?, default_min = ?, price = ?, updated_at = ? WHERE location_id = ? AND product_id = ? AND quantity >= ?";
 
 pub(crate) fn add_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
-    vec![(&l.leg.location_id).into(), (&l.leg.product_id).into(), d.into(), l.default_min.into(), l.price.into(), at.into()]
+    vec![
+        (&l.leg.location_id).into(),
+        (&l.leg.product_id).into(),
+        d.into(),
+        l.default_min.into(),
+        l.price.into(),
+        at.into(),
+    ]
 }
 
 /// Arguments of [`TAKE_STOCK`] for a negative `d`.
 pub(crate) fn take_args(l: &ApplyLeg, d: i64, at: i64) -> Vec<Arg> {
-    vec![d.into(), l.default_min.into(), l.price.into(), at.into(), (&l.leg.location_id).into(), (&l.leg.product_id).into(), (-d).into()]
+    vec![
+        d.into(),
+        l.default_min.into(),
+        l.price.into(),
+        at.into(),
+        (&l.leg.location_id).into(),
+        (&l.leg.product_id).into(),
+        (-d).into(),
+    ]
 }
 
 /// Why a leg that takes stock was refused, e.g. "only 3 of SKU X left at GDG-A (line 1 needs 5)".
 pub(crate) async fn refusal(c: &mut AnyConnection, b: Backend, l: &ApplyLeg) -> Result<String> {
     let leg = &l.leg;
-    let have: Option<i64> = sqlx::query_scalar(b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"))
-        .bind(&leg.location_id).bind(&leg.product_id)
-        .fetch_optional(c).await.map_err(Error::db(S))?;
+    let have: Option<i64> = sqlx::query_scalar(
+        b.sql("SELECT quantity FROM stock WHERE location_id = ? AND product_id = ?"),
+    )
+    .bind(&leg.location_id)
+    .bind(&leg.product_id)
+    .fetch_optional(c)
+    .await
+    .map_err(Error::db(S))?;
     let needs = match leg.effect {
         Effect::Delta(d) | Effect::SetTo(d) => crate::domain::Quantity(d.abs()),
     };
-    Ok(format!("only {} of SKU {} left at {} (line {} needs {needs})", crate::domain::Quantity(have.unwrap_or(0)), l.sku, l.location_code, leg.line_no))
+    Ok(format!(
+        "only {} of SKU {} left at {} (line {} needs {needs})",
+        crate::domain::Quantity(have.unwrap_or(0)),
+        l.sku,
+        l.location_code,
+        leg.line_no
+    ))
 }
 
 /// Recent movements of a product (optionally at one location), newest first.
-pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id: Option<&str>, limit: i64) -> Result<Vec<Movement>> {
+pub async fn movements_of(
+    p: &AnyPool,
+    b: Backend,
+    product_id: &str,
+    location_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Movement>> {
     let q = if let Some(l) = location_id {
         sqlx::query_as::<_, Movement>(b.sql("SELECT txn_id, line_no, leg, location_id, product_id, delta, at FROM movements WHERE location_id = ? AND product_id = ? ORDER BY at DESC LIMIT ?"))
             .bind(l.to_string()).bind(product_id.to_string())
@@ -348,10 +505,16 @@ pub async fn movements_of(p: &AnyPool, b: Backend, product_id: &str, location_id
 /// dropped), and the number of active locations.
 pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, i64)> {
     // Kept by triggers (migration 002): one row, however many stock rows.
-    let value: i64 = sqlx::query_scalar(b.sql("SELECT CAST(value AS BIGINT) FROM stock_value WHERE id = 1"))
-        .fetch_one(p).await.map_err(Error::db(S))?;
-    let locations: i64 = sqlx::query_scalar(b.sql("SELECT COUNT(*) FROM locations WHERE active = 1"))
-        .fetch_one(p).await.map_err(Error::db(S))?;
+    let value: i64 =
+        sqlx::query_scalar(b.sql("SELECT CAST(value AS BIGINT) FROM stock_value WHERE id = 1"))
+            .fetch_one(p)
+            .await
+            .map_err(Error::db(S))?;
+    let locations: i64 =
+        sqlx::query_scalar(b.sql("SELECT COUNT(*) FROM locations WHERE active = 1"))
+            .fetch_one(p)
+            .await
+            .map_err(Error::db(S))?;
     Ok((value, locations))
 }
 
@@ -359,8 +522,18 @@ pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, 
 /// `location_ids` and of any of `product_ids` (`None` = no restriction), only those below their
 /// minimum with `low`. Empty id lists match nothing.
 #[allow(clippy::too_many_arguments)]
-pub async fn stock_page(p: &AnyPool, b: Backend, location_ids: Option<&[String]>, product_ids: Option<&[String]>, low: bool, limit: i64, offset: i64) -> Result<Vec<StockRow>> {
-    if location_ids.is_some_and(<[String]>::is_empty) || product_ids.is_some_and(<[String]>::is_empty) {
+pub async fn stock_page(
+    p: &AnyPool,
+    b: Backend,
+    location_ids: Option<&[String]>,
+    product_ids: Option<&[String]>,
+    low: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<StockRow>> {
+    if location_ids.is_some_and(<[String]>::is_empty)
+        || product_ids.is_some_and(<[String]>::is_empty)
+    {
         return Ok(Vec::new());
     }
     let marks = |n: usize| vec!["?"; n].join(", ");
@@ -378,8 +551,16 @@ pub async fn stock_page(p: &AnyPool, b: Backend, location_ids: Option<&[String]>
     }
     sql.push_str(" ORDER BY location_id, product_id LIMIT ? OFFSET ?");
     let mut q = sqlx::query_as::<_, StockRow>(b.dyn_sql(sql));
-    for id in location_ids.unwrap_or_default().iter().chain(product_ids.unwrap_or_default()) {
+    for id in location_ids
+        .unwrap_or_default()
+        .iter()
+        .chain(product_ids.unwrap_or_default())
+    {
         q = q.bind(id.clone());
     }
-    q.bind(limit).bind(offset).fetch_all(p).await.map_err(Error::db(S))
+    q.bind(limit)
+        .bind(offset)
+        .fetch_all(p)
+        .await
+        .map_err(Error::db(S))
 }

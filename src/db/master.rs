@@ -56,7 +56,8 @@ pub struct Product {
 }
 
 const USER_COLS: &str = "id, email, name, password_hash, role, active, failed_logins, last_failed_at, locked, created_at, updated_at";
-pub(crate) const PRODUCT_COLS: &str = "id, sku, barcode, name, category_id, unit_id, price, min_qty, active, created_at, updated_at";
+pub(crate) const PRODUCT_COLS: &str =
+    "id, sku, barcode, name, category_id, unit_id, price, min_qty, active, created_at, updated_at";
 
 // ---- users -------------------------------------------------------------------------------
 
@@ -98,7 +99,13 @@ where
 }
 
 /// Records a failed login; returns the new failure count. Locks the account at `max`.
-pub async fn record_login_failure(c: &mut AnyConnection, b: Backend, id: &str, at: i64, max: i64) -> Result<i64> {
+pub async fn record_login_failure(
+    c: &mut AnyConnection,
+    b: Backend,
+    id: &str,
+    at: i64,
+    max: i64,
+) -> Result<i64> {
     sqlx::query(b.sql("UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ?, locked = CASE WHEN failed_logins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?"))
         .bind(at).bind(max).bind(id)
         .execute(&mut *c).await.map_err(Error::db(S))?;
@@ -109,7 +116,13 @@ pub async fn record_login_failure(c: &mut AnyConnection, b: Backend, id: &str, a
         .map_err(Error::db(S))
 }
 
-pub async fn record_login_success(c: &mut AnyConnection, b: Backend, id: &str, new_hash: Option<&str>, at: i64) -> Result<()> {
+pub async fn record_login_success(
+    c: &mut AnyConnection,
+    b: Backend,
+    id: &str,
+    new_hash: Option<&str>,
+    at: i64,
+) -> Result<()> {
     match new_hash {
         Some(h) => sqlx::query(b.sql("UPDATE users SET failed_logins = 0, last_failed_at = NULL, password_hash = ?, updated_at = ? WHERE id = ?"))
             .bind(h).bind(at).bind(id).execute(c).await,
@@ -132,16 +145,32 @@ pub async fn update_user(c: &mut AnyConnection, b: Backend, u: &User) -> Result<
 // ---- categories and units ----------------------------------------------------------------
 
 pub async fn insert_category(c: &mut AnyConnection, b: Backend, cat: &Category) -> Result<()> {
-    sqlx::query(b.sql("INSERT INTO categories (id, name, name_norm, created_at) VALUES (?, ?, ?, ?)"))
-        .bind(&cat.id).bind(&cat.name).bind(crate::domain::text::norm(&cat.name)).bind(cat.created_at)
-        .execute(c).await.map_err(Error::db(S))?;
+    sqlx::query(
+        b.sql("INSERT INTO categories (id, name, name_norm, created_at) VALUES (?, ?, ?, ?)"),
+    )
+    .bind(&cat.id)
+    .bind(&cat.name)
+    .bind(crate::domain::text::norm(&cat.name))
+    .bind(cat.created_at)
+    .execute(c)
+    .await
+    .map_err(Error::db(S))?;
     Ok(())
 }
 
-pub async fn rename_category(c: &mut AnyConnection, b: Backend, id: &str, name: &str) -> Result<u64> {
+pub async fn rename_category(
+    c: &mut AnyConnection,
+    b: Backend,
+    id: &str,
+    name: &str,
+) -> Result<u64> {
     let r = sqlx::query(b.sql("UPDATE categories SET name = ?, name_norm = ? WHERE id = ?"))
-        .bind(name).bind(crate::domain::text::norm(name)).bind(id)
-        .execute(c).await.map_err(Error::db(S))?;
+        .bind(name)
+        .bind(crate::domain::text::norm(name))
+        .bind(id)
+        .execute(c)
+        .await
+        .map_err(Error::db(S))?;
     Ok(r.rows_affected())
 }
 
@@ -149,17 +178,25 @@ pub async fn list_categories<'e, E>(e: E, b: Backend) -> Result<Vec<Category>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Category>(b.sql("SELECT id, name, created_at FROM categories ORDER BY name_norm"))
-        .fetch_all(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Category>(
+        b.sql("SELECT id, name, created_at FROM categories ORDER BY name_norm"),
+    )
+    .fetch_all(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn category_by_name<'e, E>(e: E, b: Backend, name: &str) -> Result<Option<Category>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Category>(b.sql("SELECT id, name, created_at FROM categories WHERE name_norm = ?"))
-        .bind(crate::domain::text::norm(name))
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Category>(
+        b.sql("SELECT id, name, created_at FROM categories WHERE name_norm = ?"),
+    )
+    .bind(crate::domain::text::norm(name))
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn insert_unit(c: &mut AnyConnection, b: Backend, u: &Unit) -> Result<()> {
@@ -173,17 +210,25 @@ pub async fn list_units<'e, E>(e: E, b: Backend) -> Result<Vec<Unit>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Unit>(b.sql("SELECT id, code, name, decimals, created_at FROM units ORDER BY code_norm"))
-        .fetch_all(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Unit>(
+        b.sql("SELECT id, code, name, decimals, created_at FROM units ORDER BY code_norm"),
+    )
+    .fetch_all(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 pub async fn unit_by_code<'e, E>(e: E, b: Backend, code: &str) -> Result<Option<Unit>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Unit>(b.sql("SELECT id, code, name, decimals, created_at FROM units WHERE code_norm = ?"))
-        .bind(crate::domain::text::norm(code))
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Unit>(
+        b.sql("SELECT id, code, name, decimals, created_at FROM units WHERE code_norm = ?"),
+    )
+    .bind(crate::domain::text::norm(code))
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 // ---- products ----------------------------------------------------------------------------
@@ -212,23 +257,35 @@ pub async fn product_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<P
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Product>(b.dyn_sql(format!("SELECT {PRODUCT_COLS} FROM products WHERE id = ?")))
-        .bind(id)
-        .fetch_optional(e).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Product>(
+        b.dyn_sql(format!("SELECT {PRODUCT_COLS} FROM products WHERE id = ?")),
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await
+    .map_err(Error::db(S))
 }
 
 /// Exact lookup by SKU (case-insensitive) or barcode (exact), as a scanner sends it.
 pub async fn product_by_code(p: &AnyPool, b: Backend, code: &str) -> Result<Option<Product>> {
     let code = code.trim();
-    let by_sku = sqlx::query_as::<_, Product>(b.dyn_sql(format!("SELECT {PRODUCT_COLS} FROM products WHERE sku_norm = ?")))
-        .bind(crate::domain::text::norm(code))
-        .fetch_optional(p).await.map_err(Error::db(S))?;
+    let by_sku = sqlx::query_as::<_, Product>(b.dyn_sql(format!(
+        "SELECT {PRODUCT_COLS} FROM products WHERE sku_norm = ?"
+    )))
+    .bind(crate::domain::text::norm(code))
+    .fetch_optional(p)
+    .await
+    .map_err(Error::db(S))?;
     if by_sku.is_some() {
         return Ok(by_sku);
     }
-    sqlx::query_as::<_, Product>(b.dyn_sql(format!("SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?")))
-        .bind(code)
-        .fetch_optional(p).await.map_err(Error::db(S))
+    sqlx::query_as::<_, Product>(b.dyn_sql(format!(
+        "SELECT {PRODUCT_COLS} FROM products WHERE barcode = ?"
+    )))
+    .bind(code)
+    .fetch_optional(p)
+    .await
+    .map_err(Error::db(S))
 }
 
 /// Products by id, in chunks that every backend's parameter limit allows.
@@ -292,22 +349,40 @@ impl ProductFilter {
 }
 
 /// A page of products in a sort order, with filters; no text search.
-pub async fn browse_products(p: &AnyPool, b: Backend, f: &ProductFilter, sort: ProductSort, desc: bool, limit: i64, offset: i64) -> Result<Vec<Product>> {
+pub async fn browse_products(
+    p: &AnyPool,
+    b: Backend,
+    f: &ProductFilter,
+    sort: ProductSort,
+    desc: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Product>> {
     let (w, args) = f.sql();
     let dir = if desc { "DESC" } else { "ASC" };
-    let sql = format!("SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{w} ORDER BY {} {dir}, id {dir} LIMIT ? OFFSET ?", sort.column());
+    let sql = format!(
+        "SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{w} ORDER BY {} {dir}, id {dir} LIMIT ? OFFSET ?",
+        sort.column()
+    );
     let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
     for a in args {
         q = q.bind(a);
     }
-    q.bind(limit).bind(offset).fetch_all(p).await.map_err(Error::db(S))
+    q.bind(limit)
+        .bind(offset)
+        .fetch_all(p)
+        .await
+        .map_err(Error::db(S))
 }
 
 pub async fn count_products(p: &AnyPool, b: Backend, f: &ProductFilter) -> Result<i64> {
     if f.category_id.is_none() {
         // Kept by triggers (migration 003): one row, however many products.
-        let (all, active): (i64, i64) = sqlx::query_as(b.sql("SELECT products, active FROM product_counts WHERE id = 1"))
-            .fetch_one(p).await.map_err(Error::db(S))?;
+        let (all, active): (i64, i64) =
+            sqlx::query_as(b.sql("SELECT products, active FROM product_counts WHERE id = 1"))
+                .fetch_one(p)
+                .await
+                .map_err(Error::db(S))?;
         return Ok(match f.active {
             None => all,
             Some(true) => active,
@@ -315,7 +390,9 @@ pub async fn count_products(p: &AnyPool, b: Backend, f: &ProductFilter) -> Resul
         });
     }
     let (w, args) = f.sql();
-    let mut q = sqlx::query_scalar::<_, i64>(b.dyn_sql(format!("SELECT COUNT(*) FROM products WHERE 1 = 1{w}")));
+    let mut q = sqlx::query_scalar::<_, i64>(
+        b.dyn_sql(format!("SELECT COUNT(*) FROM products WHERE 1 = 1{w}")),
+    );
     for a in args {
         q = q.bind(a);
     }
@@ -328,12 +405,22 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 /// Products whose SKU or name starts with `prefix` (normalised), each by its own index range.
-pub async fn products_with_prefix(p: &AnyPool, b: Backend, prefix: &str, f: &ProductFilter, limit: i64) -> Result<Vec<Product>> {
+pub async fn products_with_prefix(
+    p: &AnyPool,
+    b: Backend,
+    prefix: &str,
+    f: &ProductFilter,
+    limit: i64,
+) -> Result<Vec<Product>> {
     let (w, args) = f.sql();
     let mut out: Vec<Product> = Vec::new();
     for col in ["sku_norm", "name_norm"] {
-        let sql = format!("SELECT {PRODUCT_COLS} FROM products WHERE {col} >= ? AND {col} < ?{w} ORDER BY {col} LIMIT ?");
-        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql)).bind(prefix).bind(prefix_end(prefix));
+        let sql = format!(
+            "SELECT {PRODUCT_COLS} FROM products WHERE {col} >= ? AND {col} < ?{w} ORDER BY {col} LIMIT ?"
+        );
+        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql))
+            .bind(prefix)
+            .bind(prefix_end(prefix));
         for a in &args {
             q = q.bind(a);
         }
@@ -349,22 +436,47 @@ pub async fn products_with_prefix(p: &AnyPool, b: Backend, prefix: &str, f: &Pro
 
 /// Products whose name contains `needle` (normalised): a trigram index where the backend has
 /// one, a bounded scan for needles too short for trigrams.
-pub async fn products_containing(p: &AnyPool, b: Backend, needle: &str, f: &ProductFilter, limit: i64) -> Result<Vec<Product>> {
+pub async fn products_containing(
+    p: &AnyPool,
+    b: Backend,
+    needle: &str,
+    f: &ProductFilter,
+    limit: i64,
+) -> Result<Vec<Product>> {
     let (w, args) = f.sql();
-    let like = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let like = format!(
+        "%{}%",
+        needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let (sql, pattern) = if needle.chars().count() >= 3 && b == Backend::Sqlite {
         (
-            format!("SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){w}"),
+            format!(
+                "SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){w}"
+            ),
             format!("\"{}\"", needle.replace('"', "\"\"")),
         )
     } else {
-        (format!("SELECT {PRODUCT_COLS} FROM products WHERE name_norm LIKE ? ESCAPE '\\'{w} LIMIT ?"), like)
+        (
+            format!(
+                "SELECT {PRODUCT_COLS} FROM products WHERE name_norm LIKE ? ESCAPE '\\'{w} LIMIT ?"
+            ),
+            like,
+        )
     };
     let fts = sql.contains("products_fts");
     let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql)).bind(pattern);
     if fts {
         // The filter applies after the index, so ask it for more than one page.
-        q = q.bind(limit.saturating_mul(if args.is_empty() && f.active.is_none() { 1 } else { 20 }));
+        q = q.bind(
+            limit.saturating_mul(if args.is_empty() && f.active.is_none() {
+                1
+            } else {
+                20
+            }),
+        );
         for a in &args {
             q = q.bind(a);
         }
@@ -396,7 +508,12 @@ pub struct AuditEntry {
 
 /// Writes an audit entry on whichever shard's connection is given (master and location both
 /// keep one).
-pub async fn insert_audit(c: &mut AnyConnection, b: Backend, shard: &'static str, a: &AuditEntry) -> Result<()> {
+pub async fn insert_audit(
+    c: &mut AnyConnection,
+    b: Backend,
+    shard: &'static str,
+    a: &AuditEntry,
+) -> Result<()> {
     sqlx::query(b.sql("INSERT INTO audit_log (id, at, actor, entity, entity_id, action, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         .bind(&a.id).bind(a.at).bind(&a.actor).bind(&a.entity).bind(&a.entity_id).bind(&a.action)
         .bind(&a.before_json).bind(&a.after_json)
@@ -404,7 +521,12 @@ pub async fn insert_audit(c: &mut AnyConnection, b: Backend, shard: &'static str
     Ok(())
 }
 
-pub async fn list_audit<'e, E>(e: E, b: Backend, shard: &'static str, limit: i64) -> Result<Vec<AuditEntry>>
+pub async fn list_audit<'e, E>(
+    e: E,
+    b: Backend,
+    shard: &'static str,
+    limit: i64,
+) -> Result<Vec<AuditEntry>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {

@@ -38,15 +38,23 @@ const MASTER: &[Migration] = &[
         version: 2,
         name: "product_search",
         portable: None,
-        sqlite: Some(include_str!("../../migrations/master/sqlite/002_product_search.sql")),
-        postgres: Some(include_str!("../../migrations/master/postgres/002_product_search.sql")),
+        sqlite: Some(include_str!(
+            "../../migrations/master/sqlite/002_product_search.sql"
+        )),
+        postgres: Some(include_str!(
+            "../../migrations/master/postgres/002_product_search.sql"
+        )),
     },
     Migration {
         version: 3,
         name: "product_counts",
         portable: None,
-        sqlite: Some(include_str!("../../migrations/master/sqlite/003_product_counts.sql")),
-        postgres: Some(include_str!("../../migrations/master/postgres/003_product_counts.sql")),
+        sqlite: Some(include_str!(
+            "../../migrations/master/sqlite/003_product_counts.sql"
+        )),
+        postgres: Some(include_str!(
+            "../../migrations/master/postgres/003_product_counts.sql"
+        )),
     },
 ];
 
@@ -62,8 +70,12 @@ const LOCATION: &[Migration] = &[
         version: 2,
         name: "stock_value",
         portable: None,
-        sqlite: Some(include_str!("../../migrations/location/sqlite/002_stock_value.sql")),
-        postgres: Some(include_str!("../../migrations/location/postgres/002_stock_value.sql")),
+        sqlite: Some(include_str!(
+            "../../migrations/location/sqlite/002_stock_value.sql"
+        )),
+        postgres: Some(include_str!(
+            "../../migrations/location/postgres/002_stock_value.sql"
+        )),
     },
 ];
 
@@ -119,27 +131,32 @@ async fn run_locked(conn: &mut AnyConnection, backend: Backend, shard: ShardName
         )));
     }
     for m in list(shard).iter().filter(|m| m.version > current) {
-        conn.execute(backend.begin_write()).await.map_err(Error::db(s))?;
-        let applied = async {
-            // Another process may have migrated while we waited for the write lock.
-            if current_version(&mut *conn, s).await? >= m.version {
-                return Ok(());
-            }
-            if let Some(sql) = m.sql(backend) {
-                conn.execute(sqlx::raw_sql(sql)).await.map_err(Error::db(s))?;
-            }
-            sqlx::query(backend.sql(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-            ))
-            .bind(m.version)
-            .bind(m.name)
-            .bind(crate::domain::ids::now_micros())
-            .execute(&mut *conn)
+        conn.execute(backend.begin_write())
             .await
             .map_err(Error::db(s))?;
-            Ok::<(), Error>(())
-        }
-        .await;
+        let applied =
+            async {
+                // Another process may have migrated while we waited for the write lock.
+                if current_version(&mut *conn, s).await? >= m.version {
+                    return Ok(());
+                }
+                if let Some(sql) = m.sql(backend) {
+                    conn.execute(sqlx::raw_sql(sql))
+                        .await
+                        .map_err(Error::db(s))?;
+                }
+                sqlx::query(backend.sql(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                ))
+                .bind(m.version)
+                .bind(m.name)
+                .bind(crate::domain::ids::now_micros())
+                .execute(&mut *conn)
+                .await
+                .map_err(Error::db(s))?;
+                Ok::<(), Error>(())
+            }
+            .await;
         match applied {
             Ok(()) => {
                 conn.execute("COMMIT").await.map_err(Error::db(s))?;

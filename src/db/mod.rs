@@ -34,7 +34,10 @@ impl Shards {
         sqlx::any::install_default_drivers();
         if let Some(dir) = config.sqlite_dir_to_create() {
             std::fs::create_dir_all(&dir).map_err(|e| {
-                Error::Config(format!("cannot create data directory {}: {e}", dir.display()))
+                Error::Config(format!(
+                    "cannot create data directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
         let reads = config.database.read_connections;
@@ -44,10 +47,20 @@ impl Shards {
             migrate_url(name, &url).await?;
             handles.push(ShardHandle::start(name, &url, reads).await?);
         }
-        let transaction = handles.pop().ok_or_else(|| Error::Config("no shards".into()))?;
-        let location = handles.pop().ok_or_else(|| Error::Config("no shards".into()))?;
-        let master = handles.pop().ok_or_else(|| Error::Config("no shards".into()))?;
-        Ok(Shards { master, location, transaction })
+        let transaction = handles
+            .pop()
+            .ok_or_else(|| Error::Config("no shards".into()))?;
+        let location = handles
+            .pop()
+            .ok_or_else(|| Error::Config("no shards".into()))?;
+        let master = handles
+            .pop()
+            .ok_or_else(|| Error::Config("no shards".into()))?;
+        Ok(Shards {
+            master,
+            location,
+            transaction,
+        })
     }
 
     pub fn all(&self) -> [&ShardHandle; 3] {
@@ -70,7 +83,8 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
     } else {
         url.to_string()
     };
-    let mut conn = match tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url_c)).await {
+    let mut conn = match tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url_c)).await
+    {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return Err(Error::Config(open_failure(s, &shown, backend, &e))),
         Err(_) => {
@@ -84,7 +98,10 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
         conn.execute(*stmt).await.map_err(Error::db(s))?;
     }
     if let Some(q) = backend.collation_probe() {
-        let (collation, byte_order): (String, i64) = sqlx::query_as(q).fetch_one(&mut conn).await.map_err(Error::db(s))?;
+        let (collation, byte_order): (String, i64) = sqlx::query_as(q)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(Error::db(s))?;
         if byte_order != 1 {
             let _ = conn.close().await;
             return Err(Error::Config(format!(

@@ -28,7 +28,11 @@ pub enum ShardName {
 }
 
 impl ShardName {
-    pub const ALL: [ShardName; 3] = [ShardName::Master, ShardName::Location, ShardName::Transaction];
+    pub const ALL: [ShardName; 3] = [
+        ShardName::Master,
+        ShardName::Location,
+        ShardName::Transaction,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -50,12 +54,16 @@ impl Completion {
     /// `keep`: release the job's savepoint (else roll it back); `finish` hears whether the
     /// batch then committed.
     pub fn new(keep: bool, finish: impl FnOnce(Result<()>) + Send + 'static) -> Completion {
-        Completion { ok: keep, finish: Box::new(finish) }
+        Completion {
+            ok: keep,
+            finish: Box::new(finish),
+        }
     }
 }
 
 /// A write job as the writer runs it (see [`ShardHandle::submit`]).
-pub type WriteJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
+pub type WriteJob =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Completion> + Send>;
 type ReadJob = Box<dyn FnOnce(AnyPool) -> BoxFuture<'static, ()> + Send>;
 
 /// Observed health of a shard, shared with `status` and the status bar.
@@ -114,12 +122,31 @@ impl ShardHandle {
             })
             .connect_lazy_with(opts.clone());
         let (reads, rx) = mpsc::unbounded_channel();
-        let health = Arc::new(Mutex::new(Health { reachable: true, ..Default::default() }));
+        let health = Arc::new(Mutex::new(Health {
+            reachable: true,
+            ..Default::default()
+        }));
         let generation = Arc::new(AtomicU64::new(0));
         let (writes, wrx) = mpsc::unbounded_channel();
-        tokio::spawn(writer_loop(backend, shard, opts, Some(writer), wrx, health.clone(), generation.clone()));
+        tokio::spawn(writer_loop(
+            backend,
+            shard,
+            opts,
+            Some(writer),
+            wrx,
+            health.clone(),
+            generation.clone(),
+        ));
         tokio::spawn(dispatch_loop(rx, pool));
-        Ok(ShardHandle { name, backend, url: url.to_string(), writes, reads, health, generation })
+        Ok(ShardHandle {
+            name,
+            backend,
+            url: url.to_string(),
+            writes,
+            reads,
+            health,
+            generation,
+        })
     }
 
     /// How many write batches this process has committed on the shard. Data read when this
@@ -246,7 +273,9 @@ async fn writer_loop(
         }
         let result = match conn.as_mut() {
             Some(c) => run_batch(backend, shard, c, &mut batch, &generation, &mut commit_us).await,
-            None => Err(Error::Unavailable(format!("the {shard} shard's primary cannot be reached"))),
+            None => Err(Error::Unavailable(format!(
+                "the {shard} shard's primary cannot be reached"
+            ))),
         };
         // Jobs that never ran (the batch failed before them) are dropped: their callers see
         // the shard as unable to complete the request.
@@ -270,7 +299,14 @@ async fn writer_loop(
             }
         }
         if let Err(e) = &result
-            && (matches!(e, Error::Unavailable(_)) || matches!(e, Error::Db { source: sqlx::Error::Io(_), .. }))
+            && (matches!(e, Error::Unavailable(_))
+                || matches!(
+                    e,
+                    Error::Db {
+                        source: sqlx::Error::Io(_),
+                        ..
+                    }
+                ))
         {
             conn = None;
         }
@@ -297,14 +333,20 @@ async fn run_batch(
     let outcome = async {
         match backend.serialize_writers(shard) {
             None => {
-                conn.execute(backend.begin_write_batch()).await.map_err(Error::db(shard))?;
+                conn.execute(backend.begin_write_batch())
+                    .await
+                    .map_err(Error::db(shard))?;
             }
             // The writers' lock comes before the first savepoint, so that no job's rollback
             // can release it.
             Some(lock) => {
-                conn.execute(backend.begin_write()).await.map_err(Error::db(shard))?;
+                conn.execute(backend.begin_write())
+                    .await
+                    .map_err(Error::db(shard))?;
                 conn.execute(lock).await.map_err(Error::db(shard))?;
-                conn.execute("SAVEPOINT job").await.map_err(Error::db(shard))?;
+                conn.execute("SAVEPOINT job")
+                    .await
+                    .map_err(Error::db(shard))?;
             }
         }
         let last = batch.len().saturating_sub(1);
@@ -336,7 +378,9 @@ async fn run_batch(
     for c in done {
         let r = match &msg {
             None => Ok(()),
-            Some(m) => Err(Error::Unavailable(format!("{shard} shard: batch not committed: {m}"))),
+            Some(m) => Err(Error::Unavailable(format!(
+                "{shard} shard: batch not committed: {m}"
+            ))),
         };
         (c.finish)(r);
     }

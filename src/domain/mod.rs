@@ -4,8 +4,8 @@
 pub mod ids;
 pub mod qty;
 pub mod role;
-pub mod txn;
 pub mod text;
+pub mod txn;
 
 pub use ids::new_id;
 pub use qty::{Money, Quantity};

@@ -15,12 +15,16 @@ pub const MAX_QTY: i64 = 1_000_000_000 * QTY_SCALE;
 pub const MAX_PRICE: i64 = 10_000_000_000 * MONEY_SCALE;
 
 /// A quantity in milli-units. May be negative only as a movement delta.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Quantity(pub i64);
 
 /// An amount of money in cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(pub i64);
 
@@ -36,9 +40,18 @@ fn parse_scaled(s: &str, scale_digits: u32, max_decimals: u32, what: &str) -> Re
         Some((i, f)) => (i, f),
         None => (t.as_str(), ""),
     };
-    let int_part = if int_part.is_empty() && !frac_part.is_empty() { "0" } else { int_part };
-    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) || int_part.is_empty() {
-        return Err(format!("'{s}' is not a valid {what} (use digits and an optional '.')"));
+    let int_part = if int_part.is_empty() && !frac_part.is_empty() {
+        "0"
+    } else {
+        int_part
+    };
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        || int_part.is_empty()
+    {
+        return Err(format!(
+            "'{s}' is not a valid {what} (use digits and an optional '.')"
+        ));
     }
     let frac_trimmed = frac_part.trim_end_matches('0');
     if frac_trimmed.len() as u32 > max_decimals {
@@ -58,7 +71,9 @@ fn parse_scaled(s: &str, scale_digits: u32, max_decimals: u32, what: &str) -> Re
     for (i, b) in frac_trimmed.bytes().enumerate() {
         frac += i64::from(b - b'0') * 10i64.pow(scale_digits - 1 - i as u32);
     }
-    whole.checked_add(frac).ok_or_else(|| format!("'{s}': {what} is too large"))
+    whole
+        .checked_add(frac)
+        .ok_or_else(|| format!("'{s}': {what} is too large"))
 }
 
 fn format_scaled(v: i64, scale_digits: u32, min_decimals: usize) -> String {
@@ -125,7 +140,11 @@ impl Money {
     pub fn times(self, qty: Quantity) -> Money {
         let p = i128::from(self.0) * i128::from(qty.0);
         let half = i128::from(QTY_SCALE / 2);
-        let r = if p >= 0 { (p + half) / i128::from(QTY_SCALE) } else { (p - half) / i128::from(QTY_SCALE) };
+        let r = if p >= 0 {
+            (p + half) / i128::from(QTY_SCALE)
+        } else {
+            (p - half) / i128::from(QTY_SCALE)
+        };
         Money(r.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
     }
 }
@@ -146,7 +165,11 @@ mod tests {
         assert_eq!(Quantity::parse("1.25", 2).unwrap(), Quantity(1250));
         assert_eq!(Quantity::parse("1.250", 2).unwrap(), Quantity(1250));
         assert_eq!(Quantity::parse(".5", 1).unwrap(), Quantity(500));
-        assert!(Quantity::parse("1.5", 0).unwrap_err().contains("whole number"));
+        assert!(
+            Quantity::parse("1.5", 0)
+                .unwrap_err()
+                .contains("whole number")
+        );
         assert!(Quantity::parse("1.2345", 3).is_err());
         assert!(Quantity::parse("-1", 3).is_err());
         assert!(Quantity::parse("1e3", 3).is_err());

@@ -15,7 +15,10 @@ pub fn code(s: &str, what: &str) -> Result<String, String> {
     if t.chars().count() > 64 {
         return Err(format!("{what} '{t}' is longer than 64 characters"));
     }
-    if let Some(c) = t.chars().find(|c| c.is_whitespace() || c.is_control() || *c == ':' || *c == '@' || *c == ',') {
+    if let Some(c) = t
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || *c == ':' || *c == '@' || *c == ',')
+    {
         return Err(format!("{what} '{t}' may not contain {c:?}"));
     }
     Ok(t.to_string())
@@ -40,7 +43,9 @@ pub fn name(s: &str, what: &str) -> Result<String, String> {
 pub fn optional(s: Option<&str>, what: &str, max: usize) -> Result<Option<String>, String> {
     match s.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) if t.chars().count() > max => Err(format!("{what} is longer than {max} characters")),
+        Some(t) if t.chars().count() > max => {
+            Err(format!("{what} is longer than {max} characters"))
+        }
         Some(t) if t.chars().any(|c| c.is_control() && c != '\n') => {
             Err(format!("{what} may not contain control characters"))
         }
@@ -54,7 +59,11 @@ pub fn email(s: &str) -> Result<String, String> {
     let ok = t.len() <= 254
         && !t.chars().any(|c| c.is_whitespace() || c.is_control())
         && matches!(t.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'));
-    if ok { Ok(t) } else { Err(format!("'{}' is not a valid email address", s.trim())) }
+    if ok {
+        Ok(t)
+    } else {
+        Err(format!("'{}' is not a valid email address", s.trim()))
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,12 @@ pub enum TxKind {
 }
 
 impl TxKind {
-    pub const ALL: [TxKind; 4] = [TxKind::Receipt, TxKind::Issue, TxKind::Transfer, TxKind::Adjustment];
+    pub const ALL: [TxKind; 4] = [
+        TxKind::Receipt,
+        TxKind::Issue,
+        TxKind::Transfer,
+        TxKind::Adjustment,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -157,7 +162,14 @@ mod tests {
 
     #[test]
     fn transfer_conserves() {
-        let l = legs(TxKind::Transfer, Some("A"), Some("B"), 1, "p", Quantity(5000));
+        let l = legs(
+            TxKind::Transfer,
+            Some("A"),
+            Some("B"),
+            1,
+            "p",
+            Quantity(5000),
+        );
         let sum: i64 = l
             .iter()
             .map(|l| match l.effect {

@@ -14,7 +14,8 @@ use crate::domain::{Role, ids::now_micros, new_id, text};
 use crate::error::{Error, Result};
 
 /// The one message for an unknown email, a wrong password, a locked or a disabled account.
-pub const LOGIN_FAILED: &str = "Login failed: wrong email or password, or the account is locked or disabled.";
+pub const LOGIN_FAILED: &str =
+    "Login failed: wrong email or password, or the account is locked or disabled.";
 
 /// A user as shown to admins (never the hash).
 #[derive(Debug, Clone, Serialize)]
@@ -43,20 +44,31 @@ impl From<&User> for UserView {
 }
 
 fn actor_of(u: &User) -> Result<Actor> {
-    Ok(Actor { id: u.id.clone(), email: u.email.clone(), name: u.name.clone(), role: u.role.parse::<Role>()? })
+    Ok(Actor {
+        id: u.id.clone(),
+        email: u.email.clone(),
+        name: u.name.clone(),
+        role: u.role.parse::<Role>()?,
+    })
 }
 
 /// A password rule simple enough to explain: at least 10 characters, not all the same.
 pub fn check_password_rules(pw: &str) -> Result<()> {
     if pw.chars().count() < 10 {
-        return Err(Error::Invalid("password must be at least 10 characters long".into()));
+        return Err(Error::Invalid(
+            "password must be at least 10 characters long".into(),
+        ));
     }
     if pw.chars().count() > 1024 {
-        return Err(Error::Invalid("password is longer than 1024 characters".into()));
+        return Err(Error::Invalid(
+            "password is longer than 1024 characters".into(),
+        ));
     }
     let first = pw.chars().next();
     if pw.chars().all(|c| Some(c) == first) {
-        return Err(Error::Invalid("password must not be one character repeated".into()));
+        return Err(Error::Invalid(
+            "password must not be one character repeated".into(),
+        ));
     }
     Ok(())
 }
@@ -64,8 +76,13 @@ pub fn check_password_rules(pw: &str) -> Result<()> {
 impl Services {
     fn argon2(&self) -> Result<Argon2<'static>> {
         let s = &self.config.security;
-        let params = Params::new(s.argon2_memory_kib, s.argon2_iterations, s.argon2_parallelism, None)
-            .map_err(|e| Error::Config(format!("security.argon2_*: {e}")))?;
+        let params = Params::new(
+            s.argon2_memory_kib,
+            s.argon2_iterations,
+            s.argon2_parallelism,
+            None,
+        )
+        .map_err(|e| Error::Config(format!("security.argon2_*: {e}")))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
@@ -73,7 +90,11 @@ impl Services {
     pub async fn hash_password(&self, pw: &str) -> Result<String> {
         let a = self.argon2()?;
         let pw = pw.to_string();
-        let _slot = self.hash_slots.acquire().await.map_err(|_| Error::Unavailable("hasher closed".into()))?;
+        let _slot = self
+            .hash_slots
+            .acquire()
+            .await
+            .map_err(|_| Error::Unavailable("hasher closed".into()))?;
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
             a.hash_password(pw.as_bytes(), &salt).map(|h| h.to_string())
@@ -86,14 +107,26 @@ impl Services {
     /// Verifies a password against a PHC string; also says whether it needs a rehash.
     async fn verify_password(&self, pw: &str, phc: &str) -> Result<(bool, bool)> {
         let sec = &self.config.security;
-        let want = (sec.argon2_memory_kib, sec.argon2_iterations, sec.argon2_parallelism);
+        let want = (
+            sec.argon2_memory_kib,
+            sec.argon2_iterations,
+            sec.argon2_parallelism,
+        );
         let pw = pw.to_string();
         let phc = phc.to_string();
-        let _slot = self.hash_slots.acquire().await.map_err(|_| Error::Unavailable("hasher closed".into()))?;
+        let _slot = self
+            .hash_slots
+            .acquire()
+            .await
+            .map_err(|_| Error::Unavailable("hasher closed".into()))?;
         tokio::task::spawn_blocking(move || {
-            let Ok(parsed) = PasswordHash::new(&phc) else { return (false, false) };
+            let Ok(parsed) = PasswordHash::new(&phc) else {
+                return (false, false);
+            };
             // Verification takes its parameters from the stored PHC string.
-            let ok = Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok();
+            let ok = Argon2::default()
+                .verify_password(pw.as_bytes(), &parsed)
+                .is_ok();
             let stale = match Params::try_from(&parsed) {
                 Ok(p) => {
                     parsed.algorithm != argon2::ARGON2ID_IDENT
@@ -112,27 +145,55 @@ impl Services {
     /// Whether any user exists (the first run offers to create the first admin).
     pub async fn has_users(&self) -> Result<bool> {
         let b = self.shards.master.backend();
-        self.shards.master.read(move |p| Box::pin(async move { master::count_users(&p, b).await })).await.map(|n| n > 0)
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::count_users(&p, b).await }))
+            .await
+            .map(|n| n > 0)
     }
 
     /// Creates the first admin. Refused once any user exists.
-    pub async fn create_first_admin(&self, email: &str, name: &str, password: &str) -> Result<Actor> {
+    pub async fn create_first_admin(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<Actor> {
         if self.has_users().await? {
-            return Err(Error::Conflict("an administrator already exists; log in instead".into()));
+            return Err(Error::Conflict(
+                "an administrator already exists; log in instead".into(),
+            ));
         }
         let u = self.new_user(email, name, Role::Admin, password).await?;
         let b = self.shards.master.backend();
         let u2 = u.clone();
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                // Checked again inside the write batch, so two racing first runs make one admin.
-                if master::count_users(&mut *c, b).await? > 0 {
-                    return Err(Error::Conflict("an administrator already exists; log in instead".into()));
-                }
-                master::insert_user(c, b, &u2).await?;
-                master::insert_audit(c, b, "master", &audit(&u2.email, "user", &u2.id, "create", None, Some(&UserView::from(&u2)))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    // Checked again inside the write batch, so two racing first runs make one admin.
+                    if master::count_users(&mut *c, b).await? > 0 {
+                        return Err(Error::Conflict(
+                            "an administrator already exists; log in instead".into(),
+                        ));
+                    }
+                    master::insert_user(c, b, &u2).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(
+                            &u2.email,
+                            "user",
+                            &u2.id,
+                            "create",
+                            None,
+                            Some(&UserView::from(&u2)),
+                        ),
+                    )
+                    .await
+                })
+            })
             .await?;
         actor_of(&u)
     }
@@ -159,7 +220,14 @@ impl Services {
     }
 
     /// Adds a user (admins only).
-    pub async fn add_user(&self, actor: &Actor, email: &str, name: &str, role: Role, password: &str) -> Result<UserView> {
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<UserView> {
         actor.require(Permission::ManageUsers)?;
         let u = self.new_user(email, name, role, password).await?;
         let b = self.shards.master.backend();
@@ -168,10 +236,18 @@ impl Services {
         let email = u.email.clone();
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::insert_user(c, b, &u).await?;
-                master::insert_audit(c, b, "master", &audit(&who, "user", &u.id, "create", None, Some(&v2))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::insert_user(c, b, &u).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(&who, "user", &u.id, "create", None, Some(&v2)),
+                    )
+                    .await
+                })
+            })
             .await
             .map_err(|e| conflict(e, || format!("a user with email {email} already exists")))?;
         Ok(view)
@@ -180,13 +256,20 @@ impl Services {
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserView>> {
         actor.require(Permission::ManageUsers)?;
         let b = self.shards.master.backend();
-        let users = self.shards.master.read(move |p| Box::pin(async move { master::list_users(&p, b).await })).await?;
+        let users = self
+            .shards
+            .master
+            .read(move |p| Box::pin(async move { master::list_users(&p, b).await }))
+            .await?;
         Ok(users.iter().map(UserView::from).collect())
     }
 
     /// Finds a user by email for `--as`; the user must be active.
     pub async fn actor_by_email(&self, email: &str) -> Result<Actor> {
-        let u = self.user_by_email(email).await?.ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
+        let u = self
+            .user_by_email(email)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
         if u.active == 0 {
             return Err(Error::Invalid(format!("user {} is disabled", u.email)));
         }
@@ -196,19 +279,30 @@ impl Services {
     /// The first active admin (the CLI's default actor).
     pub async fn first_admin(&self) -> Result<Actor> {
         let b = self.shards.master.backend();
-        let users = self.shards.master.read(move |p| Box::pin(async move { master::list_users(&p, b).await })).await?;
-        let mut admins: Vec<&User> = users.iter().filter(|u| u.role == "admin" && u.active != 0).collect();
+        let users = self
+            .shards
+            .master
+            .read(move |p| Box::pin(async move { master::list_users(&p, b).await }))
+            .await?;
+        let mut admins: Vec<&User> = users
+            .iter()
+            .filter(|u| u.role == "admin" && u.active != 0)
+            .collect();
         admins.sort_by_key(|u| u.created_at);
-        admins
-            .first()
-            .map(|u| actor_of(u))
-            .unwrap_or_else(|| Err(Error::NotFound("an active admin (run `gudang init` first)".into())))
+        admins.first().map(|u| actor_of(u)).unwrap_or_else(|| {
+            Err(Error::NotFound(
+                "an active admin (run `gudang init` first)".into(),
+            ))
+        })
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
         let b = self.shards.master.backend();
         let email = email.trim().to_lowercase();
-        self.shards.master.read(move |p| Box::pin(async move { master::user_by_email(&p, b, &email).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::user_by_email(&p, b, &email).await }))
+            .await
     }
 
     /// The delay (ms) an account must wait after `failures` failed logins.
@@ -230,15 +324,23 @@ impl Services {
         let user = self.user_by_email(&key).await?;
         let (failures, last) = match &user {
             Some(u) => (u.failed_logins, u.last_failed_at.unwrap_or(0)),
-            None => self.unknown_failures.lock().map(|m| m.get(&key).copied().unwrap_or((0, 0))).unwrap_or((0, 0)),
+            None => self
+                .unknown_failures
+                .lock()
+                .map(|m| m.get(&key).copied().unwrap_or((0, 0)))
+                .unwrap_or((0, 0)),
         };
         let wait_until = last + self.delay_ms(failures) * 1000;
         if failures > 0 && now < wait_until {
             let secs = ((wait_until - now) + 999_999) / 1_000_000;
-            return Err(Error::Auth(format!("Too many failed logins: wait {secs} s before trying again.")));
+            return Err(Error::Auth(format!(
+                "Too many failed logins: wait {secs} s before trying again."
+            )));
         }
         let Some(u) = user else {
-            let _ = self.verify_password(password, &self.dummy_hash().await?).await;
+            let _ = self
+                .verify_password(password, &self.dummy_hash().await?)
+                .await;
             if let Ok(mut m) = self.unknown_failures.lock() {
                 if m.len() > 10_000 {
                     m.clear();
@@ -256,17 +358,29 @@ impl Services {
                 let id = u.id.clone();
                 self.shards
                     .master
-                    .write(move |c| Box::pin(async move { master::record_login_failure(c, b, &id, now, max).await }))
+                    .write(move |c| {
+                        Box::pin(
+                            async move { master::record_login_failure(c, b, &id, now, max).await },
+                        )
+                    })
                     .await?;
             }
             return Err(Error::Auth(LOGIN_FAILED.into()));
         }
-        let new_hash = if rehash { Some(self.hash_password(password).await?) } else { None };
+        let new_hash = if rehash {
+            Some(self.hash_password(password).await?)
+        } else {
+            None
+        };
         if new_hash.is_some() || u.failed_logins != 0 {
             let id = u.id.clone();
             self.shards
                 .master
-                .write(move |c| Box::pin(async move { master::record_login_success(c, b, &id, new_hash.as_deref(), now).await }))
+                .write(move |c| {
+                    Box::pin(async move {
+                        master::record_login_success(c, b, &id, new_hash.as_deref(), now).await
+                    })
+                })
                 .await?;
         }
         actor_of(&u)
@@ -274,13 +388,19 @@ impl Services {
 
     async fn dummy_hash(&self) -> Result<String> {
         static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-        DUMMY.get_or_try_init(|| self.hash_password("gudang-dummy-password-never-matches")).await.cloned()
+        DUMMY
+            .get_or_try_init(|| self.hash_password("gudang-dummy-password-never-matches"))
+            .await
+            .cloned()
     }
 
     /// Sets a user's password (admins for anyone; anyone for themselves). Also unlocks the
     /// account and clears its failures.
     pub async fn set_password(&self, actor: &Actor, email: &str, password: &str) -> Result<()> {
-        let target = self.user_by_email(email).await?.ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
+        let target = self
+            .user_by_email(email)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
         if target.id != actor.id {
             actor.require(Permission::ManageUsers)?;
         }
@@ -298,22 +418,31 @@ impl Services {
     /// Enables or disables a user (admins only; nobody disables themselves).
     pub async fn set_user_active(&self, actor: &Actor, email: &str, active: bool) -> Result<()> {
         actor.require(Permission::ManageUsers)?;
-        let target = self.user_by_email(email).await?.ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
+        let target = self
+            .user_by_email(email)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
         if target.id == actor.id && !active {
             return Err(Error::Invalid("you cannot disable your own account".into()));
         }
         let mut u = target.clone();
         u.active = i64::from(active);
         u.updated_at = now_micros();
-        self.write_user(actor, &target, u, if active { "enable" } else { "disable" }).await
+        self.write_user(actor, &target, u, if active { "enable" } else { "disable" })
+            .await
     }
 
     /// Changes a user's role (admins only; nobody demotes themselves).
     pub async fn set_user_role(&self, actor: &Actor, email: &str, role: Role) -> Result<()> {
         actor.require(Permission::ManageUsers)?;
-        let target = self.user_by_email(email).await?.ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
+        let target = self
+            .user_by_email(email)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
         if target.id == actor.id && role != Role::Admin {
-            return Err(Error::Invalid("you cannot remove your own admin role".into()));
+            return Err(Error::Invalid(
+                "you cannot remove your own admin role".into(),
+            ));
         }
         let mut u = target.clone();
         u.role = role.as_str().into();
@@ -321,15 +450,30 @@ impl Services {
         self.write_user(actor, &target, u, "role").await
     }
 
-    async fn write_user(&self, actor: &Actor, before: &User, after: User, action: &'static str) -> Result<()> {
+    async fn write_user(
+        &self,
+        actor: &Actor,
+        before: &User,
+        after: User,
+        action: &'static str,
+    ) -> Result<()> {
         let b = self.shards.master.backend();
-        let entry = audit(&actor.email, "user", &after.id, action, Some(&UserView::from(before)), Some(&UserView::from(&after)));
+        let entry = audit(
+            &actor.email,
+            "user",
+            &after.id,
+            action,
+            Some(&UserView::from(before)),
+            Some(&UserView::from(&after)),
+        );
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::update_user(c, b, &after).await?;
-                master::insert_audit(c, b, "master", &entry).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::update_user(c, b, &after).await?;
+                    master::insert_audit(c, b, "master", &entry).await
+                })
+            })
             .await
     }
 }

@@ -68,15 +68,27 @@ impl Services {
     pub async fn add_category(&self, actor: &Actor, name: &str) -> Result<Category> {
         actor.require(Permission::ManageCatalog)?;
         let name = text::name(name, "category name")?;
-        let cat = Category { id: new_id(), name: name.clone(), created_at: now_micros() };
+        let cat = Category {
+            id: new_id(),
+            name: name.clone(),
+            created_at: now_micros(),
+        };
         let b = self.shards.master.backend();
         let (c2, who) = (cat.clone(), actor.email.clone());
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::insert_category(c, b, &c2).await?;
-                master::insert_audit(c, b, "master", &audit(&who, "category", &c2.id, "create", None, Some(&c2))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::insert_category(c, b, &c2).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(&who, "category", &c2.id, "create", None, Some(&c2)),
+                    )
+                    .await
+                })
+            })
             .await
             .map_err(|e| conflict(e, || format!("category '{name}' already exists")))?;
         Ok(cat)
@@ -84,25 +96,50 @@ impl Services {
 
     pub async fn list_categories(&self) -> Result<Vec<Category>> {
         let b = self.shards.master.backend();
-        self.shards.master.read(move |p| Box::pin(async move { master::list_categories(&p, b).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::list_categories(&p, b).await }))
+            .await
     }
 
-    pub async fn add_unit(&self, actor: &Actor, code: &str, name: &str, decimals: i64) -> Result<Unit> {
+    pub async fn add_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        decimals: i64,
+    ) -> Result<Unit> {
         actor.require(Permission::ManageCatalog)?;
         let code = text::code(code, "unit code")?;
         let name = text::name(name, "unit name")?;
         if !(0..=3).contains(&decimals) {
-            return Err(Error::Invalid(format!("decimals must be 0, 1, 2 or 3 (got {decimals})")));
+            return Err(Error::Invalid(format!(
+                "decimals must be 0, 1, 2 or 3 (got {decimals})"
+            )));
         }
-        let unit = Unit { id: new_id(), code: code.clone(), name, decimals, created_at: now_micros() };
+        let unit = Unit {
+            id: new_id(),
+            code: code.clone(),
+            name,
+            decimals,
+            created_at: now_micros(),
+        };
         let b = self.shards.master.backend();
         let (u2, who) = (unit.clone(), actor.email.clone());
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::insert_unit(c, b, &u2).await?;
-                master::insert_audit(c, b, "master", &audit(&who, "unit", &u2.id, "create", None, Some(&u2))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::insert_unit(c, b, &u2).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(&who, "unit", &u2.id, "create", None, Some(&u2)),
+                    )
+                    .await
+                })
+            })
             .await
             .map_err(|e| conflict(e, || format!("unit '{code}' already exists")))?;
         Ok(unit)
@@ -110,23 +147,38 @@ impl Services {
 
     pub async fn list_units(&self) -> Result<Vec<Unit>> {
         let b = self.shards.master.backend();
-        self.shards.master.read(move |p| Box::pin(async move { master::list_units(&p, b).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::list_units(&p, b).await }))
+            .await
     }
 
     pub(crate) async fn units_by_id(&self) -> Result<HashMap<String, Unit>> {
-        Ok(self.list_units().await?.into_iter().map(|u| (u.id.clone(), u)).collect())
+        Ok(self
+            .list_units()
+            .await?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect())
     }
 
     /// Exact lookup by SKU or barcode, as a scanner sends it.
     pub async fn product_by_code(&self, code: &str) -> Result<Option<Product>> {
         let b = self.shards.master.backend();
         let code = code.to_string();
-        self.shards.master.read(move |p| Box::pin(async move { master::product_by_code(&p, b, &code).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::product_by_code(&p, b, &code).await }))
+            .await
     }
 
     /// Validates a product form against the catalog. Every field error is reported, not only
     /// the first.
-    pub async fn validate_product(&self, input: &ProductInput, existing: Option<&Product>) -> std::result::Result<Product, Vec<FieldError>> {
+    pub async fn validate_product(
+        &self,
+        input: &ProductInput,
+        existing: Option<&Product>,
+    ) -> std::result::Result<Product, Vec<FieldError>> {
         let lookups = async {
             let cats = self.list_categories().await?;
             let units = self.list_units().await?;
@@ -134,40 +186,73 @@ impl Services {
         };
         match lookups.await {
             Ok((cats, units)) => validate_product_with(input, existing, &cats, &units),
-            Err(e) => Err(vec![FieldError { field: "form", message: e.to_string() }]),
+            Err(e) => Err(vec![FieldError {
+                field: "form",
+                message: e.to_string(),
+            }]),
         }
     }
 
     /// Creates a product. Field errors come back as one `Invalid` listing each.
     pub async fn add_product(&self, actor: &Actor, input: &ProductInput) -> Result<Product> {
         actor.require(Permission::ManageCatalog)?;
-        let p = self.validate_product(input, None).await.map_err(field_errors)?;
+        let p = self
+            .validate_product(input, None)
+            .await
+            .map_err(field_errors)?;
         let b = self.shards.master.backend();
         let (p2, who) = (p.clone(), actor.email.clone());
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::insert_product(c, b, &p2).await?;
-                master::insert_audit(c, b, "master", &audit(&who, "product", &p2.id, "create", None, Some(&p2))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::insert_product(c, b, &p2).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(&who, "product", &p2.id, "create", None, Some(&p2)),
+                    )
+                    .await
+                })
+            })
             .await
             .map_err(|e| conflict(e, || duplicate_product_message(&p)))?;
         Ok(p)
     }
 
     /// Edits a product found by its current SKU or barcode.
-    pub async fn update_product(&self, actor: &Actor, code: &str, input: &ProductInput) -> Result<Product> {
+    pub async fn update_product(
+        &self,
+        actor: &Actor,
+        code: &str,
+        input: &ProductInput,
+    ) -> Result<Product> {
         actor.require(Permission::ManageCatalog)?;
-        let before = self.product_by_code(code).await?.ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
-        let after = self.validate_product(input, Some(&before)).await.map_err(field_errors)?;
+        let before = self
+            .product_by_code(code)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
+        let after = self
+            .validate_product(input, Some(&before))
+            .await
+            .map_err(field_errors)?;
         let b = self.shards.master.backend();
         let (a2, b2, who) = (after.clone(), before.clone(), actor.email.clone());
         self.shards
             .master
-            .write(move |c| Box::pin(async move {
-                master::update_product(c, b, &a2).await?;
-                master::insert_audit(c, b, "master", &audit(&who, "product", &a2.id, "update", Some(&b2), Some(&a2))).await
-            }))
+            .write(move |c| {
+                Box::pin(async move {
+                    master::update_product(c, b, &a2).await?;
+                    master::insert_audit(
+                        c,
+                        b,
+                        "master",
+                        &audit(&who, "product", &a2.id, "update", Some(&b2), Some(&a2)),
+                    )
+                    .await
+                })
+            })
             .await
             .map_err(|e| conflict(e, || duplicate_product_message(&after)))?;
         if before.price != after.price || before.min_qty != after.min_qty {
@@ -177,8 +262,16 @@ impl Services {
     }
 
     /// Activates or deactivates a product (it stays in history either way).
-    pub async fn set_product_active(&self, actor: &Actor, code: &str, active: bool) -> Result<Product> {
-        let before = self.product_by_code(code).await?.ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
+    pub async fn set_product_active(
+        &self,
+        actor: &Actor,
+        code: &str,
+        active: bool,
+    ) -> Result<Product> {
+        let before = self
+            .product_by_code(code)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
         let input = ProductInput {
             sku: before.sku.clone(),
             name: before.name.clone(),
@@ -191,7 +284,12 @@ impl Services {
         };
         let mut input = input;
         if let Some(cid) = &before.category_id {
-            input.category = self.list_categories().await?.into_iter().find(|c| &c.id == cid).map(|c| c.name);
+            input.category = self
+                .list_categories()
+                .await?
+                .into_iter()
+                .find(|c| &c.id == cid)
+                .map(|c| c.name);
         }
         self.update_product(actor, code, &input).await
     }
@@ -202,7 +300,11 @@ impl Services {
         let (id, price, min) = (p.id.clone(), p.price, p.min_qty);
         self.shards
             .location
-            .write(move |c| Box::pin(async move { location::refresh_product_mirror(c, b, &id, price, min).await }))
+            .write(move |c| {
+                Box::pin(
+                    async move { location::refresh_product_mirror(c, b, &id, price, min).await },
+                )
+            })
             .await
     }
 
@@ -217,7 +319,11 @@ impl Services {
             return self
                 .shards
                 .master
-                .read(move |p| Box::pin(async move { master::browse_products(&p, b, &f, sort, desc, limit, offset).await }))
+                .read(move |p| {
+                    Box::pin(async move {
+                        master::browse_products(&p, b, &f, sort, desc, limit, offset).await
+                    })
+                })
                 .await;
         };
         let f = q.filter.clone();
@@ -235,14 +341,22 @@ impl Services {
                         }
                     };
                     if let Some(exact) = master::product_by_code(&p, b, &raw).await?
-                        && f.category_id.as_ref().is_none_or(|c| exact.category_id.as_ref() == Some(c))
+                        && f.category_id
+                            .as_ref()
+                            .is_none_or(|c| exact.category_id.as_ref() == Some(c))
                         && f.active.is_none_or(|a| (exact.active != 0) == a)
                     {
                         out.push(exact);
                     }
-                    push(&mut out, master::products_with_prefix(&p, b, &t, &f, limit).await?);
+                    push(
+                        &mut out,
+                        master::products_with_prefix(&p, b, &t, &f, limit).await?,
+                    );
                     if (out.len() as i64) < limit {
-                        push(&mut out, master::products_containing(&p, b, &t, &f, limit).await?);
+                        push(
+                            &mut out,
+                            master::products_containing(&p, b, &t, &f, limit).await?,
+                        );
                     }
                     out.truncate(limit as usize);
                     Ok(out)
@@ -254,12 +368,20 @@ impl Services {
     pub async fn count_products(&self, f: &ProductFilter) -> Result<i64> {
         let b = self.shards.master.backend();
         let f = f.clone();
-        self.shards.master.read(move |p| Box::pin(async move { master::count_products(&p, b, &f).await })).await
+        self.shards
+            .master
+            .read(move |p| Box::pin(async move { master::count_products(&p, b, &f).await }))
+            .await
     }
 
     /// Resolves category and unit names for display.
     pub async fn product_views(&self, products: &[Product]) -> Result<Vec<ProductView>> {
-        let cats: HashMap<String, String> = self.list_categories().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let cats: HashMap<String, String> = self
+            .list_categories()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         let units = self.units_by_id().await?;
         Ok(products
             .iter()
@@ -287,7 +409,12 @@ impl Services {
 /// Validates a product form against the given categories and units (the rule behind
 /// [`Services::validate_product`]; bulk callers such as the CSV import fetch the lookups once).
 /// Every field error is reported, not only the first.
-pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, cats: &[Category], units: &[Unit]) -> std::result::Result<Product, Vec<FieldError>> {
+pub fn validate_product_with(
+    input: &ProductInput,
+    existing: Option<&Product>,
+    cats: &[Category],
+    units: &[Unit],
+) -> std::result::Result<Product, Vec<FieldError>> {
     let mut errs = Vec::new();
     let mut field = |field: &'static str, r: std::result::Result<(), String>| {
         if let Err(message) = r {
@@ -302,7 +429,10 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
         None | Some("") => Ok(None),
         Some(b) => text::code(b, "barcode").map(Some),
     };
-    field("barcode", barcode.as_ref().map(|_| ()).map_err(Clone::clone));
+    field(
+        "barcode",
+        barcode.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
     let price = match input.price.as_deref().map(str::trim) {
         None | Some("") => Ok(Money(existing.map(|p| p.price).unwrap_or(0))),
         Some(s) => Money::parse(s),
@@ -316,17 +446,27 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
             .map(|c| Some(c.id.clone()))
             .ok_or_else(|| format!("unknown category '{n}'")),
     };
-    field("category", category_id.as_ref().map(|_| ()).map_err(Clone::clone));
+    field(
+        "category",
+        category_id.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
     let unit = match input.unit.as_deref().map(str::trim) {
         None | Some("") => match existing {
-            Some(p) => units.iter().find(|u| u.id == p.unit_id).cloned().ok_or_else(|| "the product's unit is missing".to_string()),
+            Some(p) => units
+                .iter()
+                .find(|u| u.id == p.unit_id)
+                .cloned()
+                .ok_or_else(|| "the product's unit is missing".to_string()),
             // Guessing among several units would silently count in the wrong one.
             None => match units {
                 [] => Err("no units exist yet: add one first (e.g. PCS)".to_string()),
                 [only] => Ok(only.clone()),
                 many => Err(format!(
                     "choose a unit: {}",
-                    many.iter().map(|u| u.code.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|u| u.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             },
         },
@@ -337,19 +477,28 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
             .ok_or_else(|| format!("unknown unit '{code}'")),
     };
     field("unit", unit.as_ref().map(|_| ()).map_err(Clone::clone));
-    let decimals = unit.as_ref().map(|u| u.decimals.clamp(0, 3) as u8).unwrap_or(3);
+    let decimals = unit
+        .as_ref()
+        .map(|u| u.decimals.clamp(0, 3) as u8)
+        .unwrap_or(3);
     let min_qty = match input.min_qty.as_deref().map(str::trim) {
         None | Some("") => Ok(Quantity(existing.map(|p| p.min_qty).unwrap_or(0))),
         Some(s) => Quantity::parse(s, decimals),
     };
-    field("min_qty", min_qty.as_ref().map(|_| ()).map_err(Clone::clone));
+    field(
+        "min_qty",
+        min_qty.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
     if !errs.is_empty() {
         return Err(errs);
     }
     let (Ok(sku), Ok(name), Ok(barcode), Ok(price), Ok(category_id), Ok(unit), Ok(min_qty)) =
         (sku, name, barcode, price, category_id, unit, min_qty)
     else {
-        return Err(vec![FieldError { field: "form", message: "invalid product".into() }]);
+        return Err(vec![FieldError {
+            field: "form",
+            message: "invalid product".into(),
+        }]);
     };
     let now = now_micros();
     Ok(Product {
@@ -361,7 +510,11 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
         unit_id: unit.id,
         price: price.0,
         min_qty: min_qty.0,
-        active: i64::from(input.active.unwrap_or(existing.map(|p| p.active != 0).unwrap_or(true))),
+        active: i64::from(
+            input
+                .active
+                .unwrap_or(existing.map(|p| p.active != 0).unwrap_or(true)),
+        ),
         created_at: existing.map(|p| p.created_at).unwrap_or(now),
         updated_at: now,
     })
@@ -369,12 +522,20 @@ pub fn validate_product_with(input: &ProductInput, existing: Option<&Product>, c
 
 fn duplicate_product_message(p: &Product) -> String {
     match &p.barcode {
-        Some(b) => format!("a product with SKU '{}' or barcode '{b}' already exists", p.sku),
+        Some(b) => format!(
+            "a product with SKU '{}' or barcode '{b}' already exists",
+            p.sku
+        ),
         None => format!("a product with SKU '{}' already exists", p.sku),
     }
 }
 
 /// Joins field errors into one message, each naming its field.
 pub fn field_errors(errs: Vec<FieldError>) -> Error {
-    Error::Invalid(errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))
+    Error::Invalid(
+        errs.iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }

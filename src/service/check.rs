@@ -74,8 +74,14 @@ impl Services {
             let res: Vec<String> = shard
                 .read(move |p| {
                     Box::pin(async move {
-                        let rows = p.fetch_all("PRAGMA quick_check").await.map_err(Error::db(name))?;
-                        Ok(rows.iter().filter_map(|row| row.try_get::<String, _>(0).ok()).collect())
+                        let rows = p
+                            .fetch_all("PRAGMA quick_check")
+                            .await
+                            .map_err(Error::db(name))?;
+                        Ok(rows
+                            .iter()
+                            .filter_map(|row| row.try_get::<String, _>(0).ok())
+                            .collect())
                     })
                 })
                 .await?;
@@ -108,7 +114,10 @@ impl Services {
         r.stock_rows = rows;
         for (loc, prod, qty, sum) in bad {
             if qty < 0 {
-                r.add("never-negative", format!("stock of product {prod} at location {loc} is {qty} (milli-units)"));
+                r.add(
+                    "never-negative",
+                    format!("stock of product {prod} at location {loc} is {qty} (milli-units)"),
+                );
             }
             if qty != sum {
                 r.add("conservation", format!("stock of product {prod} at location {loc} is {qty} but its movements sum to {sum} (milli-units)"));
@@ -124,7 +133,10 @@ impl Services {
         let tb = self.shards.transaction.backend();
         let headers = self.shards.transaction.read(move |p| {
             Box::pin(async move {
-                let mut s = sqlx::query_as::<_, (String, String, i64)>(tb.sql("SELECT id, status, created_at FROM transactions ORDER BY id")).fetch(&p);
+                let mut s = sqlx::query_as::<_, (String, String, i64)>(
+                    tb.sql("SELECT id, status, created_at FROM transactions ORDER BY id"),
+                )
+                .fetch(&p);
                 let mut chunk = Vec::with_capacity(1000);
                 while let Some(row) = s.try_next().await.map_err(Error::db("transaction"))? {
                     chunk.push(row);

@@ -48,8 +48,13 @@ pub fn daily_points(today: NaiveDate, rows: &[DaySummary]) -> Vec<DayPoint> {
     (0..DAYS as i64)
         .rev()
         .map(|back| {
-            let d = (today - Duration::days(back)).format("%Y-%m-%d").to_string();
-            let mut p = DayPoint { day: d.clone(), ..Default::default() };
+            let d = (today - Duration::days(back))
+                .format("%Y-%m-%d")
+                .to_string();
+            let mut p = DayPoint {
+                day: d.clone(),
+                ..Default::default()
+            };
             for r in rows.iter().filter(|r| r.day == d) {
                 match r.kind.as_str() {
                     "receipt" => {
@@ -72,24 +77,58 @@ impl Services {
     pub async fn dashboard(&self) -> Result<Dashboard> {
         let today = Local::now().date_naive();
         let month_start = today.with_day(1).unwrap_or(today);
-        let since = (today - Duration::days(DAYS as i64 - 1)).min(month_start).format("%Y-%m-%d").to_string();
-        let (mb, lb, tb) = (self.shards.master.backend(), self.shards.location.backend(), self.shards.transaction.backend());
+        let since = (today - Duration::days(DAYS as i64 - 1))
+            .min(month_start)
+            .format("%Y-%m-%d")
+            .to_string();
+        let (mb, lb, tb) = (
+            self.shards.master.backend(),
+            self.shards.location.backend(),
+            self.shards.transaction.backend(),
+        );
         let products = self.shards.master.read(move |p| {
-            Box::pin(async move { master::count_products(&p, mb, &ProductFilter { active: Some(true), ..Default::default() }).await })
+            Box::pin(async move {
+                master::count_products(
+                    &p,
+                    mb,
+                    &ProductFilter {
+                        active: Some(true),
+                        ..Default::default()
+                    },
+                )
+                .await
+            })
         });
-        let stock = self.shards.location.read(move |p| Box::pin(async move { location::stock_value_and_locations(&p, lb).await }));
-        let low = self.shards.location.read(move |p| Box::pin(async move { location::stock_rows(&p, lb, None, None, true, 50).await }));
-        let sums = self.shards.transaction.read(move |p| Box::pin(async move { journal::summaries_since(&p, tb, &since).await }));
+        let stock = self.shards.location.read(move |p| {
+            Box::pin(async move { location::stock_value_and_locations(&p, lb).await })
+        });
+        let low = self.shards.location.read(move |p| {
+            Box::pin(async move { location::stock_rows(&p, lb, None, None, true, 50).await })
+        });
+        let sums = self
+            .shards
+            .transaction
+            .read(move |p| Box::pin(async move { journal::summaries_since(&p, tb, &since).await }));
         let recent = self.shards.transaction.read(move |p| {
-            Box::pin(async move { journal::list_headers(&p, tb, &TxnFilter::default(), Some(10), 0).await })
+            Box::pin(async move {
+                journal::list_headers(&p, tb, &TxnFilter::default(), Some(10), 0).await
+            })
         });
         let (products, stock, low, sums, recent) = tokio::join!(products, stock, low, sums, recent);
         let (stock_value, locations) = stock?;
         let sums = sums?;
         let today_s = today.format("%Y-%m-%d").to_string();
         let month_s = month_start.format("%Y-%m-%d").to_string();
-        let txn_today = sums.iter().filter(|r| r.day == today_s).map(|r| r.txn_count).sum();
-        let txn_month = sums.iter().filter(|r| r.day >= month_s).map(|r| r.txn_count).sum();
+        let txn_today = sums
+            .iter()
+            .filter(|r| r.day == today_s)
+            .map(|r| r.txn_count)
+            .sum();
+        let txn_month = sums
+            .iter()
+            .filter(|r| r.day >= month_s)
+            .map(|r| r.txn_count)
+            .sum();
         let daily = daily_points(today, &sums);
         Ok(Dashboard {
             active_products: products?,
@@ -102,7 +141,12 @@ impl Services {
             daily,
             low_stock: self.stock_views(low?).await?,
             recent: recent?,
-            shards: self.shards.all().iter().map(|s| (s.name(), s.health())).collect(),
+            shards: self
+                .shards
+                .all()
+                .iter()
+                .map(|s| (s.name(), s.health()))
+                .collect(),
         })
     }
 }
@@ -115,8 +159,22 @@ mod tests {
     fn points_are_zero_filled_and_ordered() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
         let rows = vec![
-            DaySummary { day: "2026-03-02".into(), kind: "receipt".into(), txn_count: 2, line_count: 2, total_qty: 0, total_value: 500 },
-            DaySummary { day: "2026-02-28".into(), kind: "issue".into(), txn_count: 1, line_count: 1, total_qty: 0, total_value: 70 },
+            DaySummary {
+                day: "2026-03-02".into(),
+                kind: "receipt".into(),
+                txn_count: 2,
+                line_count: 2,
+                total_qty: 0,
+                total_value: 500,
+            },
+            DaySummary {
+                day: "2026-02-28".into(),
+                kind: "issue".into(),
+                txn_count: 1,
+                line_count: 1,
+                total_qty: 0,
+                total_value: 70,
+            },
         ];
         let p = daily_points(today, &rows);
         assert_eq!(p.len(), DAYS);

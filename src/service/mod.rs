@@ -43,7 +43,14 @@ pub struct Actor {
 impl Actor {
     /// Refuses with a clear message unless the actor's role allows `p`.
     pub fn require(&self, p: Permission) -> Result<()> {
-        if self.role.allows(p) { Ok(()) } else { Err(Error::Denied { role: self.role, what: p }) }
+        if self.role.allows(p) {
+            Ok(())
+        } else {
+            Err(Error::Denied {
+                role: self.role,
+                what: p,
+            })
+        }
     }
 }
 
@@ -112,5 +119,9 @@ pub(crate) fn audit<T: Serialize>(
 
 /// Turns a unique violation into a clear conflict message; other errors pass through.
 pub(crate) fn conflict(e: Error, msg: impl FnOnce() -> String) -> Error {
-    if e.is_unique_violation() { Error::Conflict(msg()) } else { e }
+    if e.is_unique_violation() {
+        Error::Conflict(msg())
+    } else {
+        e
+    }
 }

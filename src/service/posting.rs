@@ -79,15 +79,20 @@ impl PostOutcome {
 
 /// Parses `SKU:QTY[@PRICE]` as typed on the command line.
 pub fn parse_line_spec(spec: &str) -> Result<LineRequest> {
-    let (code, rest) = spec
-        .rsplit_once(':')
-        .ok_or_else(|| Error::Invalid(format!("line '{spec}': expected SKU:QTY or SKU:QTY@PRICE")))?;
+    let (code, rest) = spec.rsplit_once(':').ok_or_else(|| {
+        Error::Invalid(format!("line '{spec}': expected SKU:QTY or SKU:QTY@PRICE"))
+    })?;
     let (qty, price) = match rest.split_once('@') {
-        Some((q, p)) => (q, Some(Money::parse(p).map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?)),
+        Some((q, p)) => (
+            q,
+            Some(Money::parse(p).map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?),
+        ),
         None => (rest, None),
     };
-    let code = text::code(code, "SKU or barcode").map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?;
-    let qty = Quantity::parse_any(qty).map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?;
+    let code = text::code(code, "SKU or barcode")
+        .map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?;
+    let qty =
+        Quantity::parse_any(qty).map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?;
     Ok(LineRequest { code, qty, price })
 }
 
@@ -103,16 +108,32 @@ pub(crate) struct Batches {
 
 impl Default for Batches {
     fn default() -> Self {
-        fn pending(c: &mut AnyConnection, b: Backend, items: Vec<PendingDoc>) -> BoxFuture<'_, Result<Vec<Result<Header>>>> {
+        fn pending(
+            c: &mut AnyConnection,
+            b: Backend,
+            items: Vec<PendingDoc>,
+        ) -> BoxFuture<'_, Result<Vec<Result<Header>>>> {
             Box::pin(journal::insert_pending_batch(c, b, items))
         }
-        fn decide(c: &mut AnyConnection, b: Backend, items: Vec<ApplyItem>) -> BoxFuture<'_, Result<Vec<Result<Decision>>>> {
+        fn decide(
+            c: &mut AnyConnection,
+            b: Backend,
+            items: Vec<ApplyItem>,
+        ) -> BoxFuture<'_, Result<Vec<Result<Decision>>>> {
             Box::pin(apply::apply_batch(c, b, items))
         }
-        fn mark(c: &mut AnyConnection, b: Backend, items: Vec<MarkItem>) -> BoxFuture<'_, Result<Vec<Result<bool>>>> {
+        fn mark(
+            c: &mut AnyConnection,
+            b: Backend,
+            items: Vec<MarkItem>,
+        ) -> BoxFuture<'_, Result<Vec<Result<bool>>>> {
             Box::pin(journal::mark_decided_batch(c, b, items))
         }
-        Batches { pending: Coalescer::new(pending), apply: Coalescer::new(decide), mark: Coalescer::new(mark) }
+        Batches {
+            pending: Coalescer::new(pending),
+            apply: Coalescer::new(decide),
+            mark: Coalescer::new(mark),
+        }
     }
 }
 
@@ -134,13 +155,29 @@ impl Services {
     /// Posts a document dated `at` (microseconds, UTC) instead of now: its header, movements,
     /// decision and daily summary all carry that instant. Only the demo-data generator uses
     /// this, to build a believable history through the real protocol; clerks always post now.
-    pub(crate) async fn post_dated(&self, actor: &Actor, req: &PostRequest, at: i64) -> Result<PostOutcome> {
+    pub(crate) async fn post_dated(
+        &self,
+        actor: &Actor,
+        req: &PostRequest,
+        at: i64,
+    ) -> Result<PostOutcome> {
         self.post_at(actor, req, Some(at)).await
     }
 
-    async fn post_at(&self, actor: &Actor, req: &PostRequest, at: Option<i64>) -> Result<PostOutcome> {
-        let kind = req.kind.ok_or_else(|| Error::Invalid("choose a transaction kind".into()))?;
-        actor.require(if kind == TxKind::Adjustment { Permission::Adjust } else { Permission::PostMovement })?;
+    async fn post_at(
+        &self,
+        actor: &Actor,
+        req: &PostRequest,
+        at: Option<i64>,
+    ) -> Result<PostOutcome> {
+        let kind = req
+            .kind
+            .ok_or_else(|| Error::Invalid("choose a transaction kind".into()))?;
+        actor.require(if kind == TxKind::Adjustment {
+            Permission::Adjust
+        } else {
+            Permission::PostMovement
+        })?;
         let id = match &req.id {
             Some(raw) => ids::parse_id(raw)?,
             None => ids::new_id(),
@@ -160,10 +197,27 @@ impl Services {
             }
         };
         failpoint::hit("post.before_pending");
-        let Prepared { header, lines, legs } = prepared;
-        let year = header.day.get(0..4).and_then(|y| y.parse::<i64>().ok()).unwrap_or(1970);
-        let doc = PendingDoc { prefix: kind.prefix(), year, header, lines };
-        let written = self.batches.pending.submit(&self.shards.transaction, doc).await;
+        let Prepared {
+            header,
+            lines,
+            legs,
+        } = prepared;
+        let year = header
+            .day
+            .get(0..4)
+            .and_then(|y| y.parse::<i64>().ok())
+            .unwrap_or(1970);
+        let doc = PendingDoc {
+            prefix: kind.prefix(),
+            year,
+            header,
+            lines,
+        };
+        let written = self
+            .batches
+            .pending
+            .submit(&self.shards.transaction, doc)
+            .await;
         let header = match written {
             Ok(h) => h,
             Err(e) if e.is_unique_violation() => {
@@ -194,43 +248,92 @@ impl Services {
                 let legs = self.legs_of_stored(&h).await?;
                 self.decide_and_mark(&h, legs, replayed, false, None).await
             }
-            status => Ok(PostOutcome { id: h.id, number: h.number, status, reason: h.reason, replayed }),
+            status => Ok(PostOutcome {
+                id: h.id,
+                number: h.number,
+                status,
+                reason: h.reason,
+                replayed,
+            }),
         }
     }
 
     /// Steps 2 and 3. `fresh`: this call wrote the pending header, so no decision is expected
     /// to exist yet (if recovery made one meanwhile, the outcome's key says so and the stored
     /// decision is used). `at` dates the movements and the decision (history); `None` is now.
-    async fn decide_and_mark(&self, h: &Header, legs: Vec<ApplyLeg>, replayed: bool, fresh: bool, at: Option<i64>) -> Result<PostOutcome> {
-        let item = ApplyItem { txn_id: h.id.clone(), legs, at: at.unwrap_or_else(ids::now_micros), fresh };
-        let decision = self.batches.apply.submit(&self.shards.location, item).await?;
+    async fn decide_and_mark(
+        &self,
+        h: &Header,
+        legs: Vec<ApplyLeg>,
+        replayed: bool,
+        fresh: bool,
+        at: Option<i64>,
+    ) -> Result<PostOutcome> {
+        let item = ApplyItem {
+            txn_id: h.id.clone(),
+            legs,
+            at: at.unwrap_or_else(ids::now_micros),
+            fresh,
+        };
+        let decision = self
+            .batches
+            .apply
+            .submit(&self.shards.location, item)
+            .await?;
         failpoint::hit("post.before_mark");
         self.mark_at(h, decision, replayed, at).await
     }
 
     /// Step 3: records the decision on the header (idempotently).
-    pub(crate) async fn mark(&self, h: &Header, decision: Decision, replayed: bool) -> Result<PostOutcome> {
+    pub(crate) async fn mark(
+        &self,
+        h: &Header,
+        decision: Decision,
+        replayed: bool,
+    ) -> Result<PostOutcome> {
         self.mark_at(h, decision, replayed, None).await
     }
 
-    async fn mark_at(&self, h: &Header, decision: Decision, replayed: bool, at: Option<i64>) -> Result<PostOutcome> {
+    async fn mark_at(
+        &self,
+        h: &Header,
+        decision: Decision,
+        replayed: bool,
+        at: Option<i64>,
+    ) -> Result<PostOutcome> {
         let kind: TxKind = h.kind.parse()?;
         let (posted, reason, line_deltas) = match &decision {
             Decision::Applied(deltas) => {
                 // A transfer line's applied quantity is its arriving leg; others have one leg.
                 let want_leg = if kind == TxKind::Transfer { 1 } else { 0 };
-                let per_line: Vec<(i64, i64)> =
-                    deltas.iter().filter(|(_, leg, _)| *leg == want_leg).map(|(l, _, d)| (*l, *d)).collect();
+                let per_line: Vec<(i64, i64)> = deltas
+                    .iter()
+                    .filter(|(_, leg, _)| *leg == want_leg)
+                    .map(|(l, _, d)| (*l, *d))
+                    .collect();
                 (true, None, per_line)
             }
             Decision::Aborted(r) => (false, Some(r.clone()), Vec::new()),
         };
-        let item = MarkItem { id: h.id.clone(), posted, reason: reason.clone(), line_deltas, at: at.unwrap_or_else(ids::now_micros) };
-        self.batches.mark.submit(&self.shards.transaction, item).await?;
+        let item = MarkItem {
+            id: h.id.clone(),
+            posted,
+            reason: reason.clone(),
+            line_deltas,
+            at: at.unwrap_or_else(ids::now_micros),
+        };
+        self.batches
+            .mark
+            .submit(&self.shards.transaction, item)
+            .await?;
         Ok(PostOutcome {
             id: h.id.clone(),
             number: h.number.clone(),
-            status: if posted { TxStatus::Posted } else { TxStatus::Rejected },
+            status: if posted {
+                TxStatus::Posted
+            } else {
+                TxStatus::Rejected
+            },
             reason,
             replayed,
         })
@@ -258,26 +361,54 @@ impl Services {
         let kind: TxKind = h.kind.parse()?;
         let mut out = Vec::new();
         for l in &lines {
-            let (price, min) = products.get(&l.product_id).map(|p| (p.price, p.min_qty)).unwrap_or((l.unit_price, 0));
-            for leg in legs(kind, h.source_id.as_deref(), h.dest_id.as_deref(), l.line_no, &l.product_id, Quantity(l.quantity)) {
-                let code = if leg.location_id.as_str() == h.source_id.as_deref().unwrap_or_default() {
+            let (price, min) = products
+                .get(&l.product_id)
+                .map(|p| (p.price, p.min_qty))
+                .unwrap_or((l.unit_price, 0));
+            for leg in legs(
+                kind,
+                h.source_id.as_deref(),
+                h.dest_id.as_deref(),
+                l.line_no,
+                &l.product_id,
+                Quantity(l.quantity),
+            ) {
+                let code = if leg.location_id.as_str() == h.source_id.as_deref().unwrap_or_default()
+                {
                     h.source_code.clone()
                 } else {
                     h.dest_code.clone()
                 };
-                out.push(ApplyLeg { leg, sku: l.sku.clone(), location_code: code.unwrap_or_default(), price, default_min: min });
+                out.push(ApplyLeg {
+                    leg,
+                    sku: l.sku.clone(),
+                    location_code: code.unwrap_or_default(),
+                    price,
+                    default_min: min,
+                });
             }
         }
         Ok(out)
     }
 
     /// Validates a request against master and location data and builds the document.
-    async fn prepare(&self, actor: &Actor, id: &str, kind: TxKind, req: &PostRequest, at: Option<i64>) -> Result<Prepared> {
+    async fn prepare(
+        &self,
+        actor: &Actor,
+        id: &str,
+        kind: TxKind,
+        req: &PostRequest,
+        at: Option<i64>,
+    ) -> Result<Prepared> {
         if req.lines.is_empty() {
-            return Err(Error::Invalid("a transaction needs at least one line".into()));
+            return Err(Error::Invalid(
+                "a transaction needs at least one line".into(),
+            ));
         }
         if req.lines.len() > MAX_LINES {
-            return Err(Error::Invalid(format!("a transaction may have at most {MAX_LINES} lines")));
+            return Err(Error::Invalid(format!(
+                "a transaction may have at most {MAX_LINES} lines"
+            )));
         }
         let partner = text::optional(req.partner.as_deref(), "partner", 200)?;
         let reference = text::optional(req.reference.as_deref(), "reference", 200)?;
@@ -287,22 +418,39 @@ impl Services {
             (true, None) => {
                 return Err(Error::Invalid(format!(
                     "a {kind} needs a {} location",
-                    if kind == TxKind::Adjustment { "counted (--at)" } else { "source (--from)" }
+                    if kind == TxKind::Adjustment {
+                        "counted (--at)"
+                    } else {
+                        "source (--from)"
+                    }
                 )));
             }
-            (false, Some(_)) => return Err(Error::Invalid(format!("a {kind} has no source location"))),
+            (false, Some(_)) => {
+                return Err(Error::Invalid(format!("a {kind} has no source location")));
+            }
             (false, None) => None,
         };
         let dest = match (kind.needs_destination(), &req.dest) {
             (true, Some(code)) => Some(self.active_location(code).await?),
-            (true, None) => return Err(Error::Invalid(format!("a {kind} needs a destination location (--to)"))),
-            (false, Some(_)) => return Err(Error::Invalid(format!("a {kind} has no destination location"))),
+            (true, None) => {
+                return Err(Error::Invalid(format!(
+                    "a {kind} needs a destination location (--to)"
+                )));
+            }
+            (false, Some(_)) => {
+                return Err(Error::Invalid(format!(
+                    "a {kind} has no destination location"
+                )));
+            }
             (false, None) => None,
         };
         if let (Some(s), Some(d)) = (&source, &dest)
             && s.id == d.id
         {
-            return Err(Error::Invalid(format!("a transfer needs two different locations (both are {})", s.code)));
+            return Err(Error::Invalid(format!(
+                "a transfer needs two different locations (both are {})",
+                s.code
+            )));
         }
         // One master read per distinct code.
         let mut products: HashMap<String, Product> = HashMap::new();
@@ -316,7 +464,10 @@ impl Services {
                 .await?
                 .ok_or_else(|| Error::Invalid(format!("unknown SKU or barcode '{key}'")))?;
             if p.active == 0 {
-                return Err(Error::Invalid(format!("product {} ({}) is inactive", p.sku, p.name)));
+                return Err(Error::Invalid(format!(
+                    "product {} ({}) is inactive",
+                    p.sku, p.name
+                )));
             }
             products.insert(key, p);
         }
@@ -329,37 +480,68 @@ impl Services {
         for (i, l) in req.lines.iter().enumerate() {
             let line_no = i as i64 + 1;
             let p = &products[l.code.trim()];
-            let decimals = units.get(&p.unit_id).map(|u| u.decimals).unwrap_or(0).clamp(0, 3) as u8;
+            let decimals = units
+                .get(&p.unit_id)
+                .map(|u| u.decimals)
+                .unwrap_or(0)
+                .clamp(0, 3) as u8;
             if !l.qty.fits_decimals(decimals) {
                 return Err(Error::Invalid(format!(
                     "line {line_no}: {} is counted in whole {}s; {} has too many decimals",
                     p.sku,
-                    units.get(&p.unit_id).map(|u| u.code.as_str()).unwrap_or("unit"),
+                    units
+                        .get(&p.unit_id)
+                        .map(|u| u.code.as_str())
+                        .unwrap_or("unit"),
                     l.qty
                 )));
             }
             if kind == TxKind::Adjustment {
                 if seen_adjusted.contains(&p.id) {
-                    return Err(Error::Invalid(format!("line {line_no}: {} is counted twice in one adjustment", p.sku)));
+                    return Err(Error::Invalid(format!(
+                        "line {line_no}: {} is counted twice in one adjustment",
+                        p.sku
+                    )));
                 }
                 seen_adjusted.push(p.id.clone());
             } else if l.qty.0 <= 0 {
-                return Err(Error::Invalid(format!("line {line_no}: quantity must be greater than zero")));
+                return Err(Error::Invalid(format!(
+                    "line {line_no}: quantity must be greater than zero"
+                )));
             }
             if l.price.is_some() && kind != TxKind::Receipt {
-                return Err(Error::Invalid(format!("line {line_no}: only receipts take a unit price")));
+                return Err(Error::Invalid(format!(
+                    "line {line_no}: only receipts take a unit price"
+                )));
             }
             let unit_price = l.price.unwrap_or(Money(p.price));
-            let total = if kind == TxKind::Adjustment { Money(0) } else { unit_price.times(l.qty) };
+            let total = if kind == TxKind::Adjustment {
+                Money(0)
+            } else {
+                unit_price.times(l.qty)
+            };
             total_qty = total_qty.saturating_add(l.qty.0);
             total_value = total_value.saturating_add(total.0);
-            for leg in legs(kind, source.as_ref().map(|s| s.id.as_str()), dest.as_ref().map(|d| d.id.as_str()), line_no, &p.id, l.qty) {
+            for leg in legs(
+                kind,
+                source.as_ref().map(|s| s.id.as_str()),
+                dest.as_ref().map(|d| d.id.as_str()),
+                line_no,
+                &p.id,
+                l.qty,
+            ) {
                 let code = if Some(&leg.location_id) == source.as_ref().map(|s| &s.id) {
                     source.as_ref().map(|s| s.code.clone())
                 } else {
                     dest.as_ref().map(|d| d.code.clone())
                 };
-                all_legs.push(ApplyLeg { leg, sku: p.sku.clone(), location_code: code.unwrap_or_default(), price: p.price, default_min: p.min_qty });
+                all_legs.push(ApplyLeg {
+                    leg,
+                    sku: p.sku.clone(),
+                    location_code: code.unwrap_or_default(),
+                    price: p.price,
+                    default_min: p.min_qty,
+                });
             }
             lines.push(Line {
                 txn_id: id.to_string(),
@@ -394,7 +576,11 @@ impl Services {
             total_qty,
             total_value,
         };
-        Ok(Prepared { header, lines, legs: all_legs })
+        Ok(Prepared {
+            header,
+            lines,
+            legs: all_legs,
+        })
     }
 
     async fn active_location(&self, code: &str) -> Result<Location> {
@@ -416,7 +602,14 @@ mod tests {
     #[test]
     fn line_specs() {
         let l = parse_line_spec("ABC-1:5").unwrap();
-        assert_eq!(l, LineRequest { code: "ABC-1".into(), qty: Quantity(5000), price: None });
+        assert_eq!(
+            l,
+            LineRequest {
+                code: "ABC-1".into(),
+                qty: Quantity(5000),
+                price: None
+            }
+        );
         let l = parse_line_spec("X:2.5@12.50").unwrap();
         assert_eq!(l.qty, Quantity(2500));
         assert_eq!(l.price, Some(Money(1250)));

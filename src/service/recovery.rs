@@ -22,7 +22,8 @@ pub struct RecoveryReport {
 }
 
 /// The reason recorded on a posting that recovery rolled back.
-pub const INTERRUPTED: &str = "interrupted before the stock was updated; nothing was posted (post it again)";
+pub const INTERRUPTED: &str =
+    "interrupted before the stock was updated; nothing was posted (post it again)";
 
 /// Resolves every posting pending for longer than `grace_micros`.
 pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> {
@@ -33,7 +34,9 @@ pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> 
         let pending = s
             .shards
             .transaction
-            .read(move |p| Box::pin(async move { journal::pending_before(&p, tb, before, 500).await }))
+            .read(move |p| {
+                Box::pin(async move { journal::pending_before(&p, tb, before, 500).await })
+            })
             .await?;
         if pending.is_empty() {
             return Ok(report);
@@ -45,14 +48,21 @@ pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> 
                 .transaction
                 .read(move |p| Box::pin(async move { journal::header_by_id(&p, tb, &id2).await }))
                 .await?;
-            let Some(h) = header.filter(|h| h.status == "pending") else { continue };
+            let Some(h) = header.filter(|h| h.status == "pending") else {
+                continue;
+            };
             failpoint::hit("recover.before_decide");
             let lb = s.shards.location.backend();
             let id3 = id.clone();
             let decision = s
                 .shards
                 .location
-                .write(move |c| Box::pin(async move { location::abort_if_undecided(c, lb, &id3, INTERRUPTED, ids::now_micros()).await }))
+                .write(move |c| {
+                    Box::pin(async move {
+                        location::abort_if_undecided(c, lb, &id3, INTERRUPTED, ids::now_micros())
+                            .await
+                    })
+                })
                 .await?;
             failpoint::hit("recover.after_decide");
             let out = s.mark(&h, decision, true).await?;

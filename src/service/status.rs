@@ -31,7 +31,9 @@ pub async fn status(config: &Config) -> Vec<ShardStatus> {
         let url = config.shard_url(shard);
         let mut st = ShardStatus {
             shard: shard.as_str(),
-            backend: Backend::from_url(&url).map(|b| b.name().to_string()).unwrap_or_else(|_| "unknown".into()),
+            backend: Backend::from_url(&url)
+                .map(|b| b.name().to_string())
+                .unwrap_or_else(|_| "unknown".into()),
             url: redact_url(&url),
             reachable: false,
             latency_ms: None,
@@ -49,8 +51,13 @@ pub async fn status(config: &Config) -> Vec<ShardStatus> {
         }
         let probe = async {
             let started = Instant::now();
-            let mut c = AnyConnection::connect(&url).await.map_err(|e| e.to_string())?;
-            sqlx::query("SELECT 1").execute(&mut c).await.map_err(|e| e.to_string())?;
+            let mut c = AnyConnection::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::query("SELECT 1")
+                .execute(&mut c)
+                .await
+                .map_err(|e| e.to_string())?;
             let latency = started.elapsed().as_secs_f64() * 1000.0;
             let v = migrate::current_version(&mut c, shard.as_str()).await.ok();
             let _ = c.close().await;

@@ -14,12 +14,19 @@ pub struct TxnDetail {
 
 impl Services {
     /// Transactions newest first; `limit` None means all.
-    pub async fn list_transactions(&self, f: &TxnFilter, limit: Option<i64>, offset: i64) -> Result<Vec<Header>> {
+    pub async fn list_transactions(
+        &self,
+        f: &TxnFilter,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> Result<Vec<Header>> {
         let b = self.shards.transaction.backend();
         let f = f.clone();
         self.shards
             .transaction
-            .read(move |p| Box::pin(async move { journal::list_headers(&p, b, &f, limit, offset).await }))
+            .read(move |p| {
+                Box::pin(async move { journal::list_headers(&p, b, &f, limit, offset).await })
+            })
             .await
     }
 

@@ -19,7 +19,10 @@ pub struct Env {
 
 /// A config for tests on temp SQLite files in `dir`.
 pub fn sqlite_config(dir: &std::path::Path) -> Config {
-    let mut c = Config { data_dir: Some(dir.to_path_buf()), ..Config::default() };
+    let mut c = Config {
+        data_dir: Some(dir.to_path_buf()),
+        ..Config::default()
+    };
     c.posting.recovery_grace_secs = 0;
     c.security.login_delay_base_ms = 1000;
     c
@@ -27,22 +30,38 @@ pub fn sqlite_config(dir: &std::path::Path) -> Config {
 
 pub async fn sqlite_env() -> Env {
     let dir = tempfile::tempdir().expect("temp dir");
-    let services = Services::open(sqlite_config(dir.path())).await.expect("open shards");
+    let services = Services::open(sqlite_config(dir.path()))
+        .await
+        .expect("open shards");
     let admin = services
         .create_first_admin("admin@example.test", "Admin", "correct horse battery")
         .await
         .expect("first admin");
-    Env { services, admin, dir }
+    Env {
+        services,
+        admin,
+        dir,
+    }
 }
 
 /// Adds a unit PCS, a category, locations A and B, and products P1..Pn.
 pub async fn seed(env: &Env, products: usize) {
     let s = &env.services;
-    s.add_unit(&env.admin, "PCS", "Pieces", 0).await.expect("unit");
-    s.add_unit(&env.admin, "KG", "Kilogram", 3).await.expect("unit");
-    s.add_category(&env.admin, "Hardware").await.expect("category");
-    s.add_location(&env.admin, "A", "Warehouse A", None).await.expect("loc A");
-    s.add_location(&env.admin, "B", "Warehouse B", None).await.expect("loc B");
+    s.add_unit(&env.admin, "PCS", "Pieces", 0)
+        .await
+        .expect("unit");
+    s.add_unit(&env.admin, "KG", "Kilogram", 3)
+        .await
+        .expect("unit");
+    s.add_category(&env.admin, "Hardware")
+        .await
+        .expect("category");
+    s.add_location(&env.admin, "A", "Warehouse A", None)
+        .await
+        .expect("loc A");
+    s.add_location(&env.admin, "B", "Warehouse B", None)
+        .await
+        .expect("loc B");
     for i in 1..=products {
         s.add_product(
             &env.admin,
@@ -85,5 +104,8 @@ pub async fn assert_summaries_match(s: &Services) {
         })
         .await
         .unwrap();
-    assert_eq!(rows.0, rows.1, "daily summaries must equal the posted documents");
+    assert_eq!(
+        rows.0, rows.1,
+        "daily summaries must equal the posted documents"
+    );
 }
