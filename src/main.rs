@@ -4,6 +4,12 @@
 mod cli;
 
 fn main() -> color_eyre::Result<()> {
+    // Like other Unix tools, end quietly when the reader of our output goes away
+    // (`gudang stock | head`) instead of panicking on a broken pipe.
+    // SAFETY: setting a signal's disposition to the default has no memory-safety preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     color_eyre::install()?;
     let parsed = match <cli::Cli as clap::Parser>::try_parse() {
         Ok(c) => c,
