@@ -6,7 +6,7 @@
 //!
 //! It refuses a deployment that already has products unless forced: then it adds its data next
 //! to what is there, reusing units, categories and locations with the same codes and numbering
-//! its products after the existing ones. Products go in big bulk write jobs (tens of thousands
+//! its products after the existing ones. Products go in bulk write jobs (thousands
 //! per job), so a million-product catalog takes a minute, not a day.
 
 mod history;
