@@ -31,7 +31,6 @@ impl ProductsPane {
 
     fn draw_search(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let label = format!(" {}: ", shell.t(Msg::SearchLabel));
         let count = if self.key.searching() && self.len() >= shell.page_size {
             shell.tf(Msg::MatchesCapped, &[&shell.page_size.to_string()])
         } else if self.is_empty() {
@@ -42,48 +41,19 @@ impl ProductsPane {
                 &[&(self.cursor + 1).to_string(), &self.len().to_string()],
             )
         };
-        let input_w = bar
-            .width
-            .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
-            .min(48);
-        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
-            (
-                fit(shell.t(Msg::SearchPlaceholder), input_w as usize),
-                th.dim(),
-            )
-        } else {
-            let scroll = self
-                .search
-                .visual_scroll(input_w.saturating_sub(1) as usize);
-            (
-                self.search.value().chars().skip(scroll).collect::<String>(),
-                if self.search_focus {
-                    th.input_focus()
-                } else {
-                    th.input()
-                },
-            )
-        };
-        let pad = (input_w as usize).saturating_sub(text.chars().count());
-        let left = Line::from(vec![
-            Span::styled(label.clone(), th.title()),
-            Span::styled(format!("{text}{}", " ".repeat(pad)), style),
-        ]);
-        f.render_widget(Paragraph::new(left), bar);
-        f.render_widget(
-            Paragraph::new(Span::styled(format!("{count} "), th.dim()))
-                .alignment(ratatui::layout::Alignment::Right),
+        let cursor = self.search_focus && self.editor.is_none() && self.picker.is_none();
+        let placeholder = shell.t(Msg::SearchPlaceholder);
+        crate::tui::widgets::search_bar(
+            f,
             bar,
+            shell,
+            &self.search,
+            self.search_focus,
+            cursor,
+            placeholder,
+            &count,
+            48,
         );
-        if self.search_focus && self.editor.is_none() && self.picker.is_none() {
-            let scroll = self
-                .search
-                .visual_scroll(input_w.saturating_sub(1) as usize);
-            let x = bar.x
-                + label.chars().count() as u16
-                + (self.search.visual_cursor() - scroll) as u16;
-            f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
-        }
         let active = match self.key.active {
             Some(true) => shell.t(Msg::FilterActiveOnly),
             Some(false) => shell.t(Msg::FilterInactiveOnly),

@@ -1,7 +1,7 @@
 //! Drawing the stock pane: the filter bar, the stock table, and a product's detail.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
@@ -32,7 +32,6 @@ impl StockPane {
 
     fn draw_bar(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let label = format!(" {}: ", shell.t(Msg::SearchLabel));
         let count = if self.list.have() {
             rows_label(
                 shell,
@@ -43,49 +42,19 @@ impl StockPane {
         } else {
             String::new()
         };
-        let input_w = bar
-            .width
-            .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
-            .min(40);
-        let (text, style) = if self.search.value().is_empty() && !self.search_focus {
-            (
-                fit(shell.t(Msg::StockSearchPlaceholder), input_w as usize),
-                th.dim(),
-            )
-        } else {
-            let scroll = self
-                .search
-                .visual_scroll(input_w.saturating_sub(1) as usize);
-            (
-                self.search.value().chars().skip(scroll).collect::<String>(),
-                if self.search_focus {
-                    th.input_focus()
-                } else {
-                    th.input()
-                },
-            )
-        };
-        let pad = (input_w as usize).saturating_sub(text.chars().count());
-        f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(label.clone(), th.title()),
-                Span::styled(format!("{text}{}", " ".repeat(pad)), style),
-            ])),
+        let cursor = self.search_focus && self.picker.is_none();
+        let placeholder = shell.t(Msg::StockSearchPlaceholder);
+        crate::tui::widgets::search_bar(
+            f,
             bar,
+            shell,
+            &self.search,
+            self.search_focus,
+            cursor,
+            placeholder,
+            &count,
+            40,
         );
-        f.render_widget(
-            Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right),
-            bar,
-        );
-        if self.search_focus && self.picker.is_none() {
-            let scroll = self
-                .search
-                .visual_scroll(input_w.saturating_sub(1) as usize);
-            let x = bar.x
-                + label.chars().count() as u16
-                + (self.search.visual_cursor() - scroll) as u16;
-            f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
-        }
         let key = &self.list.key;
         let loc = match &key.location {
             Some(c) => shell.tf(Msg::AtLocation, &[c]),

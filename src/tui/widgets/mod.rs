@@ -274,3 +274,55 @@ mod tests {
         assert_eq!(centered(a, 100, 10), Rect::new(0, 7, 80, 10));
     }
 }
+
+/// The one-line search bar of a list pane: a label, the input (or a dim placeholder when empty
+/// and unfocused), a right-aligned row count, and the cursor when `cursor` is set.
+#[allow(clippy::too_many_arguments)]
+pub fn search_bar(
+    f: &mut Frame,
+    bar: Rect,
+    shell: &Shell,
+    input: &tui_input::Input,
+    focused: bool,
+    cursor: bool,
+    placeholder: &str,
+    count: &str,
+    max_w: u16,
+) {
+    let th = &shell.theme;
+    let label = format!(" {}: ", shell.t(Msg::SearchLabel));
+    let input_w = bar
+        .width
+        .saturating_sub(label.chars().count() as u16 + count.chars().count() as u16 + 2)
+        .min(max_w);
+    let scroll = input.visual_scroll(input_w.saturating_sub(1) as usize);
+    let (text, style) = if input.value().is_empty() && !focused {
+        (fit(placeholder, input_w as usize), th.dim())
+    } else {
+        let style = if focused {
+            th.input_focus()
+        } else {
+            th.input()
+        };
+        (
+            input.value().chars().skip(scroll).collect::<String>(),
+            style,
+        )
+    };
+    let pad = (input_w as usize).saturating_sub(text.chars().count());
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(label.clone(), th.title()),
+            Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+        ])),
+        bar,
+    );
+    f.render_widget(
+        Paragraph::new(Span::styled(format!("{count} "), th.dim())).alignment(Alignment::Right),
+        bar,
+    );
+    if cursor {
+        let x = bar.x + label.chars().count() as u16 + (input.visual_cursor() - scroll) as u16;
+        f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
+    }
+}
