@@ -250,31 +250,6 @@ pub fn confirm(f: &mut Frame, area: Rect, shell: &Shell, question: &str) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_cuts_with_an_ellipsis() {
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("abc", 4), "abc");
-        assert_eq!(fit("abc", 0), "");
-    }
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_cuts_long_words() {
-        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("", 4), [""]);
-    }
-
-    #[test]
-    fn centered_stays_inside() {
-        let a = Rect::new(0, 0, 80, 24);
-        assert_eq!(centered(a, 100, 10), Rect::new(0, 7, 80, 10));
-    }
-}
-
 /// The one-line search bar of a list pane: a label, the input (or a dim placeholder when empty
 /// and unfocused), a right-aligned row count, and the cursor when `cursor` is set.
 #[allow(clippy::too_many_arguments)]
@@ -324,5 +299,30 @@ pub fn search_bar(
     if cursor {
         let x = bar.x + label.chars().count() as u16 + (input.visual_cursor() - scroll) as u16;
         f.set_cursor_position((x.min(bar.right().saturating_sub(1)), bar.y));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn centered_stays_inside() {
+        let a = Rect::new(0, 0, 80, 24);
+        assert_eq!(centered(a, 100, 10), Rect::new(0, 7, 80, 10));
     }
 }
