@@ -132,11 +132,11 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             let me = actor(&s, &g).await?;
             me.require(Permission::Read)?;
             if matches!(other, Command::Recover { .. }) {
-                // Resolving postings early (a short `--grace`) can roll back one still in
-                // flight, so it is left to supervisors and admins.
+                // An operator's tool (it journals what a crash left behind), left to
+                // supervisors and admins.
                 me.require(Permission::Adjust)?;
             }
-            match other {
+            let done = match other {
                 Command::User(c) => data::user(&s, &g, c).await,
                 Command::Category(c) => data::category(&s, &g, c).await,
                 Command::Unit(c) => data::unit(&s, &g, c).await,
@@ -150,7 +150,11 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
                 Command::Bench(a) => demo::bench(&s, &g, a).await,
                 Command::Init { .. } | Command::Status { .. } => Ok(()),
-            }
+            };
+            // Postings are answered once decided; their journal entries follow a moment
+            // later and must be written before the process ends.
+            s.settled().await;
+            done
         }
     }
 }

@@ -1,33 +1,40 @@
-//! Step 2 of the posting protocol for many postings in one write job (see
-//! [`super::coalesce`]): each posting is decided exactly as [`location::apply_posting`]
-//! decides it, and no refusal or failure of one touches another.
+//! The decision of many postings in one write job on the location shard (see
+//! [`super::coalesce`]). Each posting gets its number, its stock side (conditional updates and
+//! movements), its outcome row under its id's primary key and its journal entry in the outbox,
+//! all in the job's one commit: the only commit a clerk waits for. No refusal or failure of one
+//! posting touches another.
 //!
-//! A new posting whose every leg adds or takes a quantity (receipts, issues, transfers) is
-//! decided in one trip to the database: its `applied` outcome, its movements and its stock
-//! updates go together, each stock update being the usual conditional statement. When every
-//! posting of the job applies (the common case) they share one savepoint; otherwise the job
-//! starts over with a savepoint per posting: a posting whose take changed no row (not enough
-//! stock) is rolled back and `aborted` recorded with the reason, and one whose outcome already
-//! exists (recovery decided first) is rolled back and the stored decision stands. Adjustments
-//! and retries take the statement-by-statement path of [`location::apply_posting`].
+//! When every posting of the job only adds or takes quantities (receipts, issues, transfers) and
+//! every one applies (the common case), the job is two trips whatever its size: the number
+//! reservations, then set-based statements for all outcomes, outbox entries, movements and
+//! stock rows. Otherwise (an adjustment, a refusal, a retried id) the job starts over with a
+//! savepoint per posting: a refused posting records `aborted` with the reason, and one whose id
+//! was decided before reports that stored decision and changes nothing.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::dialect::Backend;
-use super::location::{self, ADD_STOCK, ApplyLeg, Decision, TAKE_STOCK};
-use super::multi::{Arg, Done, Statements};
+use super::journal::JournalDoc;
+use super::location::{
+    self, ADD_STOCK_CONFLICT, ApplyLeg, Decided, Decision, OUTBOX_ROW_SQL, OUTCOME_ROW_SQL,
+    RESERVE_NUMBERS,
+};
+use super::multi::{Arg, Statements};
 use crate::domain::txn::Effect;
 use crate::error::{Error, Result};
 
 const S: &str = "location";
 
-/// One posting's stock side.
+/// One posting to decide.
 pub struct ApplyItem {
-    pub txn_id: String,
     pub legs: Vec<ApplyLeg>,
+    /// The document, not yet numbered or decided: both happen here.
+    pub doc: JournalDoc,
+    /// Its number sequence: kind prefix and year.
+    pub prefix: &'static str,
+    pub year: i64,
+    /// When the movements and the decision happen (microseconds, UTC).
     pub at: i64,
-    /// The caller has just written the pending document (no decision is expected yet).
-    pub fresh: bool,
 }
 
 async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
@@ -35,76 +42,95 @@ async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
     Ok(())
 }
 
-/// Decides every item in order; one result per item.
+/// Decides every item; one result per item, in order.
 pub async fn apply_batch(
     c: &mut AnyConnection,
     b: Backend,
     items: Vec<ApplyItem>,
-) -> Result<Vec<Result<Decision>>> {
-    if items.len() > 1
-        && items.iter().all(quick)
-        && let Some(decisions) = apply_lot(c, b, &items).await?
+) -> Result<Vec<Result<Decided>>> {
+    if items.iter().all(quick)
+        && let Some(decided) = apply_lot(c, b, &items).await?
     {
-        return Ok(decisions.into_iter().map(Ok).collect());
+        return Ok(decided.into_iter().map(Ok).collect());
     }
     let mut out = Vec::with_capacity(items.len());
     for it in items {
-        let r = if quick(&it) {
-            quick_apply(c, b, &it).await?
-        } else {
-            one_by_one(c, b, &it, it.fresh).await?
-        };
-        // Decided meanwhile (recovery was first): the stored decision stands.
-        let r = match r {
-            Err(e) if it.fresh && e.is_unique_violation() => one_by_one(c, b, &it, false).await?,
-            r => r,
-        };
-        out.push(r);
+        out.push(one_by_one(c, b, it).await?);
     }
     Ok(out)
 }
 
-/// New, and every leg adds or takes (no counted quantity to read first).
+/// Every leg adds or takes (no counted quantity to read first).
 fn quick(it: &ApplyItem) -> bool {
-    it.fresh
-        && it
-            .legs
-            .iter()
-            .all(|l| matches!(l.leg.effect, Effect::Delta(_)))
+    it.legs
+        .iter()
+        .all(|l| matches!(l.leg.effect, Effect::Delta(_)))
 }
 
-/// The common case, cheapest: every posting of the job applies. Then the job is a handful of
-/// set-based statements in one trip, whatever its size: all outcomes, all movements, the takes
-/// summed per stock row, then the adds summed per stock row.
+/// The common case, cheapest: every posting of the job applies.
 ///
-/// Each row's summed take is the same conditional statement as a single take: it applies only
-/// if the row holds all of the job's takes on it before any of its adds. That is exactly when
-/// deciding the postings one by one would apply every one of them too (adds only raise stock),
-/// and the quantities come out the same. If any row falls short (or anything fails), the lot is
-/// rolled back and `None` returned: the caller decides the postings one by one, and the one
-/// that cannot have its stock is refused as usual.
+/// Each stock row's summed take is the same conditional statement as a single take: it applies
+/// only if the row holds all of the job's takes on it before any of its adds. That is exactly
+/// when deciding the postings one by one would apply every one of them too (adds only raise
+/// stock), and the quantities come out the same. If any row falls short, or anything fails (an
+/// id decided before, say), the lot is rolled back, numbers included, and `None` returned: the
+/// caller decides the postings one by one.
 async fn apply_lot(
     c: &mut AnyConnection,
     b: Backend,
     items: &[ApplyItem],
-) -> Result<Option<Vec<Decision>>> {
-    let mut outcomes: Vec<Arg> = Vec::with_capacity(items.len() * 2);
+) -> Result<Option<Vec<Decided>>> {
+    let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
+    for it in items {
+        match groups.iter_mut().find(|(k, _)| *k == (it.prefix, it.year)) {
+            Some((_, n)) => *n += 1,
+            None => groups.push(((it.prefix, it.year), 1)),
+        }
+    }
+    let mut reserve = Statements::default();
+    reserve.push("SAVEPOINT lot", vec![]);
+    for ((prefix, year), n) in &groups {
+        reserve.push(
+            RESERVE_NUMBERS,
+            vec![(*prefix).into(), (*year).into(), (*n).into()],
+        );
+    }
+    let done = reserve.run(c, b, S).await?;
+    let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
+    for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
+        let last: i64 = match d.rows.first() {
+            Some(r) => r.try_get(0).map_err(Error::db(S))?,
+            None => {
+                return Err(Error::Unavailable(
+                    "location shard: a number reservation returned nothing".into(),
+                ));
+            }
+        };
+        next.push((*key, last - n + 1));
+    }
+
+    let mut outcomes: Vec<Arg> = Vec::with_capacity(items.len() * 5);
+    let mut outbox: Vec<Arg> = Vec::with_capacity(items.len() * 3);
     let mut movements: Vec<Arg> = Vec::new();
     // (location, product) -> summed quantity; and the last leg on each row with its time, whose
     // mirror values and time the row ends with (as it would one posting at a time).
     let mut takes: Vec<((&str, &str), i64)> = Vec::new();
     let mut adds: Vec<((&str, &str), i64)> = Vec::new();
     let mut last: Vec<((&str, &str), &ApplyLeg, i64)> = Vec::new();
-    let mut decisions = Vec::with_capacity(items.len());
+    let mut decided = Vec::with_capacity(items.len());
     for it in items {
-        outcomes.extend([(&it.txn_id).into(), it.at.into()]);
+        let Some((_, n)) = next.iter_mut().find(|(k, _)| *k == (it.prefix, it.year)) else {
+            return Ok(None);
+        };
+        let number = location::format_number(it.prefix, it.year, *n);
+        *n += 1;
         let mut deltas = Vec::with_capacity(it.legs.len());
         for l in &it.legs {
             let Effect::Delta(d) = l.leg.effect else {
                 return Ok(None);
             };
             movements.extend([
-                (&it.txn_id).into(),
+                (&it.doc.header.id).into(),
                 l.leg.line_no.into(),
                 l.leg.leg.into(),
                 (&l.leg.location_id).into(),
@@ -124,26 +150,30 @@ async fn apply_lot(
                 None => last.push((key, l, it.at)),
             }
         }
-        decisions.push(Decision::Applied(deltas));
+        let decision = Decision::Applied(deltas);
+        let mut doc = it.doc.clone();
+        doc.decide(&number, &decision, it.at);
+        outcomes.extend(location::outcome_args(&doc, &decision, it.at));
+        outbox.extend(location::outbox_args(&doc, it.at)?);
+        decided.push(Decided {
+            decision,
+            number: Some(number),
+            doc: Some(doc),
+            earlier: false,
+        });
     }
     let mut st = Statements::default();
-    st.push("SAVEPOINT lot", vec![]);
-    for chunk in outcomes.chunks(2 * 100) {
-        st.push(
-            values_sql(
-                "INSERT INTO outcomes (txn_id, outcome, reason, at)",
-                "(?, 'applied', NULL, ?)",
-                chunk.len() / 2,
-                "",
-            ),
-            chunk.to_vec(),
-        );
+    for chunk in outcomes.chunks(5 * 100) {
+        st.push(rows_sql(OUTCOME_ROW_SQL, chunk.len() / 5), chunk.to_vec());
+    }
+    for chunk in outbox.chunks(3 * 100) {
+        st.push(rows_sql(OUTBOX_ROW_SQL, chunk.len() / 3), chunk.to_vec());
     }
     for chunk in movements.chunks(7 * 100) {
         st.push(
-            values_sql(
+            super::bulk::values_sql(
                 "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
-                "(?, ?, ?, ?, ?, ?, ?)",
+                7,
                 chunk.len() / 7,
                 "",
             ),
@@ -177,7 +207,13 @@ async fn apply_lot(
     let after_takes = st.len();
     for chunk in adds.chunks(100) {
         let args: Vec<Arg> = chunk.iter().flat_map(row_args).collect();
-        st.push(values_sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at)", "(?, ?, ?, NULL, ?, ?, ?)", chunk.len(), location::ADD_STOCK_CONFLICT), args);
+        st.push(
+            format!(
+                "INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at) VALUES {}{ADD_STOCK_CONFLICT}",
+                vec!["(?, ?, ?, NULL, ?, ?, ?)"; chunk.len()].join(", ")
+            ),
+            args,
+        );
     }
     let applied = match st.run(c, b, S).await {
         Ok(done) => {
@@ -193,117 +229,61 @@ async fn apply_lot(
         exec(c, "ROLLBACK TO SAVEPOINT lot").await?;
         return Ok(None);
     }
-    Ok(Some(decisions))
+    Ok(Some(decided))
 }
 
-/// `head VALUES row, row, ... tail` with `n` copies of `row`.
-fn values_sql(head: &str, row: &str, n: usize, tail: &str) -> String {
-    format!("{head} VALUES {}{tail}", vec![row; n].join(", "))
+/// A single-row `INSERT ... VALUES (...)` widened to `n` rows.
+fn rows_sql(single: &str, n: usize) -> String {
+    match single.split_once(" VALUES ") {
+        Some((head, row)) => format!("{head} VALUES {}", vec![row; n].join(", ")),
+        None => single.to_string(),
+    }
 }
 
-/// [`location::apply_posting`] (or, for a fresh posting, [`location::apply_undecided`]) in
-/// the item's own savepoint.
-async fn one_by_one(
-    c: &mut AnyConnection,
-    b: Backend,
-    it: &ApplyItem,
-    fresh: bool,
-) -> Result<Result<Decision>> {
+/// One posting in its own savepoint. The outer `Err` is a failure of the job as a whole; the
+/// inner one belongs to this posting (its savepoint already rolled back).
+async fn one_by_one(c: &mut AnyConnection, b: Backend, it: ApplyItem) -> Result<Result<Decided>> {
     exec(c, "SAVEPOINT item").await?;
-    let r = if fresh {
-        location::apply_undecided(c, b, &it.txn_id, &it.legs, it.at).await
-    } else {
-        location::apply_posting(c, b, &it.txn_id, &it.legs, it.at).await
-    };
-    if r.is_err() {
-        exec(c, "ROLLBACK TO SAVEPOINT item").await?;
+    let id = it.doc.header.id.clone();
+    let r = async {
+        let n = location::reserve_numbers(c, b, it.prefix, it.year, 1).await?;
+        let number = location::format_number(it.prefix, it.year, n);
+        let decision = location::decide_legs(c, b, &id, &it.legs, it.at).await?;
+        let mut doc = it.doc;
+        doc.decide(&number, &decision, it.at);
+        location::record(c, b, &doc, &decision, it.at).await?;
+        Ok::<_, Error>(Decided {
+            decision,
+            number: Some(number),
+            doc: Some(doc),
+            earlier: false,
+        })
     }
-    Ok(r)
-}
-
-/// A quick item's statements, after `opening` (a savepoint, or nothing): its `applied`
-/// outcome, its movements, its stock updates (from the returned index on, one per leg), and
-/// the (line, leg, delta) of each leg.
-fn statements(it: &ApplyItem, opening: &str) -> (Statements, usize, Vec<(i64, i64, i64)>) {
-    let mut st = Statements::default();
-    if !opening.is_empty() {
-        st.push(opening, vec![]);
-    }
-    st.push(
-        "INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'applied', NULL, ?)",
-        vec![(&it.txn_id).into(), it.at.into()],
-    );
-    let mut deltas = Vec::with_capacity(it.legs.len());
-    for chunk in it.legs.chunks(100) {
-        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 7);
-        for l in chunk {
-            let Effect::Delta(d) = l.leg.effect else {
-                continue;
-            };
-            args.extend([
-                (&it.txn_id).into(),
-                l.leg.line_no.into(),
-                l.leg.leg.into(),
-                (&l.leg.location_id).into(),
-                (&l.leg.product_id).into(),
-                d.into(),
-                it.at.into(),
-            ]);
-            deltas.push((l.leg.line_no, l.leg.leg, d));
-        }
-        st.push(
-            super::bulk::values_sql(
-                "INSERT INTO movements (txn_id, line_no, leg, location_id, product_id, delta, at)",
-                7,
-                args.len() / 7,
-                "",
-            ),
-            args,
-        );
-    }
-    let first_leg = st.len();
-    for l in &it.legs {
-        if let Effect::Delta(d) = l.leg.effect {
-            let (sql, args) = if d >= 0 {
-                (ADD_STOCK, location::add_args(l, d, it.at))
-            } else {
-                (TAKE_STOCK, location::take_args(l, d, it.at))
-            };
-            st.push(sql, args);
-        }
-    }
-    (st, first_leg, deltas)
-}
-
-/// The first leg whose conditional take changed no row (not enough stock).
-fn refused<'a>(it: &'a ApplyItem, legs_done: &[Done]) -> Option<&'a ApplyLeg> {
-    it.legs
-        .iter()
-        .zip(legs_done)
-        .find(|(l, d)| matches!(l.leg.effect, Effect::Delta(x) if x < 0) && d.rows_affected == 0)
-        .map(|(l, _)| l)
-}
-
-/// One quick item in its own savepoint, in one trip. The outer `Err` is a failure of the job
-/// as a whole; the inner one belongs to this posting (its savepoint already rolled back). A
-/// refused posting is rolled back and decided again statement by statement, so that its reason
-/// names what its refused line saw (rare, so the extra trips do not matter).
-async fn quick_apply(
-    c: &mut AnyConnection,
-    b: Backend,
-    it: &ApplyItem,
-) -> Result<Result<Decision>> {
-    let (st, first_leg, deltas) = statements(it, "SAVEPOINT item");
-    let done = match st.run(c, b, S).await {
-        Ok(done) => done,
+    .await;
+    match r {
+        Ok(d) => Ok(Ok(d)),
         Err(e) => {
             exec(c, "ROLLBACK TO SAVEPOINT item").await?;
-            return Ok(Err(e));
+            // Decided before (a retry, or the same id twice in this job): that decision stands.
+            if e.is_unique_violation()
+                && let Some(d) = location::stored(c, b, &id).await?
+            {
+                return Ok(Ok(d));
+            }
+            Ok(Err(e))
         }
-    };
-    if refused(it, &done[first_leg..]).is_none() {
-        return Ok(Ok(Decision::Applied(deltas)));
     }
-    exec(c, "ROLLBACK TO SAVEPOINT item").await?;
-    one_by_one(c, b, it, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_row_inserts_widen() {
+        assert_eq!(
+            rows_sql("INSERT INTO t (a, b) VALUES (?, ?)", 3),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)"
+        );
+    }
 }

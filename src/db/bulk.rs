@@ -1,19 +1,20 @@
 //! Bulk writes for generated data (demo catalogs, benchmark history): many rows per statement
 //! and many statements per write job, so a million rows cost seconds, not an evening.
 //!
-//! The history functions follow the posting protocol in bulk: documents are written `pending`
-//! ([`insert_pending_many`]), their stock side is applied with movements and `applied` outcomes
-//! in one location job ([`apply_many`]), then they are marked `posted` and counted in the daily
-//! summaries ([`mark_posted_many`]). A crash between the steps leaves pending documents that
-//! recovery finishes, exactly as for single postings.
+//! Generated history follows the posting protocol in bulk: documents are decided with their
+//! movements, outcomes and outbox entries in one location job ([`apply_many`]), then journaled
+//! ([`super::journal::journal_batch`]) and dropped from the outbox. A crash between the steps
+//! leaves outbox entries that recovery journals, exactly as for single postings.
 
 use std::collections::BTreeMap;
 
 use sqlx::AnyConnection;
 
 use super::dialect::Backend;
-use super::journal::{Header, Line};
+use super::journal::JournalDoc;
+use super::location::{self, Decision};
 use super::master::Product;
+use super::multi::Statements;
 use crate::domain::text::norm;
 use crate::error::{Error, Result};
 
@@ -64,84 +65,6 @@ pub async fn insert_products(
     Ok(())
 }
 
-/// Reserves `count` consecutive numbers of a (prefix, year) sequence; returns the first.
-pub async fn reserve_numbers(
-    c: &mut AnyConnection,
-    b: Backend,
-    prefix: &str,
-    year: i64,
-    count: i64,
-) -> Result<i64> {
-    let last: i64 = sqlx::query_scalar(b.sql("INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no"))
-        .bind(prefix).bind(year).bind(count)
-        .fetch_one(&mut *c).await.map_err(Error::db("transaction"))?;
-    Ok(last - count + 1)
-}
-
-/// Step 1 in bulk: pending headers and their lines.
-pub async fn insert_pending_many(
-    c: &mut AnyConnection,
-    b: Backend,
-    headers: &[Header],
-    lines: &[Line],
-) -> Result<()> {
-    for chunk in headers.chunks(ROWS) {
-        let sql = values_sql(
-            "INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value)",
-            19,
-            chunk.len(),
-            "",
-        );
-        let mut q = sqlx::query(b.dyn_sql(sql));
-        for h in chunk {
-            q = q
-                .bind(&h.id)
-                .bind(&h.number)
-                .bind(&h.kind)
-                .bind(&h.status)
-                .bind(&h.source_id)
-                .bind(&h.source_code)
-                .bind(&h.dest_id)
-                .bind(&h.dest_code)
-                .bind(&h.partner)
-                .bind(&h.reference)
-                .bind(&h.notes)
-                .bind(&h.reason)
-                .bind(&h.created_by)
-                .bind(h.created_at)
-                .bind(h.decided_at)
-                .bind(&h.day)
-                .bind(h.line_count)
-                .bind(h.total_qty)
-                .bind(h.total_value);
-        }
-        q.execute(&mut *c).await.map_err(Error::db("transaction"))?;
-    }
-    for chunk in lines.chunks(ROWS) {
-        let sql = values_sql(
-            "INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta)",
-            9,
-            chunk.len(),
-            "",
-        );
-        let mut q = sqlx::query(b.dyn_sql(sql));
-        for l in chunk {
-            q = q
-                .bind(&l.txn_id)
-                .bind(l.line_no)
-                .bind(&l.product_id)
-                .bind(&l.sku)
-                .bind(&l.product_name)
-                .bind(l.quantity)
-                .bind(l.unit_price)
-                .bind(l.total)
-                .bind(l.applied_delta);
-        }
-        q.execute(&mut *c).await.map_err(Error::db("transaction"))?;
-    }
-    Ok(())
-}
-
 /// One applied movement: (txn_id, line_no, leg, location_id, product_id, delta, at).
 pub type MovementRow = (String, i64, i64, String, String, i64, i64);
 
@@ -154,31 +77,46 @@ pub struct StockDelta {
     pub at: i64,
 }
 
-/// Step 2 in bulk, in one location job: the `applied` outcome of every transaction, its
-/// movements, and each touched stock row moved by the sum of its movements (so conservation
-/// holds by construction). The caller guarantees no row goes negative; the schema's CHECK
-/// refuses the whole job if one would. An outcome that already exists (a concurrent recovery
-/// decided first) fails the job with a unique violation and changes nothing.
+/// The decision in bulk, in one location job: every document's `applied` outcome (numbered and
+/// decided by the caller) and its outbox entry, its movements, and each touched stock row moved
+/// by the sum of its movements (so conservation holds by construction). The caller guarantees no
+/// row goes negative; the schema's CHECK refuses the whole job if one would. An id decided
+/// before fails the job with a unique violation and changes nothing.
 pub async fn apply_many(
     c: &mut AnyConnection,
     b: Backend,
-    outcomes: &[(String, i64)],
+    docs: &[JournalDoc],
     movements: &[MovementRow],
     stock: &BTreeMap<(String, String), StockDelta>,
 ) -> Result<()> {
     const S: &str = "location";
-    for chunk in outcomes.chunks(ROWS) {
-        let sql = values_sql(
-            "INSERT INTO outcomes (txn_id, outcome, reason, at)",
-            4,
-            chunk.len(),
-            "",
-        );
-        let mut q = sqlx::query(b.dyn_sql(sql));
-        for (id, at) in chunk {
-            q = q.bind(id).bind("applied").bind(None::<String>).bind(*at);
+    for chunk in docs.chunks(ROWS) {
+        let mut st = Statements::default();
+        let mut outcomes = Vec::with_capacity(chunk.len() * 5);
+        let mut outbox = Vec::with_capacity(chunk.len() * 3);
+        for d in chunk {
+            let at = d.header.decided_at.unwrap_or(d.header.created_at);
+            outcomes.extend(location::outcome_args(
+                d,
+                &Decision::Applied(Vec::new()),
+                at,
+            ));
+            outbox.extend(location::outbox_args(d, at)?);
         }
-        q.execute(&mut *c).await.map_err(Error::db(S))?;
+        st.push(
+            values_sql(
+                "INSERT INTO outcomes (txn_id, outcome, reason, at, number)",
+                5,
+                chunk.len(),
+                "",
+            ),
+            outcomes,
+        )
+        .push(
+            values_sql("INSERT INTO outbox (txn_id, doc, at)", 3, chunk.len(), ""),
+            outbox,
+        );
+        st.run(c, b, S).await?;
     }
     for chunk in movements.chunks(ROWS) {
         let sql = values_sql(
@@ -248,75 +186,6 @@ pub async fn apply_many(
                 .bind(d.default_min)
                 .bind(d.price)
                 .bind(d.at);
-        }
-        q.execute(&mut *c).await.map_err(Error::db(S))?;
-    }
-    Ok(())
-}
-
-/// Totals of one (day, kind) cell of the daily summaries.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DayTotals {
-    pub txns: i64,
-    pub lines: i64,
-    pub qty: i64,
-    pub value: i64,
-}
-
-/// Step 3 in bulk: marks pending headers `posted` (decided when they were created), sets each
-/// line's applied delta (`+quantity` for `positive` ids, `-quantity` for `negative` ids) and
-/// adds the totals to the daily summaries, in one transaction-shard job. Fails (changing
-/// nothing) if any header was no longer pending.
-pub async fn mark_posted_many(
-    c: &mut AnyConnection,
-    b: Backend,
-    positive: &[String],
-    negative: &[String],
-    days: &BTreeMap<(String, String), DayTotals>,
-) -> Result<()> {
-    const S: &str = "transaction";
-    for (ids, sign) in [(positive, ""), (negative, "-")] {
-        for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let mut q = sqlx::query(b.dyn_sql(format!("UPDATE transactions SET status = 'posted', decided_at = created_at WHERE status = 'pending' AND id IN ({marks})")));
-            for id in chunk {
-                q = q.bind(id);
-            }
-            let n = q
-                .execute(&mut *c)
-                .await
-                .map_err(Error::db(S))?
-                .rows_affected();
-            if n != chunk.len() as u64 {
-                return Err(Error::Conflict(format!(
-                    "{} generated documents were decided by someone else meanwhile",
-                    chunk.len() as u64 - n
-                )));
-            }
-            let mut q = sqlx::query(b.dyn_sql(format!("UPDATE transaction_lines SET applied_delta = {sign}quantity WHERE txn_id IN ({marks})")));
-            for id in chunk {
-                q = q.bind(id);
-            }
-            q.execute(&mut *c).await.map_err(Error::db(S))?;
-        }
-    }
-    let cells: Vec<_> = days.iter().collect();
-    for chunk in cells.chunks(ROWS) {
-        let sql = values_sql(
-            "INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value)",
-            6,
-            chunk.len(),
-            " ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value",
-        );
-        let mut q = sqlx::query(b.dyn_sql(sql));
-        for ((day, kind), t) in chunk {
-            q = q
-                .bind(day)
-                .bind(kind)
-                .bind(t.txns)
-                .bind(t.lines)
-                .bind(t.qty)
-                .bind(t.value);
         }
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }

@@ -8,6 +8,7 @@
 //! in it gets the error; item-level failures (a duplicate id, say) reach only their caller.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use sqlx::AnyConnection;
@@ -33,6 +34,9 @@ struct State<I, O> {
 pub struct Coalescer<I, O> {
     state: Arc<Mutex<State<I, O>>>,
     run: RunMany<I, O>,
+    /// How long the first item waits for company before its job is queued. Zero for writes
+    /// someone waits on; background writes gather more items per commit this way.
+    linger: Duration,
 }
 
 impl<I, O> Clone for Coalescer<I, O> {
@@ -40,6 +44,7 @@ impl<I, O> Clone for Coalescer<I, O> {
         Coalescer {
             state: self.state.clone(),
             run: self.run,
+            linger: self.linger,
         }
     }
 }
@@ -77,12 +82,18 @@ impl<I, O> Drop for Take<I, O> {
 
 impl<I: Send + 'static, O: Send + 'static> Coalescer<I, O> {
     pub fn new(run: RunMany<I, O>) -> Self {
+        Self::lingering(run, Duration::ZERO)
+    }
+
+    /// A coalescer whose jobs wait `linger` after their first item before they queue.
+    pub fn lingering(run: RunMany<I, O>, linger: Duration) -> Self {
         Coalescer {
             state: Arc::new(Mutex::new(State {
                 queue: Vec::new(),
                 scheduled: false,
             })),
             run,
+            linger,
         }
     }
 
@@ -127,7 +138,15 @@ impl<I: Send + 'static, O: Send + 'static> Coalescer<I, O> {
                 })
             });
             // If the shard is gone the job is dropped here, which releases every waiter.
-            let _ = shard.submit(job);
+            if self.linger.is_zero() {
+                let _ = shard.submit(job);
+            } else {
+                let (shard, linger) = (shard.clone(), self.linger);
+                tokio::spawn(async move {
+                    tokio::time::sleep(linger).await;
+                    let _ = shard.submit(job);
+                });
+            }
         }
         rx.await.map_err(|_| shard.gone())?
     }

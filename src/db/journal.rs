@@ -1,16 +1,18 @@
-//! Queries of the transaction shard: transaction headers and lines, number sequences and the
-//! daily summaries kept in step with postings.
+//! Queries of the transaction shard, the journal of decided documents: transaction headers and
+//! lines, and the daily summaries kept in step with them.
 
-use serde::Serialize;
-use sqlx::{AnyConnection, AnyPool, FromRow, Row};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
+use super::location::Decision;
 use super::multi::{Arg, Statements};
+use crate::domain::{TxKind, TxStatus};
 use crate::error::{Error, Result};
 
 const S: &str = "transaction";
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromRow, PartialEq)]
 pub struct Header {
     pub id: String,
     pub number: String,
@@ -33,7 +35,7 @@ pub struct Header {
     pub total_value: i64,
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromRow, PartialEq)]
 pub struct Line {
     pub txn_id: String,
     pub line_no: i64,
@@ -44,6 +46,8 @@ pub struct Line {
     pub unit_price: i64,
     pub total: i64,
     pub applied_delta: Option<i64>,
+    /// When its document was decided (microseconds, UTC).
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
@@ -57,16 +61,7 @@ pub struct DaySummary {
 }
 
 const HEADER_COLS: &str = "id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value";
-const LINE_COLS: &str =
-    "txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta";
-
-/// Next number in a (prefix, year) sequence. Runs inside the caller's write job, so numbers are
-/// unique under any concurrency; a rolled-back job gives its number back.
-pub async fn next_number(c: &mut AnyConnection, b: Backend, kind: &str, year: i64) -> Result<i64> {
-    sqlx::query_scalar::<_, i64>(b.sql("INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, 1) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + 1 RETURNING last_no"))
-        .bind(kind).bind(year)
-        .fetch_one(c).await.map_err(Error::db(S))
-}
+const LINE_COLS: &str = "txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta, at";
 
 pub async fn header_by_id<'e, E>(e: E, b: Backend, id: &str) -> Result<Option<Header>>
 where
@@ -102,40 +97,6 @@ where
     .fetch_all(e)
     .await
     .map_err(Error::db(S))
-}
-
-/// Writes a new pending header and its lines. Fails with a unique violation if the id exists.
-pub async fn insert_pending(
-    c: &mut AnyConnection,
-    b: Backend,
-    h: &Header,
-    lines: &[Line],
-) -> Result<()> {
-    sqlx::query(b.sql("INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-        .bind(&h.id).bind(&h.number).bind(&h.kind).bind(&h.status).bind(&h.source_id).bind(&h.source_code)
-        .bind(&h.dest_id).bind(&h.dest_code).bind(&h.partner).bind(&h.reference).bind(&h.notes).bind(&h.reason)
-        .bind(&h.created_by).bind(h.created_at).bind(h.decided_at).bind(&h.day).bind(h.line_count)
-        .bind(h.total_qty).bind(h.total_value)
-        .execute(&mut *c).await.map_err(Error::db(S))?;
-    for l in lines {
-        sqlx::query(b.sql("INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&l.txn_id).bind(l.line_no).bind(&l.product_id).bind(&l.sku).bind(&l.product_name)
-            .bind(l.quantity).bind(l.unit_price).bind(l.total).bind(l.applied_delta)
-            .execute(&mut *c).await.map_err(Error::db(S))?;
-    }
-    Ok(())
-}
-
-/// Ids of headers still pending that were created before `before`.
-pub async fn pending_before(
-    p: &AnyPool,
-    b: Backend,
-    before: i64,
-    limit: i64,
-) -> Result<Vec<String>> {
-    sqlx::query_scalar::<_, String>(b.sql("SELECT id FROM transactions WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?"))
-        .bind(before).bind(limit)
-        .fetch_all(p).await.map_err(Error::db(S))
 }
 
 /// Filters for the transaction list.
@@ -210,6 +171,33 @@ pub async fn list_headers(
     q.fetch_all(p).await.map_err(Error::db(S))
 }
 
+/// A posted line of a product, as its history shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ProductLine {
+    pub at: i64,
+    pub number: String,
+    pub kind: String,
+    pub source_code: Option<String>,
+    pub dest_code: Option<String>,
+    pub quantity: i64,
+    pub applied_delta: Option<i64>,
+}
+
+/// The latest posted lines of a product, newest first.
+pub async fn product_lines(
+    p: &AnyPool,
+    b: Backend,
+    product_id: &str,
+    limit: i64,
+) -> Result<Vec<ProductLine>> {
+    sqlx::query_as::<_, ProductLine>(b.sql("SELECT l.at, t.number, t.kind, t.source_code, t.dest_code, l.quantity, l.applied_delta FROM transaction_lines l JOIN transactions t ON t.id = l.txn_id WHERE l.product_id = ? AND t.status = 'posted' ORDER BY l.at DESC, l.txn_id DESC, l.line_no DESC LIMIT ?"))
+        .bind(product_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await
+        .map_err(Error::db(S))
+}
+
 /// Daily summaries from `since_day` (inclusive, `YYYY-MM-DD`).
 pub async fn summaries_since(p: &AnyPool, b: Backend, since_day: &str) -> Result<Vec<DaySummary>> {
     sqlx::query_as::<_, DaySummary>(b.sql("SELECT day, kind, txn_count, line_count, total_qty, total_value FROM daily_summary WHERE day >= ? ORDER BY day"))
@@ -240,193 +228,217 @@ pub async fn headers_by_ids(p: &AnyPool, b: Backend, ids: &[String]) -> Result<V
     Ok(out)
 }
 
-// ---- step 1 and step 3 for many postings at once (see `super::coalesce`) ----------------
+// ---- the journal write (see `super::coalesce`) --------------------------------------------
 
-/// A document to write pending; its number is given when it is written.
-pub struct PendingDoc {
-    pub prefix: &'static str,
-    pub year: i64,
+/// A decided document as the journal keeps it: the header with its number and final status, the
+/// lines with what each applied. The location shard keeps it (as JSON, in its outbox) from the
+/// decision until the journal has it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct JournalDoc {
     pub header: Header,
     pub lines: Vec<Line>,
 }
 
-/// Step 1 for many documents in one write job: each (prefix, year) sequence advanced once for
-/// all its documents, headers and lines in multi-row statements, inside a savepoint. If that
-/// fails on a duplicate (a retried id), it is rolled back and every document is written on its
-/// own, so the retried one gets its unique violation, the others go in, and no number is lost.
-pub async fn insert_pending_batch(
-    c: &mut AnyConnection,
-    b: Backend,
-    docs: Vec<PendingDoc>,
-) -> Result<Vec<Result<Header>>> {
-    let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
-    for d in &docs {
-        match groups.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
-            Some((_, n)) => *n += 1,
-            None => groups.push(((d.prefix, d.year), 1)),
-        }
-    }
-    let mut reserve = Statements::default();
-    reserve.push("SAVEPOINT pending", vec![]);
-    for ((prefix, year), n) in &groups {
-        reserve.push(
-            "INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no",
-            vec![(*prefix).into(), (*year).into(), (*n).into()],
-        );
-    }
-    let done = reserve.run(c, b, S).await?;
-    let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
-    for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
-        let last: i64 = d
-            .rows
-            .first()
-            .map(|r| r.try_get(0))
-            .transpose()
-            .map_err(Error::db(S))?
-            .unwrap_or(*n);
-        next.push((*key, last - n + 1));
-    }
-    let mut docs = docs;
-    for d in docs.iter_mut() {
-        if let Some((_, n)) = next.iter_mut().find(|(k, _)| *k == (d.prefix, d.year)) {
-            d.header.number = format!("{}-{}-{:06}", d.prefix, d.year, *n);
-            *n += 1;
-        }
-    }
-    let headers: Vec<Header> = docs.iter().map(|d| d.header.clone()).collect();
-    let lines: Vec<Line> = docs.iter().flat_map(|d| d.lines.iter().cloned()).collect();
-    match super::bulk::insert_pending_many(c, b, &headers, &lines).await {
-        Ok(()) => Ok(headers.into_iter().map(Ok).collect()),
-        Err(e) if e.is_unique_violation() => {
-            sqlx::query("ROLLBACK TO SAVEPOINT pending")
-                .execute(&mut *c)
-                .await
-                .map_err(Error::db(S))?;
-            let mut out = Vec::with_capacity(docs.len());
-            for d in docs {
-                let mut h = d.header;
-                sqlx::query("SAVEPOINT one")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(Error::db(S))?;
-                let r = async {
-                    let n = next_number(c, b, d.prefix, d.year).await?;
-                    h.number = format!("{}-{}-{n:06}", d.prefix, d.year);
-                    insert_pending(c, b, &h, &d.lines).await?;
-                    Ok::<_, Error>(h)
+impl JournalDoc {
+    /// Records the decision on the document: number, status, reason, time and, if applied, the
+    /// quantity each line applied (a transfer line's is its arriving leg).
+    pub fn decide(&mut self, number: &str, decision: &Decision, at: i64) {
+        let h = &mut self.header;
+        h.number = number.to_string();
+        h.decided_at = Some(at);
+        match decision {
+            Decision::Applied(deltas) => {
+                h.status = TxStatus::Posted.as_str().into();
+                h.reason = None;
+                let leg = if h.kind == TxKind::Transfer.as_str() {
+                    1
+                } else {
+                    0
+                };
+                for l in &mut self.lines {
+                    l.at = at;
+                    l.applied_delta = deltas
+                        .iter()
+                        .find(|(line, lg, _)| *line == l.line_no && *lg == leg)
+                        .map(|d| d.2);
                 }
-                .await;
-                if r.is_err() {
-                    sqlx::query("ROLLBACK TO SAVEPOINT one")
-                        .execute(&mut *c)
-                        .await
-                        .map_err(Error::db(S))?;
-                }
-                out.push(r);
             }
-            Ok(out)
+            Decision::Aborted(reason) => {
+                h.status = TxStatus::Rejected.as_str().into();
+                h.reason = Some(reason.clone());
+                for l in &mut self.lines {
+                    l.at = at;
+                    l.applied_delta = None;
+                }
+            }
         }
-        Err(e) => Err(e),
+    }
+
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self)
+            .map_err(|e| Error::Invalid(format!("journal entry of {}: {e}", self.header.id)))
+    }
+
+    pub fn from_json(id: &str, s: &str) -> Result<JournalDoc> {
+        serde_json::from_str(s).map_err(|e| {
+            Error::Invalid(format!(
+                "the stored journal entry of transaction {id} cannot be read: {e}"
+            ))
+        })
     }
 }
 
-/// A decision to record on a header (step 3).
-pub struct MarkItem {
-    pub id: String,
-    pub posted: bool,
-    pub reason: Option<String>,
-    /// (line_no, applied delta) of a posted document.
-    pub line_deltas: Vec<(i64, i64)>,
-    pub at: i64,
-}
+const ROWS: usize = 100;
 
-/// Step 3 for many documents in one write job, in three statements for all of them: each
-/// pending header becomes `posted` (with the applied delta of each line) or `rejected` (with
-/// the reason), and each posting is counted in its day's summary. `Ok(false)` for a header that
-/// was no longer pending (someone else decided it): it is left as it is and counted nowhere.
-pub async fn mark_decided_batch(
-    c: &mut AnyConnection,
-    b: Backend,
-    items: Vec<MarkItem>,
-) -> Result<Vec<Result<bool>>> {
-    // The same id twice in one job (a retry finishing what its first attempt also finishes):
-    // the first records the decision, the second finds it recorded.
-    let mut first: Vec<bool> = Vec::with_capacity(items.len());
-    for (i, it) in items.iter().enumerate() {
-        first.push(!items[..i].iter().any(|x| x.id == it.id));
+/// Headers, lines and daily-summary counts of `docs`, in one trip.
+fn journal_statements(docs: &[&JournalDoc], opening: &str) -> Statements {
+    let mut st = Statements::default();
+    if !opening.is_empty() {
+        st.push(opening, vec![]);
     }
-    let marked: Vec<&MarkItem> = items
-        .iter()
-        .zip(&first)
-        .filter(|(_, f)| **f)
-        .map(|(it, _)| it)
-        .collect();
-    let mut decided: Vec<(String, String, String, i64, i64, i64)> = Vec::new();
-    for chunk in marked.chunks(100) {
-        let sql = format!(
-            "UPDATE transactions SET status = v.column2, reason = v.column3, decided_at = v.column4 FROM (VALUES {}) AS v WHERE transactions.id = v.column1 AND transactions.status = 'pending' RETURNING id, day, kind, line_count, total_qty, total_value",
-            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let mut q = sqlx::query_as::<_, (String, String, String, i64, i64, i64)>(b.dyn_sql(sql));
-        for it in chunk {
-            q = q
-                .bind(&it.id)
-                .bind(if it.posted { "posted" } else { "rejected" })
-                .bind(&it.reason)
-                .bind(it.at);
+    for chunk in docs.chunks(ROWS) {
+        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 19);
+        for d in chunk {
+            let h = &d.header;
+            args.extend([
+                Arg::from(&h.id),
+                (&h.number).into(),
+                (&h.kind).into(),
+                (&h.status).into(),
+                (&h.source_id).into(),
+                (&h.source_code).into(),
+                (&h.dest_id).into(),
+                (&h.dest_code).into(),
+                (&h.partner).into(),
+                (&h.reference).into(),
+                (&h.notes).into(),
+                (&h.reason).into(),
+                (&h.created_by).into(),
+                h.created_at.into(),
+                h.decided_at.into(),
+                (&h.day).into(),
+                h.line_count.into(),
+                h.total_qty.into(),
+                h.total_value.into(),
+            ]);
         }
-        decided.extend(q.fetch_all(&mut *c).await.map_err(Error::db(S))?);
-    }
-    let mut then = Statements::default();
-    let mut deltas: Vec<Arg> = Vec::new();
-    let mut days: Vec<((String, String), [i64; 4])> = Vec::new();
-    for (id, day, kind, lines, qty, value) in &decided {
-        let Some(it) = marked.iter().find(|it| &it.id == id).filter(|it| it.posted) else {
-            continue;
-        };
-        for (line_no, delta) in &it.line_deltas {
-            deltas.extend([Arg::from(id), (*line_no).into(), (*delta).into()]);
-        }
-        match days.iter_mut().find(|(k, _)| k.0 == *day && k.1 == *kind) {
-            Some((_, t)) => *t = [t[0] + 1, t[1] + lines, t[2] + qty, t[3] + value],
-            None => days.push(((day.clone(), kind.clone()), [1, *lines, *qty, *value])),
-        }
-    }
-    for chunk in deltas.chunks(300) {
-        then.push(
-            format!(
-                "UPDATE transaction_lines SET applied_delta = v.column3 FROM (VALUES {}) AS v WHERE transaction_lines.txn_id = v.column1 AND transaction_lines.line_no = v.column2",
-                vec!["(?, ?, ?)"; chunk.len() / 3].join(", ")
+        st.push(
+            super::bulk::values_sql(
+                "INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value)",
+                19,
+                chunk.len(),
+                "",
             ),
-            chunk.to_vec(),
+            args,
         );
     }
-    for chunk in days.chunks(100) {
-        let mut args = Vec::new();
+    let lines: Vec<&Line> = docs.iter().flat_map(|d| d.lines.iter()).collect();
+    for chunk in lines.chunks(ROWS) {
+        let mut args: Vec<Arg> = Vec::with_capacity(chunk.len() * 10);
+        for l in chunk {
+            args.extend([
+                Arg::from(&l.txn_id),
+                l.line_no.into(),
+                (&l.product_id).into(),
+                (&l.sku).into(),
+                (&l.product_name).into(),
+                l.quantity.into(),
+                l.unit_price.into(),
+                l.total.into(),
+                l.applied_delta.into(),
+                l.at.into(),
+            ]);
+        }
+        st.push(
+            super::bulk::values_sql(
+                "INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta, at)",
+                10,
+                chunk.len(),
+                "",
+            ),
+            args,
+        );
+    }
+    // Only posted documents count in the daily summary.
+    let mut days: Vec<((&str, &str), [i64; 4])> = Vec::new();
+    for d in docs
+        .iter()
+        .filter(|d| d.header.status == TxStatus::Posted.as_str())
+    {
+        let h = &d.header;
+        let key = (h.day.as_str(), h.kind.as_str());
+        let add = [1, h.line_count, h.total_qty, h.total_value];
+        match days.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, t)) => {
+                for (a, b) in t.iter_mut().zip(add) {
+                    *a += b;
+                }
+            }
+            None => days.push((key, add)),
+        }
+    }
+    for chunk in days.chunks(ROWS) {
+        let mut args = Vec::with_capacity(chunk.len() * 6);
         for ((day, kind), t) in chunk {
             args.extend([
-                Arg::from(day),
-                Arg::from(kind),
+                Arg::from(*day),
+                (*kind).into(),
                 t[0].into(),
                 t[1].into(),
                 t[2].into(),
                 t[3].into(),
             ]);
         }
-        then.push(
-            format!(
-                "INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value) VALUES {} ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value",
-                vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        st.push(
+            super::bulk::values_sql(
+                "INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value)",
+                6,
+                chunk.len(),
+                " ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value",
             ),
             args,
         );
     }
-    if !then.is_empty() {
-        then.run(c, b, S).await?;
+    st
+}
+
+/// Journals decided documents in one write job: `Ok(true)` for one written now, `Ok(false)` for
+/// one that was already there (a retry, or recovery and the poster both finishing it), which is
+/// left as it is and counted nowhere. The common case is one trip for the whole job; a job with
+/// a document already present starts over document by document.
+pub async fn journal_batch(
+    c: &mut AnyConnection,
+    b: Backend,
+    docs: Vec<JournalDoc>,
+) -> Result<Vec<Result<bool>>> {
+    let all: Vec<&JournalDoc> = docs.iter().collect();
+    match journal_statements(&all, "SAVEPOINT journal")
+        .run(c, b, S)
+        .await
+    {
+        Ok(_) => return Ok(docs.iter().map(|_| Ok(true)).collect()),
+        Err(e) if e.is_unique_violation() => {}
+        Err(e) => return Err(e),
     }
-    Ok(items
-        .iter()
-        .zip(&first)
-        .map(|(it, f)| Ok(*f && decided.iter().any(|d| d.0 == it.id)))
-        .collect())
+    exec(c, "ROLLBACK TO SAVEPOINT journal").await?;
+    let mut out = Vec::with_capacity(docs.len());
+    for d in &docs {
+        if header_by_id(&mut *c, b, &d.header.id).await?.is_some() {
+            out.push(Ok(false));
+            continue;
+        }
+        match journal_statements(&[d], "SAVEPOINT one").run(c, b, S).await {
+            Ok(_) => out.push(Ok(true)),
+            Err(e) => {
+                exec(c, "ROLLBACK TO SAVEPOINT one").await?;
+                out.push(Err(e));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
+    sqlx::query(sql).execute(c).await.map_err(Error::db(S))?;
+    Ok(())
 }

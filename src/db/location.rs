@@ -1,11 +1,13 @@
-//! Queries of the location shard: locations, stock, movements and posting outcomes. The stock
-//! side of a posting ([`apply_posting`]) is decided here, in one local transaction.
+//! Queries of the location shard: locations, stock, movements, and the decisions of postings
+//! with their numbers and outbox. A posting is decided here, in one local transaction (see
+//! [`super::apply`]): the commit a clerk waits for.
 
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
-use super::multi::{self, Arg};
+use super::journal::JournalDoc;
+use super::multi::{self, Arg, Statements};
 use crate::domain::txn::{Effect, Leg};
 use crate::error::{Error, Result};
 
@@ -37,17 +39,6 @@ impl StockRow {
     pub fn effective_min(&self) -> i64 {
         self.min_override.unwrap_or(self.default_min)
     }
-}
-
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
-pub struct Movement {
-    pub txn_id: String,
-    pub line_no: i64,
-    pub leg: i64,
-    pub location_id: String,
-    pub product_id: String,
-    pub delta: i64,
-    pub at: i64,
 }
 
 const LOC_COLS: &str = "id, code, name, parent_id, active, created_at, updated_at";
@@ -194,55 +185,88 @@ pub enum Decision {
     Aborted(String),
 }
 
-/// The durable decision for a transaction id, if one was made.
-pub async fn decision(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<Option<Decision>> {
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as(b.sql("SELECT outcome, reason FROM outcomes WHERE txn_id = ?"))
+/// What the location shard decided for a transaction id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    pub decision: Decision,
+    /// The document number given with the decision (`None` only for decisions made before
+    /// numbers were given here: their header has it).
+    pub number: Option<String>,
+    /// The journal entry while it waits in the outbox; `None` once the journal has it.
+    pub doc: Option<JournalDoc>,
+    /// Decided by an earlier attempt with the same id, not by this one.
+    pub earlier: bool,
+}
+
+/// The decision stored for a transaction id, if one was made, with its journal entry if that is
+/// still waiting in the outbox.
+pub async fn stored(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<Option<Decided>> {
+    let row: Option<(String, Option<String>, Option<String>)> =
+        sqlx::query_as(b.sql("SELECT outcome, reason, number FROM outcomes WHERE txn_id = ?"))
             .bind(txn_id)
             .fetch_optional(&mut *c)
             .await
             .map_err(Error::db(S))?;
-    match row {
-        None => Ok(None),
-        Some((o, reason)) if o == "applied" => {
-            let _ = reason;
-            let deltas: Vec<(i64, i64, i64)> = sqlx::query_as(b.sql(
-                "SELECT line_no, leg, delta FROM movements WHERE txn_id = ? ORDER BY line_no, leg",
-            ))
-            .bind(txn_id)
-            .fetch_all(c)
-            .await
-            .map_err(Error::db(S))?;
-            Ok(Some(Decision::Applied(deltas)))
-        }
-        Some((_, reason)) => Ok(Some(Decision::Aborted(
-            reason.unwrap_or_else(|| "not applied".into()),
-        ))),
-    }
+    let Some((outcome, reason, number)) = row else {
+        return Ok(None);
+    };
+    let decision = if outcome == "applied" {
+        let deltas: Vec<(i64, i64, i64)> = sqlx::query_as(b.sql(
+            "SELECT line_no, leg, delta FROM movements WHERE txn_id = ? ORDER BY line_no, leg",
+        ))
+        .bind(txn_id)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(Error::db(S))?;
+        Decision::Applied(deltas)
+    } else {
+        Decision::Aborted(reason.unwrap_or_else(|| "not applied".into()))
+    };
+    let doc: Option<String> = sqlx::query_scalar(b.sql("SELECT doc FROM outbox WHERE txn_id = ?"))
+        .bind(txn_id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(Error::db(S))?;
+    Ok(Some(Decided {
+        decision,
+        number,
+        doc: doc.map(|d| JournalDoc::from_json(txn_id, &d)).transpose()?,
+        earlier: true,
+    }))
 }
 
-/// The stock side of a posting, run inside one write job: applies every leg with conditional
-/// updates and records the movements and the `applied` outcome, or, if any leg cannot apply,
-/// undoes them and records `aborted` with the reason. A transaction id already decided returns
-/// that decision and changes nothing (the outcome's primary key settles any race).
-pub async fn apply_posting(
+/// Reserves `count` numbers of a (prefix, year) sequence inside the caller's write job and
+/// returns the first, so numbers are unique under any concurrency and a rolled-back job gives
+/// its numbers back.
+pub async fn reserve_numbers(
     c: &mut AnyConnection,
     b: Backend,
-    txn_id: &str,
-    legs: &[ApplyLeg],
-    at: i64,
-) -> Result<Decision> {
-    if let Some(d) = decision(c, b, txn_id).await? {
-        return Ok(d);
-    }
-    apply_undecided(c, b, txn_id, legs, at).await
+    prefix: &str,
+    year: i64,
+    count: i64,
+) -> Result<i64> {
+    let last: i64 = sqlx::query_scalar(b.sql(RESERVE_NUMBERS))
+        .bind(prefix)
+        .bind(year)
+        .bind(count)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(Error::db(S))?;
+    Ok(last - count + 1)
 }
 
-/// [`apply_posting`] without first looking for a decision, for a posting whose pending
-/// document the caller has just written (a decision can then exist only if recovery raced
-/// it): should one exist, the outcome's (or a movement's) primary key fails the job with a
-/// unique violation and the job changes nothing.
-pub async fn apply_undecided(
+/// Advances a (kind prefix, year) sequence by the third argument; returns the new last number.
+pub(crate) const RESERVE_NUMBERS: &str = "INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = number_seq.last_no + excluded.last_no RETURNING last_no";
+
+/// `KIND-YEAR-000123`.
+pub fn format_number(prefix: &str, year: i64, n: i64) -> String {
+    format!("{prefix}-{year}-{n:06}")
+}
+
+/// Applies every leg with conditional updates and records their movements; if a leg cannot
+/// apply, undoes the legs before it and returns `Aborted` with the reason. The outcome is the
+/// caller's to record ([`record`]).
+pub async fn decide_legs(
     c: &mut AnyConnection,
     b: Backend,
     txn_id: &str,
@@ -273,7 +297,7 @@ pub async fn apply_undecided(
             }
         }
     }
-    let decision = match failure {
+    match failure {
         None => {
             if undo {
                 sqlx::query("RELEASE SAVEPOINT legs")
@@ -282,35 +306,94 @@ pub async fn apply_undecided(
                     .map_err(Error::db(S))?;
             }
             insert_movements(c, b, txn_id, legs, &deltas, at).await?;
-            Decision::Applied(deltas)
+            Ok(Decision::Applied(deltas))
         }
         Some(reason) => {
             if undo {
-                sqlx::query("ROLLBACK TO SAVEPOINT legs")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(Error::db(S))?;
-                sqlx::query("RELEASE SAVEPOINT legs")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(Error::db(S))?;
+                for undo in ["ROLLBACK TO SAVEPOINT legs", "RELEASE SAVEPOINT legs"] {
+                    sqlx::query(undo)
+                        .execute(&mut *c)
+                        .await
+                        .map_err(Error::db(S))?;
+                }
             }
-            Decision::Aborted(reason)
+            Ok(Decision::Aborted(reason))
         }
-    };
-    let (outcome, reason) = match &decision {
+    }
+}
+
+/// Records a decision: the outcome row under the transaction id's primary key (a second
+/// decision for the id fails with a unique violation) and the decided document in the outbox.
+pub async fn record(
+    c: &mut AnyConnection,
+    b: Backend,
+    doc: &JournalDoc,
+    decision: &Decision,
+    at: i64,
+) -> Result<()> {
+    let mut st = Statements::default();
+    st.push(OUTCOME_ROW_SQL, outcome_args(doc, decision, at))
+        .push(OUTBOX_ROW_SQL, outbox_args(doc, at)?);
+    st.run(c, b, S).await?;
+    Ok(())
+}
+
+pub(crate) const OUTCOME_ROW_SQL: &str =
+    "INSERT INTO outcomes (txn_id, outcome, reason, at, number) VALUES (?, ?, ?, ?, ?)";
+pub(crate) const OUTBOX_ROW_SQL: &str = "INSERT INTO outbox (txn_id, doc, at) VALUES (?, ?, ?)";
+
+pub(crate) fn outcome_args(doc: &JournalDoc, decision: &Decision, at: i64) -> Vec<Arg> {
+    let (outcome, reason) = match decision {
         Decision::Applied(_) => ("applied", None),
-        Decision::Aborted(r) => ("aborted", Some(r.clone())),
+        Decision::Aborted(r) => ("aborted", Some(r.as_str())),
     };
-    sqlx::query(b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, ?, ?, ?)"))
-        .bind(txn_id)
-        .bind(outcome)
-        .bind(reason)
-        .bind(at)
-        .execute(c)
+    vec![
+        (&doc.header.id).into(),
+        outcome.into(),
+        reason.into(),
+        at.into(),
+        (&doc.header.number).into(),
+    ]
+}
+
+pub(crate) fn outbox_args(doc: &JournalDoc, at: i64) -> Result<Vec<Arg>> {
+    Ok(vec![
+        (&doc.header.id).into(),
+        doc.to_json()?.into(),
+        at.into(),
+    ])
+}
+
+/// Journal entries waiting in the outbox since before `before`, oldest first.
+pub async fn outbox_before(
+    p: &AnyPool,
+    b: Backend,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<(String, String)>> {
+    sqlx::query_as(b.sql("SELECT txn_id, doc FROM outbox WHERE at < ? ORDER BY at, txn_id LIMIT ?"))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(p)
         .await
-        .map_err(Error::db(S))?;
-    Ok(decision)
+        .map_err(Error::db(S))
+}
+
+/// Removes journaled entries from the outbox, for many callers in one write job.
+pub async fn forget_batch(
+    c: &mut AnyConnection,
+    b: Backend,
+    ids: Vec<String>,
+) -> Result<Vec<Result<()>>> {
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut q = sqlx::query(b.dyn_sql(format!("DELETE FROM outbox WHERE txn_id IN ({marks})")));
+        for id in chunk {
+            q = q.bind(id);
+        }
+        q.execute(&mut *c).await.map_err(Error::db(S))?;
+    }
+    Ok(ids.iter().map(|_| Ok(())).collect())
 }
 
 /// The movements of applied legs (`deltas[i]` belongs to `legs[i]`), many rows per statement.
@@ -343,30 +426,6 @@ async fn insert_movements(
         q.execute(&mut *c).await.map_err(Error::db(S))?;
     }
     Ok(())
-}
-
-/// Records `aborted` for a transaction id unless a decision exists; returns the decision that
-/// stands. Used by recovery for postings whose process died before deciding.
-pub async fn abort_if_undecided(
-    c: &mut AnyConnection,
-    b: Backend,
-    txn_id: &str,
-    reason: &str,
-    at: i64,
-) -> Result<Decision> {
-    if let Some(d) = decision(c, b, txn_id).await? {
-        return Ok(d);
-    }
-    sqlx::query(
-        b.sql("INSERT INTO outcomes (txn_id, outcome, reason, at) VALUES (?, 'aborted', ?, ?)"),
-    )
-    .bind(txn_id)
-    .bind(reason)
-    .bind(at)
-    .execute(c)
-    .await
-    .map_err(Error::db(S))?;
-    Ok(Decision::Aborted(reason.to_string()))
 }
 
 /// Applies one leg. The outer `Result` is a database failure; the inner `Err` is a business
@@ -481,24 +540,6 @@ pub(crate) async fn refusal(c: &mut AnyConnection, b: Backend, l: &ApplyLeg) -> 
         l.location_code,
         leg.line_no
     ))
-}
-
-/// Recent movements of a product (optionally at one location), newest first.
-pub async fn movements_of(
-    p: &AnyPool,
-    b: Backend,
-    product_id: &str,
-    location_id: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Movement>> {
-    let q = if let Some(l) = location_id {
-        sqlx::query_as::<_, Movement>(b.sql("SELECT txn_id, line_no, leg, location_id, product_id, delta, at FROM movements WHERE location_id = ? AND product_id = ? ORDER BY at DESC LIMIT ?"))
-            .bind(l.to_string()).bind(product_id.to_string())
-    } else {
-        sqlx::query_as::<_, Movement>(b.sql("SELECT txn_id, line_no, leg, location_id, product_id, delta, at FROM movements WHERE product_id = ? ORDER BY at DESC LIMIT ?"))
-            .bind(product_id.to_string())
-    };
-    q.bind(limit).fetch_all(p).await.map_err(Error::db(S))
 }
 
 /// Value of all stock at the mirrored product prices, in cents (sub-cent parts of each row

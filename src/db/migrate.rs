@@ -77,15 +77,35 @@ const LOCATION: &[Migration] = &[
             "../../migrations/location/postgres/002_stock_value.sql"
         )),
     },
+    Migration {
+        version: 3,
+        name: "decisions_journal",
+        portable: Some(include_str!(
+            "../../migrations/location/003_decisions_journal.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
-const TRANSACTION: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    portable: Some(include_str!("../../migrations/transaction/001_init.sql")),
-    sqlite: None,
-    postgres: None,
-}];
+const TRANSACTION: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        portable: Some(include_str!("../../migrations/transaction/001_init.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 2,
+        name: "line_time",
+        portable: Some(include_str!(
+            "../../migrations/transaction/002_line_time.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+    },
+];
 
 fn list(shard: ShardName) -> &'static [Migration] {
     match shard {

@@ -9,7 +9,8 @@
 //!    exact SKU or barcode ([`Services::product_by_code`]), SKU or name prefix and a word from
 //!    the middle of a name ([`Services::search_products`], one page of 50).
 //! 4. Posting: `clerks` concurrent clerks for `seconds` (see [`clerks`]); throughput counts
-//!    acknowledged postings (posted or rejected) over the wall time.
+//!    acknowledged postings (posted or rejected: durably decided) over the wall time. The
+//!    journal's lag behind the answers is reported too (`journal_*`, `journaled_per_sec`).
 //!
 //! `durable` is true only if every shard's write connection commits synchronously (SQLite
 //! `synchronous` FULL or EXTRA, PostgreSQL `synchronous_commit` not off), asked of the database.
@@ -92,6 +93,14 @@ pub struct BenchReport {
     /// Per shard during the posting run: write batches committed, jobs per batch and time per
     /// batch (commit included), to see where a posting's time goes.
     pub shard_batches: BTreeMap<String, ShardLoad>,
+    /// Postings are answered once decided; their journal entries follow in the background.
+    /// Most entries waiting at once (sampled every 20 ms), and the time the last ones took to
+    /// reach the journal after the clock stopped.
+    pub journal_backlog_max: usize,
+    pub journal_drain_ms: f64,
+    /// Acknowledged postings over the posting time plus that drain: the rate at which postings
+    /// were both decided and journaled.
+    pub journaled_per_sec: f64,
     pub products_added: u64,
     pub history_lines_added: u64,
     pub setup_seconds: f64,
@@ -326,6 +335,10 @@ impl Services {
         } else {
             0.0
         };
+        r.journal_backlog_max = t.journal_backlog_max;
+        r.journal_drain_ms = t.journal_drain.as_secs_f64() * 1000.0;
+        r.journaled_per_sec =
+            r.postings as f64 / (r.seconds + t.journal_drain.as_secs_f64()).max(1e-9);
         r.posting_p50_ms = quantile_ms(&t.latencies_us, 0.50);
         r.posting_p99_ms = quantile_ms(&t.latencies_us, 0.99);
         r.posting_max_ms = quantile_ms(&t.latencies_us, 1.0);

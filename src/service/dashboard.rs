@@ -75,6 +75,7 @@ pub fn daily_points(today: NaiveDate, rows: &[DaySummary]) -> Vec<DayPoint> {
 
 impl Services {
     pub async fn dashboard(&self) -> Result<Dashboard> {
+        self.settled().await;
         let today = Local::now().date_naive();
         let month_start = today.with_day(1).unwrap_or(today);
         let since = (today - Duration::days(DAYS as i64 - 1))

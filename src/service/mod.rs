@@ -14,6 +14,7 @@ pub mod locations;
 pub mod ping;
 pub mod posting;
 pub mod recovery;
+pub mod settle;
 pub mod status;
 pub mod stock_view;
 pub mod txns;
@@ -71,11 +72,12 @@ pub struct Services {
 }
 
 impl Services {
-    /// Opens the shards and runs recovery once (postings left pending past the grace period).
+    /// Opens the shards and journals whatever a crash left in the outbox, whatever its age
+    /// (journaling is idempotent, so a live process elsewhere loses nothing by it).
     pub async fn open(config: Config) -> Result<Services> {
         let shards = Shards::open(&config).await?;
         let s = Services::new(shards, config);
-        recovery::recover(&s, s.grace_micros()).await?;
+        recovery::recover(&s, 0).await?;
         Ok(s)
     }
 

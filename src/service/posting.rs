@@ -1,16 +1,20 @@
-//! Posting a transaction across the transaction and location shards, with the five
-//! guarantees of ARCHITECTURE.md section 4:
+//! Posting a transaction across the location and transaction shards, with the five guarantees
+//! of ARCHITECTURE.md section 4. The decision comes first, and it is the only commit a clerk
+//! waits for:
 //!
-//! 1. validate against master and location, then write the header and lines as `pending`
-//!    (transaction shard);
-//! 2. in one local transaction on the location shard, apply every line with conditional
-//!    updates, record the movements and the durable decision (`applied`, or `aborted` with the
-//!    reason) under the transaction id's primary key;
-//! 3. mark the header `posted` or `rejected` and count it in the daily summary (transaction
-//!    shard).
+//! 1. validate against master and location data and build the document;
+//! 2. decide it in one local transaction on the location shard ([`crate::db::apply`]): its
+//!    number, every line's conditional stock update and movement, the outcome (`applied`, or
+//!    `aborted` with the reason) under the transaction id's primary key, and the finished
+//!    document in the outbox. Once this commits the posting is durable and the clerk is
+//!    answered;
+//! 3. journal the document on the transaction shard (header, lines, daily summary), then drop
+//!    it from the outbox. This follows in the background, many documents per commit.
 //!
-//! Re-posting an id never posts twice: a decided id reports its first result, a pending one is
-//! finished from step 2. Recovery ([`super::recovery`]) finishes what a crash left pending.
+//! Re-posting an id never posts twice: the outcome's key finds the first decision, which is
+//! reported (and journaled first if it was not yet). Recovery ([`super::recovery`]) journals
+//! whatever a crash left in the outbox. Reads of the transaction shard wait for this process's
+//! journal writes ([`super::settle`]), so what was reported posted is also listed.
 
 use std::collections::HashMap;
 
@@ -18,13 +22,14 @@ use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use super::settle::Settle;
 use super::{Actor, Services};
 use crate::db::Backend;
 use crate::db::apply::{self, ApplyItem};
 use crate::db::coalesce::Coalescer;
-use crate::db::journal::{self, Header, Line, MarkItem, PendingDoc};
-use crate::db::location::{ApplyLeg, Decision, Location};
-use crate::db::master::{self, Product};
+use crate::db::journal::{self, Header, JournalDoc, Line};
+use crate::db::location::{self, ApplyLeg, Decided, Decision, Location};
+use crate::db::master::Product;
 use crate::domain::role::Permission;
 use crate::domain::txn::legs;
 use crate::domain::{Money, Quantity, TxKind, TxStatus, ids, text};
@@ -96,48 +101,56 @@ pub fn parse_line_spec(spec: &str) -> Result<LineRequest> {
     Ok(LineRequest { code, qty, price })
 }
 
-/// The three steps' writes, each shared by all postings in flight (see [`crate::db::coalesce`]):
-/// one write job per batch writes the pending documents, one decides their stock side, one
-/// records the decisions.
+/// The protocol's shared writes (see [`crate::db::coalesce`]): one write job per batch decides
+/// postings on the location shard, one journals documents on the transaction shard, and one
+/// drops journaled documents from the outbox (it rides along with the next decisions).
 #[derive(Clone)]
 pub(crate) struct Batches {
-    pending: Coalescer<PendingDoc, Header>,
-    apply: Coalescer<ApplyItem, Decision>,
-    mark: Coalescer<MarkItem, bool>,
+    decide: Coalescer<ApplyItem, Decided>,
+    journal: Coalescer<JournalDoc, bool>,
+    forget: Coalescer<String, ()>,
+    pub(crate) settle: Settle,
 }
 
 impl Default for Batches {
     fn default() -> Self {
-        fn pending(
-            c: &mut AnyConnection,
-            b: Backend,
-            items: Vec<PendingDoc>,
-        ) -> BoxFuture<'_, Result<Vec<Result<Header>>>> {
-            Box::pin(journal::insert_pending_batch(c, b, items))
-        }
         fn decide(
             c: &mut AnyConnection,
             b: Backend,
             items: Vec<ApplyItem>,
-        ) -> BoxFuture<'_, Result<Vec<Result<Decision>>>> {
+        ) -> BoxFuture<'_, Result<Vec<Result<Decided>>>> {
             Box::pin(apply::apply_batch(c, b, items))
         }
-        fn mark(
+        fn journal(
             c: &mut AnyConnection,
             b: Backend,
-            items: Vec<MarkItem>,
+            items: Vec<JournalDoc>,
         ) -> BoxFuture<'_, Result<Vec<Result<bool>>>> {
-            Box::pin(journal::mark_decided_batch(c, b, items))
+            Box::pin(journal::journal_batch(c, b, items))
+        }
+        fn forget(
+            c: &mut AnyConnection,
+            b: Backend,
+            items: Vec<String>,
+        ) -> BoxFuture<'_, Result<Vec<Result<()>>>> {
+            Box::pin(location::forget_batch(c, b, items))
         }
         Batches {
-            pending: Coalescer::new(pending),
-            apply: Coalescer::new(decide),
-            mark: Coalescer::new(mark),
+            decide: Coalescer::new(decide),
+            journal: Coalescer::lingering(journal, JOURNAL_LINGER),
+            forget: Coalescer::lingering(forget, FORGET_LINGER),
+            settle: Settle::default(),
         }
     }
 }
 
-/// A validated document, ready to write.
+/// Journal and outbox writes wait this long for company: nobody waits on them but readers of
+/// the journal, and bigger batches leave the disk to the decisions clerks wait on.
+const JOURNAL_LINGER: std::time::Duration = std::time::Duration::from_millis(JOURNAL_LINGER_MS);
+const JOURNAL_LINGER_MS: u64 = 3;
+const FORGET_LINGER: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// A validated document, ready to decide.
 struct Prepared {
     header: Header,
     lines: Vec<Line>,
@@ -182,21 +195,21 @@ impl Services {
             Some(raw) => ids::parse_id(raw)?,
             None => ids::new_id(),
         };
-        // No read ahead for an id seen before: the header's primary key finds it when the
-        // pending write fails (below). Only a request that no longer validates (a product
+        // No read ahead for an id seen before: the outcome's primary key finds it when the
+        // decision is written (below). Only a request that no longer validates (a product
         // deactivated since the first attempt, say) looks first, so its retry still reports.
         let prepared = match self.prepare(actor, &id, kind, req, at).await {
             Ok(p) => p,
             Err(e) => {
                 if req.id.is_some()
-                    && let Some(h) = self.header(&id).await?
+                    && let Some(out) = self.replay(&id).await?
                 {
-                    return self.finish(h, true).await;
+                    return Ok(out);
                 }
                 return Err(e);
             }
         };
-        failpoint::hit("post.before_pending");
+        failpoint::hit("post.before_decide");
         let Prepared {
             header,
             lines,
@@ -207,29 +220,112 @@ impl Services {
             .get(0..4)
             .and_then(|y| y.parse::<i64>().ok())
             .unwrap_or(1970);
-        let doc = PendingDoc {
+        let item = ApplyItem {
+            legs,
+            doc: JournalDoc { header, lines },
             prefix: kind.prefix(),
             year,
-            header,
-            lines,
+            at: at.unwrap_or_else(ids::now_micros),
         };
-        let written = self
+        let decided = self
             .batches
-            .pending
-            .submit(&self.shards.transaction, doc)
-            .await;
-        let header = match written {
-            Ok(h) => h,
-            Err(e) if e.is_unique_violation() => {
-                // The same id was submitted before or concurrently: report (or finish) that
-                // attempt.
-                let h = self.header(&id).await?.ok_or(e)?;
-                return self.finish(h, true).await;
-            }
-            Err(e) => return Err(e),
+            .decide
+            .submit(&self.shards.location, item)
+            .await?;
+        failpoint::hit("post.after_decide");
+        self.answer(&id, decided).await
+    }
+
+    /// Reports an earlier attempt with this id, if it was decided, journaling it first if the
+    /// journal does not have it yet.
+    pub(crate) async fn replay(&self, id: &str) -> Result<Option<PostOutcome>> {
+        let b = self.shards.location.backend();
+        let id2 = id.to_string();
+        let stored = self
+            .shards
+            .location
+            .read(move |p| {
+                Box::pin(async move {
+                    let mut c = p.acquire().await.map_err(Error::db("location"))?;
+                    location::stored(&mut c, b, &id2).await
+                })
+            })
+            .await?;
+        match stored {
+            Some(d) => Ok(Some(self.answer(id, d).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The answer to a decided posting. A new decision's journal entry is written in the
+    /// background (the decision is already durable); an earlier one still in the outbox is
+    /// journaled before answering, so a retry after a failure ends fully finished.
+    async fn answer(&self, id: &str, d: Decided) -> Result<PostOutcome> {
+        let (status, reason) = match &d.decision {
+            Decision::Applied(_) => (TxStatus::Posted, None),
+            Decision::Aborted(r) => (TxStatus::Rejected, Some(r.clone())),
         };
-        failpoint::hit("post.after_pending");
-        self.decide_and_mark(&header, legs, false, true, at).await
+        let mut number = d.number.clone();
+        match d.doc {
+            Some(doc) if d.earlier => {
+                self.journal_now(doc).await?;
+            }
+            Some(doc) => self.journal_later(doc),
+            None => {}
+        }
+        if number.is_none() {
+            // Decided before numbers were given with decisions: the header has it.
+            self.batches.settle.settled().await;
+            number = self.header(id).await?.map(|h| h.number);
+        }
+        Ok(PostOutcome {
+            id: id.to_string(),
+            number: number.unwrap_or_default(),
+            status,
+            reason,
+            replayed: d.earlier,
+        })
+    }
+
+    /// Step 3 now: journal, then drop from the outbox.
+    async fn journal_now(&self, doc: JournalDoc) -> Result<()> {
+        let id = doc.header.id.clone();
+        self.journal(doc).await?;
+        failpoint::hit("post.after_journal");
+        self.forget(id).await
+    }
+
+    /// Writes a decided document to the journal; `false` if it was there already.
+    pub(crate) async fn journal(&self, doc: JournalDoc) -> Result<bool> {
+        self.batches
+            .journal
+            .submit(&self.shards.transaction, doc)
+            .await
+    }
+
+    /// Drops a journaled document from the outbox.
+    pub(crate) async fn forget(&self, id: String) -> Result<()> {
+        self.batches.forget.submit(&self.shards.location, id).await
+    }
+
+    /// Step 3 in the background. If it fails (the transaction shard is down, say), the entry
+    /// stays in the outbox and recovery journals it later.
+    fn journal_later(&self, doc: JournalDoc) {
+        let ticket = self.batches.settle.begin();
+        let me = self.clone();
+        tokio::spawn(async move {
+            let id = doc.header.id.clone();
+            if let Err(e) = me.journal_now(doc).await {
+                tracing::warn!("journaling transaction {id} failed; recovery will retry: {e}");
+            }
+            drop(ticket);
+        });
+    }
+
+    /// Waits until every document this process has reported decided is in the journal (or
+    /// left to recovery because the transaction shard failed).
+    pub async fn settled(&self) {
+        self.batches.settle.settled().await
     }
 
     async fn header(&self, id: &str) -> Result<Option<Header>> {
@@ -239,156 +335,6 @@ impl Services {
             .transaction
             .read(move |p| Box::pin(async move { journal::header_by_id(&p, b, &id).await }))
             .await
-    }
-
-    /// Reports a decided header, or finishes a pending one from step 2.
-    pub(crate) async fn finish(&self, h: Header, replayed: bool) -> Result<PostOutcome> {
-        match h.status.parse::<TxStatus>()? {
-            TxStatus::Pending => {
-                let legs = self.legs_of_stored(&h).await?;
-                self.decide_and_mark(&h, legs, replayed, false, None).await
-            }
-            status => Ok(PostOutcome {
-                id: h.id,
-                number: h.number,
-                status,
-                reason: h.reason,
-                replayed,
-            }),
-        }
-    }
-
-    /// Steps 2 and 3. `fresh`: this call wrote the pending header, so no decision is expected
-    /// to exist yet (if recovery made one meanwhile, the outcome's key says so and the stored
-    /// decision is used). `at` dates the movements and the decision (history); `None` is now.
-    async fn decide_and_mark(
-        &self,
-        h: &Header,
-        legs: Vec<ApplyLeg>,
-        replayed: bool,
-        fresh: bool,
-        at: Option<i64>,
-    ) -> Result<PostOutcome> {
-        let item = ApplyItem {
-            txn_id: h.id.clone(),
-            legs,
-            at: at.unwrap_or_else(ids::now_micros),
-            fresh,
-        };
-        let decision = self
-            .batches
-            .apply
-            .submit(&self.shards.location, item)
-            .await?;
-        failpoint::hit("post.before_mark");
-        self.mark_at(h, decision, replayed, at).await
-    }
-
-    /// Step 3: records the decision on the header (idempotently).
-    pub(crate) async fn mark(
-        &self,
-        h: &Header,
-        decision: Decision,
-        replayed: bool,
-    ) -> Result<PostOutcome> {
-        self.mark_at(h, decision, replayed, None).await
-    }
-
-    async fn mark_at(
-        &self,
-        h: &Header,
-        decision: Decision,
-        replayed: bool,
-        at: Option<i64>,
-    ) -> Result<PostOutcome> {
-        let kind: TxKind = h.kind.parse()?;
-        let (posted, reason, line_deltas) = match &decision {
-            Decision::Applied(deltas) => {
-                // A transfer line's applied quantity is its arriving leg; others have one leg.
-                let want_leg = if kind == TxKind::Transfer { 1 } else { 0 };
-                let per_line: Vec<(i64, i64)> = deltas
-                    .iter()
-                    .filter(|(_, leg, _)| *leg == want_leg)
-                    .map(|(l, _, d)| (*l, *d))
-                    .collect();
-                (true, None, per_line)
-            }
-            Decision::Aborted(r) => (false, Some(r.clone()), Vec::new()),
-        };
-        let item = MarkItem {
-            id: h.id.clone(),
-            posted,
-            reason: reason.clone(),
-            line_deltas,
-            at: at.unwrap_or_else(ids::now_micros),
-        };
-        self.batches
-            .mark
-            .submit(&self.shards.transaction, item)
-            .await?;
-        Ok(PostOutcome {
-            id: h.id.clone(),
-            number: h.number.clone(),
-            status: if posted {
-                TxStatus::Posted
-            } else {
-                TxStatus::Rejected
-            },
-            reason,
-            replayed,
-        })
-    }
-
-    /// Rebuilds the stock effects of a stored pending document.
-    async fn legs_of_stored(&self, h: &Header) -> Result<Vec<ApplyLeg>> {
-        let tb = self.shards.transaction.backend();
-        let id = h.id.clone();
-        let lines = self
-            .shards
-            .transaction
-            .read(move |p| Box::pin(async move { journal::lines_of(&p, tb, &id).await }))
-            .await?;
-        let ids: Vec<String> = lines.iter().map(|l| l.product_id.clone()).collect();
-        let mb = self.shards.master.backend();
-        let products: HashMap<String, Product> = self
-            .shards
-            .master
-            .read(move |p| Box::pin(async move { master::products_by_ids(&p, mb, &ids).await }))
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
-        let kind: TxKind = h.kind.parse()?;
-        let mut out = Vec::new();
-        for l in &lines {
-            let (price, min) = products
-                .get(&l.product_id)
-                .map(|p| (p.price, p.min_qty))
-                .unwrap_or((l.unit_price, 0));
-            for leg in legs(
-                kind,
-                h.source_id.as_deref(),
-                h.dest_id.as_deref(),
-                l.line_no,
-                &l.product_id,
-                Quantity(l.quantity),
-            ) {
-                let code = if leg.location_id.as_str() == h.source_id.as_deref().unwrap_or_default()
-                {
-                    h.source_code.clone()
-                } else {
-                    h.dest_code.clone()
-                };
-                out.push(ApplyLeg {
-                    leg,
-                    sku: l.sku.clone(),
-                    location_code: code.unwrap_or_default(),
-                    price,
-                    default_min: min,
-                });
-            }
-        }
-        Ok(out)
     }
 
     /// Validates a request against master and location data and builds the document.
@@ -553,6 +499,7 @@ impl Services {
                 unit_price: unit_price.0,
                 total: total.0,
                 applied_delta: None,
+                at: now,
             });
         }
         let header = Header {

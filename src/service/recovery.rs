@@ -1,79 +1,130 @@
-//! Self-healing: resolves postings left pending (their process died, or a shard was
-//! unreachable) from the durable decision on the location shard. Runs at start-up and
-//! periodically; a posting still undecided past the grace period is aborted, never guessed.
+//! Self-healing: journals every decided document that a crash (or an unreachable transaction
+//! shard) left in the location shard's outbox. Runs at start-up and periodically. Journaling is
+//! idempotent (the header's primary key), so recovery may race a live poster safely; the grace
+//! period only spares it work that the poster is about to do anyway.
 
 use std::time::Duration;
 
 use serde::Serialize;
 
 use super::Services;
-use crate::db::journal;
+use crate::db::journal::JournalDoc;
 use crate::db::location;
-use crate::domain::ids;
-use crate::error::Result;
+use crate::domain::{TxStatus, ids};
+use crate::error::{Error, Result};
 use crate::failpoint;
 
 /// What one recovery pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RecoveryReport {
+    /// Outbox entries finished.
     pub resolved: u64,
     pub posted: u64,
     pub rejected: u64,
 }
 
-/// The reason recorded on a posting that recovery rolled back.
-pub const INTERRUPTED: &str =
-    "interrupted before the stock was updated; nothing was posted (post it again)";
+/// Entries per round.
+const ROUND: i64 = 500;
 
-/// Resolves every posting pending for longer than `grace_micros`.
+/// Journals every outbox entry older than `grace_micros`.
 pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> {
     let mut report = RecoveryReport::default();
+    catch_up_numbers(s).await?;
     loop {
         let before = ids::now_micros() - grace_micros;
-        let tb = s.shards.transaction.backend();
-        let pending = s
+        let lb = s.shards.location.backend();
+        let waiting = s
             .shards
-            .transaction
+            .location
             .read(move |p| {
-                Box::pin(async move { journal::pending_before(&p, tb, before, 500).await })
+                Box::pin(async move { location::outbox_before(&p, lb, before, ROUND).await })
             })
             .await?;
-        if pending.is_empty() {
+        if waiting.is_empty() {
             return Ok(report);
         }
-        for id in pending {
-            let id2 = id.clone();
-            let header = s
-                .shards
-                .transaction
-                .read(move |p| Box::pin(async move { journal::header_by_id(&p, tb, &id2).await }))
-                .await?;
-            let Some(h) = header.filter(|h| h.status == "pending") else {
-                continue;
-            };
-            failpoint::hit("recover.before_decide");
-            let lb = s.shards.location.backend();
-            let id3 = id.clone();
-            let decision = s
-                .shards
-                .location
-                .write(move |c| {
-                    Box::pin(async move {
-                        location::abort_if_undecided(c, lb, &id3, INTERRUPTED, ids::now_micros())
-                            .await
-                    })
-                })
-                .await?;
-            failpoint::hit("recover.after_decide");
-            let out = s.mark(&h, decision, true).await?;
+        let docs = waiting
+            .iter()
+            .map(|(id, doc)| JournalDoc::from_json(id, doc))
+            .collect::<Result<Vec<_>>>()?;
+        let statuses: Vec<String> = docs.iter().map(|d| d.header.status.clone()).collect();
+        let ids: Vec<String> = docs.iter().map(|d| d.header.id.clone()).collect();
+        // A round at a time, all of its entries sharing the journal's and the outbox's
+        // batches: journal every one, then forget every one.
+        failpoint::hit("recover.before_journal");
+        for r in futures::future::join_all(docs.into_iter().map(|d| s.journal(d))).await {
+            r?;
+        }
+        failpoint::hit("recover.after_journal");
+        for r in futures::future::join_all(ids.into_iter().map(|id| s.forget(id))).await {
+            r?;
+        }
+        for status in statuses {
             report.resolved += 1;
-            if out.is_posted() {
+            if status == TxStatus::Posted.as_str() {
                 report.posted += 1;
             } else {
                 report.rejected += 1;
             }
         }
     }
+}
+
+/// Numbers used to be given on the transaction shard. A location shard that starts numbering
+/// after that must continue each sequence where the transaction shard's left off, or the
+/// journal would refuse its numbers as taken.
+async fn catch_up_numbers(s: &Services) -> Result<()> {
+    type Seq = Vec<(String, i64, i64)>;
+    const SEQ: &str = "SELECT kind, year, last_no FROM number_seq";
+    let tb = s.shards.transaction.backend();
+    let old: Seq = s
+        .shards
+        .transaction
+        .read(move |p| {
+            Box::pin(async move {
+                sqlx::query_as(tb.sql(SEQ))
+                    .fetch_all(&p)
+                    .await
+                    .map_err(Error::db("transaction"))
+            })
+        })
+        .await?;
+    if old.is_empty() {
+        return Ok(());
+    }
+    let lb = s.shards.location.backend();
+    let now: Seq = s
+        .shards
+        .location
+        .read(move |p| {
+            Box::pin(async move {
+                sqlx::query_as(lb.sql(SEQ))
+                    .fetch_all(&p)
+                    .await
+                    .map_err(Error::db("location"))
+            })
+        })
+        .await?;
+    let behind: Seq = old
+        .into_iter()
+        .filter(|(k, y, n)| !now.iter().any(|(k2, y2, n2)| k2 == k && y2 == y && n2 >= n))
+        .collect();
+    if behind.is_empty() {
+        return Ok(());
+    }
+    s.shards
+        .location
+        .write(move |c| {
+            Box::pin(async move {
+                for (kind, year, last) in behind {
+                    sqlx::query(lb.sql("INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO UPDATE SET last_no = CASE WHEN excluded.last_no > number_seq.last_no THEN excluded.last_no ELSE number_seq.last_no END"))
+                        .bind(kind).bind(year).bind(last)
+                        .execute(&mut *c).await.map_err(Error::db("location"))?;
+                }
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Runs [`recover`] every `recovery_interval_secs` until the services are dropped.

@@ -3,7 +3,7 @@
 //! its stock at every location and its recent movements, with transaction numbers and
 //! location codes resolved from the other shards.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use super::locations::StockView;
 use crate::db::journal;
 use crate::db::location::{self, Location, StockRow};
 use crate::db::master::ProductFilter;
-use crate::domain::Quantity;
+use crate::domain::{Quantity, TxKind};
 use crate::error::{Error, Result};
 
 /// How many products a stock search matches at most (the best matches first).
@@ -156,63 +156,56 @@ impl Services {
             .ok_or_else(|| Error::NotFound(format!("product '{}'", code.trim())))?;
         let b = self.shards.location.backend();
         let pid = p.id.clone();
-        let limit = movements.clamp(1, 1000);
-        let (rows, moves) = self
+        let rows = self
             .shards
             .location
             .read(move |pool| {
                 Box::pin(async move {
-                    let rows =
-                        location::stock_rows(&pool, b, None, Some(&pid), false, 10_000).await?;
-                    let moves = location::movements_of(&pool, b, &pid, None, limit).await?;
-                    Ok((rows, moves))
+                    location::stock_rows(&pool, b, None, Some(&pid), false, 10_000).await
                 })
             })
             .await?;
         let total = Quantity(rows.iter().map(|r| r.quantity).sum());
         let stock = self.stock_views(rows).await?;
-        let ids: Vec<String> = moves
-            .iter()
-            .map(|m| m.txn_id.clone())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+        // The journal holds every posted line with its time; each implies its movements (two
+        // for a transfer line), so the history needs no index of movements by product on the
+        // location shard.
+        self.settled().await;
         let tb = self.shards.transaction.backend();
-        let headers: HashMap<String, journal::Header> = self
+        let pid = p.id.clone();
+        let limit = movements.clamp(1, 1000);
+        let lines = self
             .shards
             .transaction
             .read(move |pool| {
-                Box::pin(async move { journal::headers_by_ids(&pool, tb, &ids).await })
+                Box::pin(async move { journal::product_lines(&pool, tb, &pid, limit).await })
             })
-            .await?
-            .into_iter()
-            .map(|h| (h.id.clone(), h))
-            .collect();
-        let codes: HashMap<String, String> = self
-            .list_locations()
-            .await?
-            .into_iter()
-            .map(|l| (l.id, l.code))
-            .collect();
-        let movements = moves
-            .into_iter()
-            .map(|m| {
-                let h = headers.get(&m.txn_id);
-                MovementView {
-                    at: m.at,
-                    number: h
-                        .map(|h| h.number.clone())
-                        .unwrap_or_else(|| m.txn_id.clone()),
-                    kind: h.map(|h| h.kind.clone()).unwrap_or_default(),
-                    location: codes
-                        .get(&m.location_id)
-                        .cloned()
-                        .unwrap_or_else(|| m.location_id.clone()),
-                    delta: Quantity(m.delta).to_string(),
-                    delta_milli: m.delta,
+            .await?;
+        let mut movements = Vec::with_capacity(lines.len());
+        for l in lines {
+            let view = |location: Option<&String>, delta: i64| MovementView {
+                at: l.at,
+                number: l.number.clone(),
+                kind: l.kind.clone(),
+                location: location.cloned().unwrap_or_default(),
+                delta: Quantity(delta).to_string(),
+                delta_milli: delta,
+            };
+            match l.kind.parse::<TxKind>() {
+                Ok(TxKind::Receipt) => movements.push(view(l.dest_code.as_ref(), l.quantity)),
+                Ok(TxKind::Issue) => movements.push(view(l.source_code.as_ref(), -l.quantity)),
+                Ok(TxKind::Transfer) => {
+                    // Newest first: the arriving leg is recorded after the leaving one.
+                    movements.push(view(l.dest_code.as_ref(), l.quantity));
+                    movements.push(view(l.source_code.as_ref(), -l.quantity));
                 }
-            })
-            .collect();
+                Ok(TxKind::Adjustment) => {
+                    movements.push(view(l.source_code.as_ref(), l.applied_delta.unwrap_or(0)))
+                }
+                Err(_) => {}
+            }
+        }
+        movements.truncate(limit as usize);
         Ok(ProductStock {
             product,
             stock,

@@ -20,6 +20,7 @@ impl Services {
         limit: Option<i64>,
         offset: i64,
     ) -> Result<Vec<Header>> {
+        self.settled().await;
         let b = self.shards.transaction.backend();
         let f = f.clone();
         self.shards
@@ -32,6 +33,7 @@ impl Services {
 
     /// One transaction by its number (e.g. ISS-2026-000123), with its lines.
     pub async fn transaction_detail(&self, number: &str) -> Result<TxnDetail> {
+        self.settled().await;
         let b = self.shards.transaction.backend();
         let n = number.to_string();
         let header = self

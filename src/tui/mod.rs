@@ -50,8 +50,11 @@ pub async fn run(config: Config) -> Result<()> {
     let mut rt = runtime::Runtime::new(term, services.clone(), theme, local_now());
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(rt.sender(), stop.clone());
-    let ticker = spawn_ticker(rt.sender(), services);
+    let ticker = spawn_ticker(rt.sender(), services.clone());
     let result = rt.run().await;
+    // Postings are answered once decided; their journal entries follow a moment later. Should
+    // the transaction shard hang, recovery journals them at the next start.
+    let _ = tokio::time::timeout(Duration::from_secs(10), services.settled()).await;
     stop.store(true, Ordering::SeqCst);
     ticker.abort();
     recovery.abort();

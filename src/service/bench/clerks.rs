@@ -24,6 +24,10 @@ pub(crate) struct Totals {
     pub errors: u64,
     pub first_error: Option<String>,
     pub elapsed: Duration,
+    /// Most journal writes under way at once (sampled), and how long the last ones took to
+    /// finish after the clock stopped.
+    pub journal_backlog_max: usize,
+    pub journal_drain: Duration,
 }
 
 /// Receives opening stock of every `sku` at every bin (one receipt per bin).
@@ -152,6 +156,19 @@ pub(crate) async fn run(
             ))
         })
         .collect();
+    // Answers come at the decision; the journal must keep up behind them, or the rate would
+    // only be borrowed. Watch how far it falls behind.
+    let sampler = tokio::spawn({
+        let s = s.clone();
+        async move {
+            let mut most = 0;
+            while Instant::now() < deadline {
+                most = most.max(s.batches.settle.open());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            most
+        }
+    });
     let mut all = Totals::default();
     for task in tasks {
         let t = task
@@ -166,6 +183,10 @@ pub(crate) async fn run(
         }
     }
     all.elapsed = started.elapsed();
+    let drain = Instant::now();
+    s.settled().await;
+    all.journal_drain = drain.elapsed();
+    all.journal_backlog_max = sampler.await.unwrap_or(0);
     all.latencies_us.sort_unstable();
     Ok(all)
 }

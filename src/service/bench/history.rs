@@ -1,7 +1,7 @@
 //! A long transaction history for the benchmark, written with the bulk protocol of
-//! [`crate::db::bulk`]: per chunk of documents, one pending write on the transaction shard, one
-//! apply on the location shard, one mark. Everything `check` verifies holds afterwards (and a
-//! crash in between leaves pending documents that recovery finishes).
+//! [`crate::db::bulk`]: per chunk of documents, one decision job on the location shard, one
+//! journal job, one outbox clean-up. Everything `check` verifies holds afterwards (and a crash
+//! in between leaves outbox entries that recovery journals).
 //!
 //! Documents are receipts, issues and transfers of 1 to 7 lines spread over the past year.
 //! Each product has a home bin where most of its receipts land, so stock stays in a realistic
@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Duration;
 
-use crate::db::bulk::{self, DayTotals, MovementRow, StockDelta};
-use crate::db::journal::{Header, Line};
-use crate::db::location::Location;
+use crate::db::bulk::{self, MovementRow, StockDelta};
+use crate::db::journal::{self, Header, JournalDoc, Line};
+use crate::db::location::{self, Decision, Location};
 use crate::db::master::Product;
 use crate::domain::{Money, Quantity, TxKind, TxStatus, ids};
 use crate::error::{Error, Result};
@@ -157,6 +157,7 @@ impl Gen<'_> {
                 unit_price: prod.price,
                 total,
                 applied_delta: None,
+                at,
             });
             doc.header.total_qty += q;
             doc.header.total_value += total;
@@ -233,30 +234,18 @@ pub(crate) async fn add_history(
     Ok(added)
 }
 
-/// Writes one chunk with the three bulk steps.
+/// Writes one chunk with the bulk protocol: decide (location), journal, drop from the outbox.
 async fn write_chunk(s: &Services, products: &[Product], docs: Vec<Doc>) -> Result<()> {
     let tb = s.shards.transaction.backend();
     let lb = s.shards.location.backend();
-    let mut outcomes = Vec::with_capacity(docs.len());
     let mut movements: Vec<MovementRow> = Vec::new();
     let mut stock: BTreeMap<(String, String), StockDelta> = BTreeMap::new();
-    let mut positive = Vec::new();
-    let mut negative = Vec::new();
-    let mut days: BTreeMap<(String, String), DayTotals> = BTreeMap::new();
-    for d in &docs {
+    let mut decided = Vec::with_capacity(docs.len());
+    for d in docs {
         let h = &d.header;
-        outcomes.push((h.id.clone(), h.created_at));
-        if h.kind == TxKind::Issue.as_str() {
-            negative.push(h.id.clone())
-        } else {
-            positive.push(h.id.clone())
-        }
-        let t = days.entry((h.day.clone(), h.kind.clone())).or_default();
-        t.txns += 1;
-        t.lines += h.line_count;
-        t.qty += h.total_qty;
-        t.value += h.total_value;
+        let mut deltas = Vec::with_capacity(d.legs.len());
         for &(line_no, leg, (_, p), delta) in &d.legs {
+            deltas.push((line_no, leg, delta));
             let loc = if leg == 0 && h.source_id.is_some() {
                 h.source_id.clone()
             } else {
@@ -282,50 +271,66 @@ async fn write_chunk(s: &Services, products: &[Product], docs: Vec<Doc>) -> Resu
             e.delta += delta;
             e.at = e.at.max(h.created_at);
         }
+        decided.push((
+            JournalDoc {
+                header: d.header,
+                lines: d.lines,
+            },
+            Decision::Applied(deltas),
+        ));
     }
-    let mut lines = Vec::new();
-    let mut headers = Vec::with_capacity(docs.len());
-    for d in docs {
-        lines.extend(d.lines);
-        headers.push(d.header);
-    }
-    s.shards
-        .transaction
+    let docs = s
+        .shards
+        .location
         .write(move |c| {
             Box::pin(async move {
                 // Numbers are reserved per (prefix, year) inside the job, so they never collide
                 // with concurrent postings.
                 let mut next: HashMap<(&'static str, i64), i64> = HashMap::new();
-                for h in &headers {
-                    let kind: TxKind = h.kind.parse()?;
-                    *next.entry((kind.prefix(), year_of(&h.day))).or_insert(0) += 1;
+                for (d, _) in &decided {
+                    let kind: TxKind = d.header.kind.parse()?;
+                    *next
+                        .entry((kind.prefix(), year_of(&d.header.day)))
+                        .or_insert(0) += 1;
                 }
                 for ((prefix, year), n) in next.iter_mut() {
-                    *n = bulk::reserve_numbers(c, tb, prefix, *year, *n).await?;
+                    *n = location::reserve_numbers(c, lb, prefix, *year, *n).await?;
                 }
-                for h in headers.iter_mut() {
-                    let kind: TxKind = h.kind.parse()?;
-                    let year = year_of(&h.day);
+                let mut docs = Vec::with_capacity(decided.len());
+                for (mut d, decision) in decided {
+                    let kind: TxKind = d.header.kind.parse()?;
+                    let year = year_of(&d.header.day);
                     let n = next.entry((kind.prefix(), year)).or_insert(1);
-                    h.number = format!("{}-{year}-{:06}", kind.prefix(), *n);
+                    let at = d.header.created_at;
+                    d.decide(
+                        &location::format_number(kind.prefix(), year, *n),
+                        &decision,
+                        at,
+                    );
                     *n += 1;
+                    docs.push(d);
                 }
-                bulk::insert_pending_many(c, tb, &headers, &lines).await
+                bulk::apply_many(c, lb, &docs, &movements, &stock).await?;
+                Ok(docs)
+            })
+        })
+        .await?;
+    let ids: Vec<String> = docs.iter().map(|d| d.header.id.clone()).collect();
+    s.shards
+        .transaction
+        .write(move |c| {
+            Box::pin(async move {
+                for r in journal::journal_batch(c, tb, docs).await? {
+                    r?;
+                }
+                Ok(())
             })
         })
         .await?;
     s.shards
         .location
         .write(move |c| {
-            Box::pin(async move { bulk::apply_many(c, lb, &outcomes, &movements, &stock).await })
-        })
-        .await?;
-    s.shards
-        .transaction
-        .write(move |c| {
-            Box::pin(
-                async move { bulk::mark_posted_many(c, tb, &positive, &negative, &days).await },
-            )
+            Box::pin(async move { location::forget_batch(c, lb, ids).await.map(|_| ()) })
         })
         .await
 }

@@ -1,0 +1,9 @@
+-- Product history is read from the journal (newest first per product), so the location shard
+-- need not index its movements by product: that index cost every posting a random page on
+-- the one commit a clerk waits for. Each line carries the time of its posting's decision.
+ALTER TABLE transaction_lines ADD COLUMN at BIGINT;
+UPDATE transaction_lines SET at = (
+    SELECT COALESCE(t.decided_at, t.created_at) FROM transactions t WHERE t.id = transaction_lines.txn_id
+);
+DROP INDEX transaction_lines_product;
+CREATE INDEX transaction_lines_product ON transaction_lines (product_id, at);
