@@ -153,7 +153,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             };
             // Postings are answered once decided; their journal entries follow a moment
             // later and must be written before the process ends.
-            s.settled().await;
+            s.finish_journal().await;
             done
         }
     }

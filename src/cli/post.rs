@@ -337,7 +337,7 @@ pub async fn recover(s: &Services, grace: Option<u64>) -> Result<(), Failure> {
         .unwrap_or_else(|| s.grace_micros());
     let r = gudang::service::recovery::recover(s, grace).await?;
     println!(
-        "recovered {} posting(s): {} posted, {} rolled back",
+        "journaled {} decided posting(s) left in the outbox: {} posted, {} rejected",
         r.resolved, r.posted, r.rejected
     );
     Ok(())

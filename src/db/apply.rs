@@ -11,10 +11,12 @@
 //! savepoint per posting: a refused posting records `aborted` with the reason, and one whose id
 //! was decided before reports that stored decision and changes nothing.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use sqlx::{AnyConnection, Row};
 
 use super::dialect::Backend;
-use super::journal::JournalDoc;
 use super::location::{
     self, ADD_STOCK_CONFLICT, ApplyLeg, Decided, Decision, OUTBOX_ROW_SQL, OUTCOME_ROW_SQL,
     RESERVE_NUMBERS,
@@ -25,16 +27,70 @@ use crate::error::{Error, Result};
 
 const S: &str = "location";
 
+/// What the decision jobs of one process share. Both save a trip to the database per job in
+/// the common case.
+#[derive(Clone, Default)]
+pub struct DecideShared {
+    /// The last number this process saw taken in each (prefix, year) sequence. A job numbers
+    /// its postings from it and checks the guess in its main trip (a compare-and-set on the
+    /// sequence row); only when another process took numbers meanwhile does it pay a trip to
+    /// reserve them.
+    numbers: Arc<Mutex<HashMap<(&'static str, i64), i64>>>,
+    /// Journaled documents still in the outbox: the next decision job removes them in its
+    /// main trip.
+    forget: Arc<Mutex<Vec<String>>>,
+    /// How many times the queue was taken, so a clean-up that finds it taken since stays idle.
+    taken: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl DecideShared {
+    /// Queues journaled ids for removal from the outbox. `Some(mark)` if the queue was empty:
+    /// the caller then makes sure it is emptied even if no decision comes along, by calling
+    /// [`Self::take_forgets_since`] with the mark a little later.
+    pub fn forget_later(&self, id: String) -> Option<u64> {
+        let mut q = lock(&self.forget);
+        q.push(id);
+        (q.len() == 1).then(|| self.taken.load(std::sync::atomic::Ordering::Acquire))
+    }
+
+    /// Takes every queued id.
+    pub fn take_forgets(&self) -> Vec<String> {
+        let mut q = lock(&self.forget);
+        self.taken.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        std::mem::take(&mut *q)
+    }
+
+    /// Takes the queue only if nobody has since `mark`.
+    pub fn take_forgets_since(&self, mark: u64) -> Vec<String> {
+        if self.taken.load(std::sync::atomic::Ordering::Acquire) != mark {
+            return Vec::new();
+        }
+        self.take_forgets()
+    }
+
+    fn give_back(&self, ids: Vec<String>) {
+        lock(&self.forget).extend(ids);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// One posting to decide.
 pub struct ApplyItem {
     pub legs: Vec<ApplyLeg>,
-    /// The document, not yet numbered or decided: both happen here.
-    pub doc: JournalDoc,
+    pub id: String,
+    /// The document as the outbox keeps it until the journal has it ([`JournalDoc::to_json`],
+    /// serialized by the poster, off this job's clock); the decision is applied to it when it
+    /// is read back ([`location::stored`]).
+    pub doc_json: String,
     /// Its number sequence: kind prefix and year.
     pub prefix: &'static str,
     pub year: i64,
     /// When the movements and the decision happen (microseconds, UTC).
     pub at: i64,
+    pub shared: DecideShared,
 }
 
 async fn exec(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
@@ -48,11 +104,19 @@ pub async fn apply_batch(
     b: Backend,
     items: Vec<ApplyItem>,
 ) -> Result<Vec<Result<Decided>>> {
-    if items.iter().all(quick)
-        && let Some(decided) = apply_lot(c, b, &items).await?
-    {
-        return Ok(decided.into_iter().map(Ok).collect());
+    let Some(shared) = items.first().map(|it| it.shared.clone()) else {
+        return Ok(Vec::new());
+    };
+    let forgets = shared.take_forgets();
+    if items.iter().all(quick) {
+        for guess in [true, false] {
+            if let Some(decided) = apply_lot(c, b, &items, &shared, guess, &forgets).await? {
+                return Ok(decided.into_iter().map(Ok).collect());
+            }
+        }
     }
+    // The slow path leaves the outbox to the next job.
+    shared.give_back(forgets);
     let mut out = Vec::with_capacity(items.len());
     for it in items {
         out.push(one_by_one(c, b, it).await?);
@@ -79,6 +143,9 @@ async fn apply_lot(
     c: &mut AnyConnection,
     b: Backend,
     items: &[ApplyItem],
+    shared: &DecideShared,
+    guess: bool,
+    forgets: &[String],
 ) -> Result<Option<Vec<Decided>>> {
     let mut groups: Vec<((&'static str, i64), i64)> = Vec::new();
     for it in items {
@@ -87,28 +154,51 @@ async fn apply_lot(
             None => groups.push(((it.prefix, it.year), 1)),
         }
     }
-    let mut reserve = Statements::default();
-    reserve.push("SAVEPOINT lot", vec![]);
-    for ((prefix, year), n) in &groups {
-        reserve.push(
-            RESERVE_NUMBERS,
-            vec![(*prefix).into(), (*year).into(), (*n).into()],
-        );
-    }
-    let done = reserve.run(c, b, S).await?;
+    let known: Option<Vec<i64>> = {
+        let numbers = lock(&shared.numbers);
+        groups
+            .iter()
+            .map(|(k, _)| numbers.get(k).copied())
+            .collect()
+    };
+    let mut st = Statements::default();
+    st.push("SAVEPOINT lot", vec![]);
+    // (sequence, first number of this job)
     let mut next: Vec<((&'static str, i64), i64)> = Vec::with_capacity(groups.len());
-    for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
-        let last: i64 = match d.rows.first() {
-            Some(r) => r.try_get(0).map_err(Error::db(S))?,
-            None => {
-                return Err(Error::Unavailable(
-                    "location shard: a number reservation returned nothing".into(),
-                ));
+    match known {
+        Some(last) if guess => {
+            for (((prefix, year), n), last) in groups.iter().zip(last) {
+                st.push(
+                    "UPDATE number_seq SET last_no = last_no + ? WHERE kind = ? AND year = ? AND last_no = ?",
+                    vec![(*n).into(), (*prefix).into(), (*year).into(), last.into()],
+                );
+                next.push(((prefix, *year), last + 1));
             }
-        };
-        next.push((*key, last - n + 1));
+        }
+        _ if guess => return Ok(None),
+        _ => {
+            for ((prefix, year), n) in &groups {
+                st.push(
+                    RESERVE_NUMBERS,
+                    vec![(*prefix).into(), (*year).into(), (*n).into()],
+                );
+            }
+            let done = std::mem::take(&mut st).run(c, b, S).await?;
+            for ((key, n), d) in groups.iter().zip(done.iter().skip(1)) {
+                let last: i64 = match d.rows.first() {
+                    Some(r) => r.try_get(0).map_err(Error::db(S))?,
+                    None => {
+                        return Err(Error::Unavailable(
+                            "location shard: a number reservation returned nothing".into(),
+                        ));
+                    }
+                };
+                next.push((*key, last - n + 1));
+            }
+        }
     }
-
+    // The compare-and-set statements follow the opening savepoint (none when reserved).
+    let guessed = st.len().saturating_sub(1);
     let mut outcomes: Vec<Arg> = Vec::with_capacity(items.len() * 5);
     let mut outbox: Vec<Arg> = Vec::with_capacity(items.len() * 3);
     let mut movements: Vec<Arg> = Vec::new();
@@ -130,7 +220,7 @@ async fn apply_lot(
                 return Ok(None);
             };
             movements.extend([
-                (&it.doc.header.id).into(),
+                (&it.id).into(),
                 l.leg.line_no.into(),
                 l.leg.leg.into(),
                 (&l.leg.location_id).into(),
@@ -151,18 +241,25 @@ async fn apply_lot(
             }
         }
         let decision = Decision::Applied(deltas);
-        let mut doc = it.doc.clone();
-        doc.decide(&number, &decision, it.at);
-        outcomes.extend(location::outcome_args(&doc, &decision, it.at));
-        outbox.extend(location::outbox_args(&doc, it.at)?);
+        outcomes.extend(location::outcome_args(&it.id, &number, &decision, it.at));
+        outbox.extend(location::outbox_args(&it.id, &it.doc_json, it.at));
         decided.push(Decided {
             decision,
             number: Some(number),
-            doc: Some(doc),
+            at: it.at,
+            doc: None,
             earlier: false,
         });
     }
-    let mut st = Statements::default();
+    for chunk in forgets.chunks(500) {
+        st.push(
+            format!(
+                "DELETE FROM outbox WHERE txn_id IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            ),
+            chunk.iter().map(Arg::from).collect(),
+        );
+    }
     for chunk in outcomes.chunks(5 * 100) {
         st.push(rows_sql(OUTCOME_ROW_SQL, chunk.len() / 5), chunk.to_vec());
     }
@@ -217,17 +314,35 @@ async fn apply_lot(
     }
     let applied = match st.run(c, b, S).await {
         Ok(done) => {
-            done[first_take..after_takes]
+            let numbered = done
                 .iter()
-                .map(|d| d.rows_affected)
-                .sum::<u64>()
-                == takes.len() as u64
+                .skip(1)
+                .take(guessed)
+                .all(|d| d.rows_affected == 1);
+            if !numbered {
+                // Another process took numbers: learn them afresh.
+                let mut numbers = lock(&shared.numbers);
+                for (k, _) in &groups {
+                    numbers.remove(k);
+                }
+            }
+            numbered
+                && done[first_take..after_takes]
+                    .iter()
+                    .map(|d| d.rows_affected)
+                    .sum::<u64>()
+                    == takes.len() as u64
         }
         Err(_) => false,
     };
     if !applied {
         exec(c, "ROLLBACK TO SAVEPOINT lot").await?;
         return Ok(None);
+    }
+    // Should the batch not commit after all, the next guess fails its check and is relearnt.
+    let mut numbers = lock(&shared.numbers);
+    for (k, n) in &next {
+        numbers.insert(*k, n - 1);
     }
     Ok(Some(decided))
 }
@@ -244,18 +359,19 @@ fn rows_sql(single: &str, n: usize) -> String {
 /// inner one belongs to this posting (its savepoint already rolled back).
 async fn one_by_one(c: &mut AnyConnection, b: Backend, it: ApplyItem) -> Result<Result<Decided>> {
     exec(c, "SAVEPOINT item").await?;
-    let id = it.doc.header.id.clone();
+    let id = it.id.clone();
+    // This job takes numbers one at a time (and may give one back): guess afresh next time.
+    lock(&it.shared.numbers).remove(&(it.prefix, it.year));
     let r = async {
         let n = location::reserve_numbers(c, b, it.prefix, it.year, 1).await?;
         let number = location::format_number(it.prefix, it.year, n);
         let decision = location::decide_legs(c, b, &id, &it.legs, it.at).await?;
-        let mut doc = it.doc;
-        doc.decide(&number, &decision, it.at);
-        location::record(c, b, &doc, &decision, it.at).await?;
+        location::record(c, b, &id, &number, &decision, &it.doc_json, it.at).await?;
         Ok::<_, Error>(Decided {
             decision,
             number: Some(number),
-            doc: Some(doc),
+            at: it.at,
+            doc: None,
             earlier: false,
         })
     }

@@ -95,13 +95,13 @@ pub async fn apply_many(
         let mut outcomes = Vec::with_capacity(chunk.len() * 5);
         let mut outbox = Vec::with_capacity(chunk.len() * 3);
         for d in chunk {
-            let at = d.header.decided_at.unwrap_or(d.header.created_at);
-            outcomes.extend(location::outcome_args(
-                d,
-                &Decision::Applied(Vec::new()),
-                at,
-            ));
-            outbox.extend(location::outbox_args(d, at)?);
+            let (id, at) = (
+                &d.header.id,
+                d.header.decided_at.unwrap_or(d.header.created_at),
+            );
+            let applied = Decision::Applied(Vec::new());
+            outcomes.extend(location::outcome_args(id, &d.header.number, &applied, at));
+            outbox.extend(location::outbox_args(id, &d.to_json()?, at));
         }
         st.push(
             values_sql(

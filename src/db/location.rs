@@ -192,7 +192,10 @@ pub struct Decided {
     /// The document number given with the decision (`None` only for decisions made before
     /// numbers were given here: their header has it).
     pub number: Option<String>,
-    /// The journal entry while it waits in the outbox; `None` once the journal has it.
+    /// When it was decided (microseconds, UTC).
+    pub at: i64,
+    /// For an earlier decision: its journal entry, decided, while it waits in the outbox;
+    /// `None` once the journal has it. (A new decision's caller holds its own document.)
     pub doc: Option<JournalDoc>,
     /// Decided by an earlier attempt with the same id, not by this one.
     pub earlier: bool,
@@ -201,13 +204,13 @@ pub struct Decided {
 /// The decision stored for a transaction id, if one was made, with its journal entry if that is
 /// still waiting in the outbox.
 pub async fn stored(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<Option<Decided>> {
-    let row: Option<(String, Option<String>, Option<String>)> =
-        sqlx::query_as(b.sql("SELECT outcome, reason, number FROM outcomes WHERE txn_id = ?"))
+    let row: Option<(String, Option<String>, Option<String>, i64)> =
+        sqlx::query_as(b.sql("SELECT outcome, reason, number, at FROM outcomes WHERE txn_id = ?"))
             .bind(txn_id)
             .fetch_optional(&mut *c)
             .await
             .map_err(Error::db(S))?;
-    let Some((outcome, reason, number)) = row else {
+    let Some((outcome, reason, number, at)) = row else {
         return Ok(None);
     };
     let decision = if outcome == "applied" {
@@ -227,10 +230,20 @@ pub async fn stored(c: &mut AnyConnection, b: Backend, txn_id: &str) -> Result<O
         .fetch_optional(&mut *c)
         .await
         .map_err(Error::db(S))?;
+    // The outbox holds the document as submitted; the decision is applied to it here.
+    let doc = match doc {
+        Some(json) => {
+            let mut d = JournalDoc::from_json(txn_id, &json)?;
+            d.decide(number.as_deref().unwrap_or_default(), &decision, at);
+            Some(d)
+        }
+        None => None,
+    };
     Ok(Some(Decided {
         decision,
         number,
-        doc: doc.map(|d| JournalDoc::from_json(txn_id, &d)).transpose()?,
+        at,
+        doc,
         earlier: true,
     }))
 }
@@ -322,18 +335,21 @@ pub async fn decide_legs(
     }
 }
 
-/// Records a decision: the outcome row under the transaction id's primary key (a second
-/// decision for the id fails with a unique violation) and the decided document in the outbox.
+/// Records a decision: the outcome row with its number under the transaction id's primary key
+/// (a second decision for the id fails with a unique violation), and the document (as its
+/// poster serialized it, [`JournalDoc::to_json`]) in the outbox.
 pub async fn record(
     c: &mut AnyConnection,
     b: Backend,
-    doc: &JournalDoc,
+    id: &str,
+    number: &str,
     decision: &Decision,
+    doc_json: &str,
     at: i64,
 ) -> Result<()> {
     let mut st = Statements::default();
-    st.push(OUTCOME_ROW_SQL, outcome_args(doc, decision, at))
-        .push(OUTBOX_ROW_SQL, outbox_args(doc, at)?);
+    st.push(OUTCOME_ROW_SQL, outcome_args(id, number, decision, at))
+        .push(OUTBOX_ROW_SQL, outbox_args(id, doc_json, at));
     st.run(c, b, S).await?;
     Ok(())
 }
@@ -342,36 +358,32 @@ pub(crate) const OUTCOME_ROW_SQL: &str =
     "INSERT INTO outcomes (txn_id, outcome, reason, at, number) VALUES (?, ?, ?, ?, ?)";
 pub(crate) const OUTBOX_ROW_SQL: &str = "INSERT INTO outbox (txn_id, doc, at) VALUES (?, ?, ?)";
 
-pub(crate) fn outcome_args(doc: &JournalDoc, decision: &Decision, at: i64) -> Vec<Arg> {
+pub(crate) fn outcome_args(id: &str, number: &str, decision: &Decision, at: i64) -> Vec<Arg> {
     let (outcome, reason) = match decision {
         Decision::Applied(_) => ("applied", None),
         Decision::Aborted(r) => ("aborted", Some(r.as_str())),
     };
     vec![
-        (&doc.header.id).into(),
+        id.into(),
         outcome.into(),
         reason.into(),
         at.into(),
-        (&doc.header.number).into(),
+        number.into(),
     ]
 }
 
-pub(crate) fn outbox_args(doc: &JournalDoc, at: i64) -> Result<Vec<Arg>> {
-    Ok(vec![
-        (&doc.header.id).into(),
-        doc.to_json()?.into(),
-        at.into(),
-    ])
+pub(crate) fn outbox_args(id: &str, doc_json: &str, at: i64) -> Vec<Arg> {
+    vec![id.into(), doc_json.into(), at.into()]
 }
 
-/// Journal entries waiting in the outbox since before `before`, oldest first.
+/// Ids of journal entries waiting in the outbox since before `before`, oldest first.
 pub async fn outbox_before(
     p: &AnyPool,
     b: Backend,
     before: i64,
     limit: i64,
-) -> Result<Vec<(String, String)>> {
-    sqlx::query_as(b.sql("SELECT txn_id, doc FROM outbox WHERE at < ? ORDER BY at, txn_id LIMIT ?"))
+) -> Result<Vec<String>> {
+    sqlx::query_scalar(b.sql("SELECT txn_id FROM outbox WHERE at < ? ORDER BY at, txn_id LIMIT ?"))
         .bind(before)
         .bind(limit)
         .fetch_all(p)

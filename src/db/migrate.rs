@@ -80,11 +80,13 @@ const LOCATION: &[Migration] = &[
     Migration {
         version: 3,
         name: "decisions_journal",
-        portable: Some(include_str!(
-            "../../migrations/location/003_decisions_journal.sql"
+        portable: None,
+        sqlite: Some(include_str!(
+            "../../migrations/location/sqlite/003_decisions_journal.sql"
         )),
-        sqlite: None,
-        postgres: None,
+        postgres: Some(include_str!(
+            "../../migrations/location/postgres/003_decisions_journal.sql"
+        )),
     },
 ];
 

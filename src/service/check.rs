@@ -60,6 +60,8 @@ type Leg = (String, i64, i64, String, String, i64);
 
 impl Services {
     pub async fn check(&self) -> Result<CheckReport> {
+        // This process's own postings first reach the journal (read-your-writes).
+        self.settled().await;
         let mut r = CheckReport::default();
         self.check_integrity(&mut r).await?;
         self.check_stock(&mut r).await?;

@@ -25,7 +25,7 @@ use sqlx::AnyConnection;
 use super::settle::Settle;
 use super::{Actor, Services};
 use crate::db::Backend;
-use crate::db::apply::{self, ApplyItem};
+use crate::db::apply::{self, ApplyItem, DecideShared};
 use crate::db::coalesce::Coalescer;
 use crate::db::journal::{self, Header, JournalDoc, Line};
 use crate::db::location::{self, ApplyLeg, Decided, Decision, Location};
@@ -109,6 +109,7 @@ pub(crate) struct Batches {
     decide: Coalescer<ApplyItem, Decided>,
     journal: Coalescer<JournalDoc, bool>,
     forget: Coalescer<String, ()>,
+    shared: DecideShared,
     pub(crate) settle: Settle,
 }
 
@@ -138,7 +139,8 @@ impl Default for Batches {
         Batches {
             decide: Coalescer::new(decide),
             journal: Coalescer::lingering(journal, JOURNAL_LINGER),
-            forget: Coalescer::lingering(forget, FORGET_LINGER),
+            forget: Coalescer::new(forget),
+            shared: DecideShared::default(),
             settle: Settle::default(),
         }
     }
@@ -146,8 +148,7 @@ impl Default for Batches {
 
 /// Journal and outbox writes wait this long for company: nobody waits on them but readers of
 /// the journal, and bigger batches leave the disk to the decisions clerks wait on.
-const JOURNAL_LINGER: std::time::Duration = std::time::Duration::from_millis(JOURNAL_LINGER_MS);
-const JOURNAL_LINGER_MS: u64 = 3;
+const JOURNAL_LINGER: std::time::Duration = std::time::Duration::from_millis(5);
 const FORGET_LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A validated document, ready to decide.
@@ -220,12 +221,15 @@ impl Services {
             .get(0..4)
             .and_then(|y| y.parse::<i64>().ok())
             .unwrap_or(1970);
+        let doc = JournalDoc { header, lines };
         let item = ApplyItem {
             legs,
-            doc: JournalDoc { header, lines },
+            id: id.clone(),
+            doc_json: doc.to_json()?,
             prefix: kind.prefix(),
             year,
             at: at.unwrap_or_else(ids::now_micros),
+            shared: self.batches.shared.clone(),
         };
         let decided = self
             .batches
@@ -233,7 +237,7 @@ impl Services {
             .submit(&self.shards.location, item)
             .await?;
         failpoint::hit("post.after_decide");
-        self.answer(&id, decided).await
+        self.answer(&id, decided, Some(doc)).await
     }
 
     /// Reports an earlier attempt with this id, if it was decided, journaling it first if the
@@ -252,26 +256,28 @@ impl Services {
             })
             .await?;
         match stored {
-            Some(d) => Ok(Some(self.answer(id, d).await?)),
+            Some(d) => Ok(Some(self.answer(id, d, None).await?)),
             None => Ok(None),
         }
     }
 
-    /// The answer to a decided posting. A new decision's journal entry is written in the
-    /// background (the decision is already durable); an earlier one still in the outbox is
-    /// journaled before answering, so a retry after a failure ends fully finished.
-    async fn answer(&self, id: &str, d: Decided) -> Result<PostOutcome> {
+    /// The answer to a decided posting. `mine` is the document this call submitted, if any. A
+    /// new decision's journal entry is written in the background (the decision is already
+    /// durable); an earlier one still in the outbox is journaled before answering, so a retry
+    /// after a failure ends fully finished.
+    async fn answer(&self, id: &str, d: Decided, mine: Option<JournalDoc>) -> Result<PostOutcome> {
         let (status, reason) = match &d.decision {
             Decision::Applied(_) => (TxStatus::Posted, None),
             Decision::Aborted(r) => (TxStatus::Rejected, Some(r.clone())),
         };
         let mut number = d.number.clone();
-        match d.doc {
-            Some(doc) if d.earlier => {
+        if d.earlier {
+            if let Some(doc) = d.doc {
                 self.journal_now(doc).await?;
             }
-            Some(doc) => self.journal_later(doc),
-            None => {}
+        } else if let Some(mut doc) = mine {
+            doc.decide(number.as_deref().unwrap_or_default(), &d.decision, d.at);
+            self.journal_later(doc);
         }
         if number.is_none() {
             // Decided before numbers were given with decisions: the header has it.
@@ -309,23 +315,61 @@ impl Services {
     }
 
     /// Step 3 in the background. If it fails (the transaction shard is down, say), the entry
-    /// stays in the outbox and recovery journals it later.
+    /// stays in the outbox and recovery journals it later. The outbox entry is removed in
+    /// passing by the next decision job, or shortly after if none comes.
     fn journal_later(&self, doc: JournalDoc) {
         let ticket = self.batches.settle.begin();
         let me = self.clone();
         tokio::spawn(async move {
             let id = doc.header.id.clone();
-            if let Err(e) = me.journal_now(doc).await {
-                tracing::warn!("journaling transaction {id} failed; recovery will retry: {e}");
+            match me.journal(doc).await {
+                Ok(_) => {
+                    drop(ticket);
+                    failpoint::hit("post.after_journal");
+                    if let Some(mark) = me.batches.shared.forget_later(id) {
+                        tokio::time::sleep(FORGET_LINGER).await;
+                        me.forget_queued(Some(mark)).await;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("journaling transaction {id} failed; recovery will retry: {e}")
+                }
             }
-            drop(ticket);
         });
+    }
+
+    /// Removes queued journaled documents from the outbox now, unless a decision job took
+    /// them since `mark` (`None`: in any case).
+    async fn forget_queued(&self, mark: Option<u64>) {
+        let ids = match mark {
+            Some(m) => self.batches.shared.take_forgets_since(m),
+            None => self.batches.shared.take_forgets(),
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let b = self.shards.location.backend();
+        let r = self
+            .shards
+            .location
+            .write(move |c| Box::pin(async move { location::forget_batch(c, b, ids).await }))
+            .await;
+        if let Err(e) = r {
+            tracing::warn!("clearing the outbox failed; recovery will finish it: {e}");
+        }
     }
 
     /// Waits until every document this process has reported decided is in the journal (or
     /// left to recovery because the transaction shard failed).
     pub async fn settled(&self) {
         self.batches.settle.settled().await
+    }
+
+    /// [`Self::settled`], then clears the outbox of what this process journaled: for a
+    /// process about to end.
+    pub async fn finish_journal(&self) {
+        self.settled().await;
+        self.forget_queued(None).await;
     }
 
     async fn header(&self, id: &str) -> Result<Option<Header>> {

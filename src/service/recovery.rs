@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Services;
-use crate::db::journal::JournalDoc;
 use crate::db::location;
 use crate::domain::{TxStatus, ids};
 use crate::error::{Error, Result};
@@ -43,10 +42,27 @@ pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> 
         if waiting.is_empty() {
             return Ok(report);
         }
-        let docs = waiting
-            .iter()
-            .map(|(id, doc)| JournalDoc::from_json(id, doc))
-            .collect::<Result<Vec<_>>>()?;
+        // Each entry with its decision applied (stored with the outcome).
+        let mut docs = Vec::with_capacity(waiting.len());
+        for id in waiting {
+            let stored = s
+                .shards
+                .location
+                .read(move |p| {
+                    Box::pin(async move {
+                        let mut c = p.acquire().await.map_err(Error::db("location"))?;
+                        location::stored(&mut c, lb, &id).await
+                    })
+                })
+                .await?;
+            // Gone meanwhile: a live poster finished it.
+            if let Some(doc) = stored.and_then(|d| d.doc) {
+                docs.push(doc);
+            }
+        }
+        if docs.is_empty() {
+            continue;
+        }
         let statuses: Vec<String> = docs.iter().map(|d| d.header.status.clone()).collect();
         let ids: Vec<String> = docs.iter().map(|d| d.header.id.clone()).collect();
         // A round at a time, all of its entries sharing the journal's and the outbox's

@@ -54,7 +54,7 @@ pub async fn run(config: Config) -> Result<()> {
     let result = rt.run().await;
     // Postings are answered once decided; their journal entries follow a moment later. Should
     // the transaction shard hang, recovery journals them at the next start.
-    let _ = tokio::time::timeout(Duration::from_secs(10), services.settled()).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), services.finish_journal()).await;
     stop.store(true, Ordering::SeqCst);
     ticker.abort();
     recovery.abort();

@@ -109,6 +109,13 @@ fn judge(
         }
         return found;
     };
+    if h.status == "pending" {
+        found.push((
+            "pending",
+            format!("transaction {id} is still pending (written by an older version)"),
+        ));
+        return found;
+    }
     let Some((outcome, number)) = side.outcome else {
         found.push((
             "all-or-nothing",
@@ -121,10 +128,6 @@ fn judge(
     };
     match (h.status.as_str(), outcome.as_str()) {
         ("posted", "applied") | ("rejected", "aborted") => {}
-        ("pending", _) => found.push((
-            "pending",
-            format!("transaction {id} is still pending (written by an older version)"),
-        )),
         (st, o) => found.push((
             "all-or-nothing",
             format!(

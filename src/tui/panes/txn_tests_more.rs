@@ -217,6 +217,7 @@ fn detail_of(number: &str, lines: i64) -> TxnDetail {
             unit_price: 250,
             total: 250,
             applied_delta: Some(1000),
+            at: 0,
         })
         .collect();
     TxnDetail { header, lines }
