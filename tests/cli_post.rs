@@ -209,11 +209,16 @@ fn a_posting_cut_off_by_a_crash_is_finished_by_its_replay() {
     let g = Gudang::seeded();
     let id = "0190f5c2-7b1e-7c3a-9d2f-1b2c3d4e5f70";
     let args = ["post", "receipt", "--to", "A", "--line", "P1:4", "--id", id];
-    // Killed after the pending header is durable, before the stock moved.
-    let r = g.run_env(&[("GUDANG_FAILPOINT", "post.after_pending")], &args);
+    // Killed after the decision is durable, before the journal has it: the clerk heard nothing.
+    let r = g.run_env(&[("GUDANG_FAILPOINT", "post.after_decide")], &args);
     assert_eq!(r.code, -1, "killed by a signal: {r:?}");
     assert_eq!(r.stdout, "");
-    // The default grace (30 s) keeps start-up recovery away; the replay finishes the job.
+    assert!(
+        r.stderr
+            .contains("failpoint post.after_decide: killing process"),
+        "{r:?}"
+    );
+    // The next start journals it (recovery); the replay reports the first attempt's number.
     let n = post(&g, &args[1..]);
     assert!(is_number(&n, "RCV"), "{n}");
     assert_eq!(g.stock("A", "P1").as_deref(), Some("4"));

@@ -1,12 +1,16 @@
 //! Crash test of the cross-shard posting protocol (ARCHITECTURE.md section 4) on the embedded
 //! SQLite default. A real child process (this test binary re-executed in child mode) posts
 //! receipts, issues and transfers of several lines from a few concurrent workers and is killed
-//! with SIGKILL, either by itself at a named failpoint of the protocol (including inside
-//! recovery) or by the parent at a random moment. After every kill the parent looks at the files
-//! as they are (the check must already be clean), then restarts with recovery and asserts: the
-//! check finds no violation, every acknowledged posting is there exactly once as the client was
-//! told, nothing is negative, stock is exactly what the posted documents imply, SQLite's
-//! integrity check passes on all three files, and re-posting an id replays it.
+//! with SIGKILL, either by itself at a named failpoint of the protocol (before the decision,
+//! between the decision and the journal, between the journal and the outbox delete, and inside
+//! start-up recovery before and after its journal writes) or by the parent at a random moment.
+//! After every kill the parent looks at the files as they are (the check must already be clean,
+//! and every acknowledged posting durably decided as the client was told, journaled or still in
+//! the outbox), then restarts with recovery and asserts: the check finds no violation, the
+//! outbox is empty, every acknowledged posting is journaled exactly once as the client was told
+//! (number, status, reason), nothing is negative, stock is exactly what the posted documents
+//! imply, the daily summaries count each posted document once, SQLite's integrity check passes
+//! on all three files, and re-posting an id replays it.
 //!
 //! `GUDANG_CRASH_KILLS=N` raises the number of kills (default 200); `GUDANG_CRASH_SEED=S`
 //! replays a run (the seed is printed).
@@ -30,7 +34,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use child::{CHILD_DIR_ENV, CHILD_JOURNAL_ENV, CHILD_SEED_ENV, Record, Req};
-use verify::{Ack, Ledger, Snapshot};
+use verify::{Ack, Ledger, Snapshot, State};
 
 /// How long a child may take to reach its failpoint or its next acknowledgement. Generous: the
 /// CI machine is small and shared; a healthy child needs milliseconds.
@@ -176,23 +180,26 @@ fn assert_sigkilled(status: ExitStatus, stderr: &str, failpoint: Option<&str>) {
 enum Plan {
     /// Kill a posting child at this failpoint.
     Post(&'static str),
-    /// Kill a posting child after its header commit (leaving postings pending), then kill the
-    /// next child inside its start-up recovery at this failpoint.
+    /// Kill a posting child after a decision commit (leaving decided documents in the outbox,
+    /// not journaled), then kill the next child inside its start-up recovery at this failpoint.
     Recovery(&'static str),
     /// Kill a posting child after a random number of acknowledgements and a random delay.
     Random,
 }
 
 const PLANS: [Plan; 8] = [
-    Plan::Post("post.before_pending"),
-    Plan::Post("post.after_pending"),
-    Plan::Post("post.before_mark"),
-    Plan::Recovery("recover.before_decide"),
-    Plan::Recovery("recover.after_decide"),
+    Plan::Post("post.before_decide"),
+    Plan::Post("post.after_decide"),
+    Plan::Post("post.after_journal"),
+    Plan::Recovery("recover.before_journal"),
+    Plan::Recovery("recover.after_journal"),
     Plan::Random,
     Plan::Random,
     Plan::Random,
 ];
+
+/// Recovery journals the outbox in rounds of this many entries (`service::recovery`).
+const RECOVERY_ROUND: usize = 500;
 
 struct Run {
     dir: PathBuf,
@@ -242,50 +249,56 @@ impl Run {
             }
             Plan::Recovery(fp) => {
                 let n = self.rng.random_range(1..=8);
-                let snap = self.kill_child(Some(format!("post.after_pending@{n}")), None);
-                self.assert_failpoint_state("post.after_pending", &snap);
-                let pending_hdrs = snap.pending();
-                let pending: Vec<String> = pending_hdrs.iter().map(|h| h.id.clone()).collect();
-                let k = self.rng.random_range(1..=pending.len());
-                let after = self.kill_child(Some(format!("{fp}@{k}")), None);
-                // Recovery resolved the k-1 oldest, then died at the k-th.
-                let left: Vec<String> = after.pending().iter().map(|h| h.id.clone()).collect();
-                assert_eq!(
-                    left.len(),
-                    pending.len() + 1 - k,
-                    "recovery killed at {fp}@{k} resolved the wrong number"
-                );
+                let snap = self.kill_child(Some(format!("post.after_decide@{n}")), None);
+                self.assert_failpoint_state("post.after_decide", &snap);
+                let waiting = snap.outbox_ids();
+                let unjournaled = snap.unjournaled();
+                assert!(!unjournaled.is_empty());
                 assert!(
-                    left.iter().all(|id| pending.contains(id)),
-                    "recovery killed at {fp}@{k} left new pending postings"
+                    waiting.len() <= RECOVERY_ROUND,
+                    "more than one recovery round waiting: {}",
+                    waiting.len()
                 );
-                // Which ones, only where the creation times do not tie at the cut.
-                let at = |i: usize| pending_hdrs.get(i).map(|h| h.created_at);
-                if k < 2 || at(k - 2) != at(k - 1) {
-                    let mut want = pending[k - 1..].to_vec();
-                    want.sort();
-                    let mut got = left.clone();
-                    got.sort();
-                    assert_eq!(
-                        got, want,
-                        "recovery killed at {fp}@{k} left the wrong postings pending"
-                    );
-                }
-                let decided_before = snap
-                    .pending()
-                    .iter()
-                    .filter(|h| left.contains(&h.id) && snap.outcomes.contains(&h.id))
-                    .count();
-                let decided_now = after.pending_with_outcome();
+                // The next child dies inside its start-up recovery, in its first round.
+                let tried_before = self.ledger.round_tried.len();
+                let after = self.kill_child(Some(format!("{fp}@1")), None);
+                assert_eq!(
+                    self.ledger.round_tried.len(),
+                    tried_before,
+                    "a child killed in its start-up recovery posted"
+                );
+                assert_eq!(
+                    after.outbox_ids(),
+                    waiting,
+                    "recovery killed at {fp} dropped outbox entries"
+                );
                 match fp {
-                    "recover.before_decide" => assert_eq!(
-                        decided_now, decided_before,
-                        "recovery decided before its failpoint"
-                    ),
-                    _ => assert!(
-                        after.outcomes.contains(&pending[k - 1]) || decided_now > decided_before,
-                        "recovery killed after deciding left no decision"
-                    ),
+                    "recover.before_journal" => {
+                        assert_eq!(
+                            after.header_ids(),
+                            snap.header_ids(),
+                            "recovery journaled before its failpoint"
+                        );
+                        assert_eq!(after.unjournaled(), unjournaled);
+                    }
+                    _ => {
+                        assert!(
+                            after.unjournaled().is_empty(),
+                            "recovery killed after its journal writes left {:?} unjournaled",
+                            after.unjournaled()
+                        );
+                        let mut want = snap.header_ids();
+                        want.extend(unjournaled.iter().cloned());
+                        want.sort();
+                        assert_eq!(
+                            after.header_ids(),
+                            want,
+                            "recovery journaled exactly the waiting documents"
+                        );
+                        for id in &waiting {
+                            assert_eq!(after.state(id), State::JournaledInOutbox);
+                        }
+                    }
                 }
             }
             Plan::Random => {
@@ -306,21 +319,22 @@ impl Run {
             .iter()
             .filter(|id| !self.ledger.acked.contains_key(*id))
             .collect();
-        let state = |id: &String| match snap.headers.get(id) {
-            None => "absent",
-            Some(h) if h.status == "pending" && snap.outcomes.contains(id) => "decided-unmarked",
-            Some(h) if h.status == "pending" => "pending",
-            Some(_) => "done",
-        };
-        let want = match fp {
-            "post.before_pending" => "absent",
-            "post.after_pending" => "pending",
-            _ => "decided-unmarked",
+        let (want, among) = match fp {
+            // Nothing written yet, and the clerk was told nothing.
+            "post.before_decide" => (State::Absent, unacked),
+            // Decided, not journaled, and the clerk was told nothing.
+            "post.after_decide" => (State::Decided, unacked),
+            // Journaled in the background after the answer (which may or may not have reached
+            // the child's journal before the kill), still in the outbox.
+            _ => (
+                State::JournaledInOutbox,
+                self.ledger.round_tried.iter().collect(),
+            ),
         };
         assert!(
-            unacked.iter().any(|id| state(id) == want),
-            "after a kill at {fp} no unacknowledged posting is {want}: {:?}",
-            unacked.iter().map(|id| state(id)).collect::<Vec<_>>()
+            among.iter().any(|id| snap.state(id) == want),
+            "after a kill at {fp} no posting of the round is {want:?}: {:?}",
+            among.iter().map(|id| snap.state(id)).collect::<Vec<_>>()
         );
     }
 }
@@ -360,6 +374,7 @@ fn seed_catalog(ledger: &mut Ledger) -> tempfile::TempDir {
             );
             ledger.tried.insert(req.id.clone(), req);
         }
+        s.settled().await;
         let common::Env { dir, .. } = env;
         dir
     })
@@ -403,7 +418,7 @@ fn crash_kills() {
         .count();
     eprintln!(
         "crash test: {} kills in {rounds} rounds ({} children), {} postings acknowledged ({rejected} rejected), \
-         {recovered} cut-off postings found decided and replayed, {reposted} never stored and re-posted, \
+         {recovered} cut-off postings found decided and replayed, {reposted} never decided and re-posted, \
          {headers} headers, {:.1?}",
         run.kills,
         run.children,

@@ -28,6 +28,8 @@ async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time(d
         "{r:?}"
     );
     assert!(r.posted > 50, "days of history were posted: {r:?}");
+    // The journal follows the answers (and the test config has no grace period).
+    s.settled().await;
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:?}", report.violations);
     assert_eq!(report.headers, r.postings);
@@ -92,6 +94,7 @@ async fn demo_fills_an_empty_deployment_consistently_and_refuses_a_second_time(d
         s.count_products(&ProductFilter::default()).await.unwrap(),
         340
     );
+    s.settled().await;
     assert!(s.check().await.unwrap().ok());
 }
 
@@ -165,6 +168,8 @@ async fn a_tiny_bench_leaves_consistent_data_and_reports_every_key(db: Db) {
     ] {
         assert!(json.get(key).is_some(), "the report lacks {key}: {json}");
     }
+    // The journal follows the answers (and the test config has no grace period).
+    s.settled().await;
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:?}", report.violations);
     common::assert_summaries_match(s).await;
@@ -173,6 +178,7 @@ async fn a_tiny_bench_leaves_consistent_data_and_reports_every_key(db: Db) {
     // A second run tops nothing up and still leaves consistent data.
     let again = s.bench(&env.admin, &opts, &|_| {}).await.unwrap();
     assert_eq!((again.products_added, again.history_lines_added), (0, 0));
+    s.settled().await;
     assert!(s.check().await.unwrap().ok());
 }
 

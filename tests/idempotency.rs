@@ -1,7 +1,9 @@
 //! Idempotency of posting by client-made id (ARCHITECTURE.md section 4, guarantee 4): the same
 //! id submitted concurrently and repeatedly posts once; a retry after the first attempt was cut
-//! off (the `gudang` binary killed at a protocol failpoint) finishes it exactly once; an id whose
-//! first attempt was refused keeps reporting that refusal.
+//! off (the `gudang` binary killed at a protocol failpoint: before its decision, after it but
+//! before the journal, after the journal but before the outbox entry was dropped, or a
+//! recovery killed half-way) finishes it exactly once, journaled once and counted once; an id
+//! whose first attempt was refused keeps reporting that refusal.
 
 mod common;
 
@@ -11,7 +13,6 @@ use std::time::Duration;
 
 use gudang::domain::{Quantity, TxKind, TxStatus, ids};
 use gudang::service::posting::{LineRequest, PostOutcome, PostRequest};
-use gudang::service::recovery::INTERRUPTED;
 use gudang::{Actor, Services};
 use tokio::sync::Barrier;
 
@@ -138,6 +139,8 @@ async fn qty(s: &Services, loc: &str, sku: &str) -> i64 {
 }
 
 async fn assert_clean(s: &Services) {
+    // The journal follows the answers (and the test config has no grace period).
+    s.settled().await;
     let r = s.check().await.unwrap();
     assert!(r.ok(), "{:#?}", r.violations);
 }
@@ -159,6 +162,7 @@ async fn same_id_concurrently_and_repeatedly_posts_once() {
         1,
         "exactly one call made the posting"
     );
+    s.settled().await;
     assert_eq!(headers(s).await, 1);
     assert_eq!(movements_of(s, &id).await, 2);
     assert_eq!(
@@ -182,6 +186,7 @@ async fn same_id_concurrently_and_repeatedly_posts_once() {
     assert_eq!(t.status, TxStatus::Posted);
     assert_ne!(t.number, r.number);
     assert_eq!(outs.iter().filter(|o| !o.replayed).count(), 1);
+    s.settled().await;
     assert_eq!(headers(s).await, 2);
     assert_eq!(movements_of(s, &id).await, 4);
     assert_eq!(
@@ -232,7 +237,10 @@ async fn a_refused_id_keeps_its_refusal() {
     );
     assert_eq!(qty(s, "A", "P1").await, 100_000);
     assert_eq!(movements_of(s, &id).await, 0);
+    s.settled().await;
     assert_eq!(posted_in_summary(s, "issue").await, 0);
+    let (st, outcomes, _) = status_of(s, &id).await;
+    assert_eq!((st.as_deref(), outcomes), (Some("rejected"), 1));
     assert_clean(s).await;
 }
 
@@ -246,14 +254,11 @@ async fn killed_cli_receipt(env: &common::Env, failpoint: &str, id: &str) {
 
 /// Runs `gudang ARGS` with a failpoint armed, and asserts it was killed there.
 async fn killed_cli(env: &common::Env, failpoint: &str, args: &[&str]) {
-    let cfg = env.dir.path().join("cli.toml");
-    // A long grace: the CLI's own start-up recovery must not touch anything.
-    std::fs::write(&cfg, "[posting]\nrecovery_grace_secs = 3600\n").unwrap();
+    // Every start recovers whatever is in the outbox (with no grace): the tests below only
+    // leave something there for a process that is killed before or inside its recovery.
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gudang"))
         .arg("--data-dir")
         .arg(env.dir.path())
-        .arg("--config")
-        .arg(&cfg)
         .args(args)
         .env("GUDANG_FAILPOINT", failpoint)
         .stdin(std::process::Stdio::null())
@@ -267,18 +272,21 @@ async fn killed_cli(env: &common::Env, failpoint: &str, args: &[&str]) {
         .expect("gudang did not exit")
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let name = failpoint.split('@').next().unwrap_or(failpoint);
     assert_eq!(
         out.status.signal(),
         Some(libc::SIGKILL),
         "gudang was not killed at {failpoint}: {stderr}"
     );
     assert!(
-        stderr.contains(&format!("failpoint {failpoint}: killing process")),
+        stderr.contains(&format!("failpoint {name}: killing process")),
         "{stderr}"
     );
 }
 
-async fn status_of(s: &Services, id: &str) -> (String, i64) {
+/// What the shards hold for `id`: its journal status (`None`: not journaled), its outcomes on
+/// the location shard, and its outbox entries.
+async fn status_of(s: &Services, id: &str) -> (Option<String>, i64, i64) {
     let st = s
         .shards
         .transaction
@@ -288,7 +296,7 @@ async fn status_of(s: &Services, id: &str) -> (String, i64) {
                 Box::pin(async move {
                     sqlx::query_scalar::<_, String>("SELECT status FROM transactions WHERE id = ?")
                         .bind(id)
-                        .fetch_one(&p)
+                        .fetch_optional(&p)
                         .await
                         .map_err(gudang::Error::db("test"))
                 })
@@ -305,7 +313,29 @@ async fn status_of(s: &Services, id: &str) -> (String, i64) {
             id,
         )
         .await,
+        scalar(s, true, "SELECT COUNT(*) FROM outbox WHERE txn_id = ?", id).await,
     )
+}
+
+/// Retries `id` (P1:5 and P2:2 into A) from 8 tasks twice each, as a clerk and an impatient
+/// second terminal would, and asserts it was posted once, by the first attempt.
+async fn retries_replay(s: &Services, actor: &Actor, id: &str, cut: &str) {
+    let req = receipt(id, "A", vec![line("P1", 5), line("P2", 2)]);
+    let outs = post_concurrently(s, actor, &req, 8, 2).await;
+    let r = one_result(&outs);
+    assert_eq!(r.status, TxStatus::Posted, "retry after {cut}");
+    assert!(
+        outs.iter().all(|o| o.replayed),
+        "the first attempt made the posting, so every retry after {cut} is a replay"
+    );
+    assert_eq!(movements_of(s, id).await, 2);
+    s.settled().await;
+    let (st, outcomes, _) = status_of(s, id).await;
+    assert_eq!(
+        (st.as_deref(), outcomes),
+        (Some("posted"), 1),
+        "journaled after the retries of {cut}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -314,81 +344,102 @@ async fn a_retry_finishes_a_cut_off_posting_exactly_once() {
     common::seed(&env, 2).await;
     let s = &env.services;
     let mut expected_p1 = 0;
-    for (failpoint, outcome_before) in [("post.after_pending", 0), ("post.before_mark", 1)] {
+    let mut posted = 0;
+    // Killed after the decision committed (not journaled), or after the journal commit (still
+    // in the outbox): the decision stands and the retries only finish the journal.
+    for (failpoint, journaled) in [("post.after_decide", false), ("post.after_journal", true)] {
         let id = ids::new_id();
         killed_cli_receipt(&env, failpoint, &id).await;
         assert_eq!(
             status_of(s, &id).await,
-            ("pending".to_string(), outcome_before),
+            (journaled.then(|| "posted".to_string()), 1, 1),
             "state left by a kill at {failpoint}"
         );
-        let before = headers(s).await;
-        // The clerk (and, say, an impatient second terminal) retry at once.
-        let req = receipt(&id, "A", vec![line("P1", 5), line("P2", 2)]);
-        let outs = post_concurrently(s, &env.admin, &req, 8, 2).await;
-        let r = one_result(&outs);
-        assert_eq!(
-            r.status,
-            TxStatus::Posted,
-            "retry after a kill at {failpoint}"
-        );
-        assert!(
-            outs.iter().all(|o| o.replayed),
-            "the first attempt made the posting, so every retry is a replay"
-        );
-        assert_eq!(headers(s).await, before);
-        assert_eq!(movements_of(s, &id).await, 2);
         expected_p1 += 5_000;
+        assert_eq!(
+            qty(s, "A", "P1").await,
+            expected_p1,
+            "the decision moved the stock before the kill at {failpoint}"
+        );
+        let before = headers(s).await;
+        retries_replay(s, &env.admin, &id, failpoint).await;
+        assert_eq!(headers(s).await, before + i64::from(!journaled));
+        posted += 1;
         assert_eq!(
             qty(s, "A", "P1").await,
             expected_p1,
             "stock after finishing a posting cut off at {failpoint}"
         );
-        assert_eq!(status_of(s, &id).await, ("posted".to_string(), 1));
+        assert_eq!(posted_in_summary(s, "receipt").await, posted);
         assert_clean(s).await;
     }
-    assert_eq!(posted_in_summary(s, "receipt").await, 2);
 
-    // Cut off before its stock was decided, then resolved by recovery at the next start: the
-    // retry reports the recovery's refusal and posts nothing.
+    // Cut off before its decision: nothing is stored, so the next start has nothing to recover
+    // and the retry posts it (once).
     let id = ids::new_id();
-    killed_cli_receipt(&env, "post.after_pending", &id).await;
+    killed_cli_receipt(&env, "post.before_decide", &id).await;
+    assert_eq!(status_of(s, &id).await, (None, 0, 0));
+    assert_eq!(movements_of(s, &id).await, 0);
     let restarted = Services::open(common::sqlite_config(env.dir.path()))
         .await
         .unwrap();
-    let r = restarted
-        .post(
-            &env.admin,
-            &receipt(&id, "A", vec![line("P1", 5), line("P2", 2)]),
-        )
-        .await
-        .unwrap();
-    assert!(r.replayed);
-    assert_eq!(
-        (r.status, r.reason.as_deref()),
-        (TxStatus::Rejected, Some(INTERRUPTED))
-    );
-    assert_eq!(movements_of(s, &id).await, 0);
+    assert_eq!(status_of(&restarted, &id).await, (None, 0, 0));
+    let req = receipt(&id, "A", vec![line("P1", 5), line("P2", 2)]);
+    let r = restarted.post(&env.admin, &req).await.unwrap();
+    assert!(!r.replayed, "nothing was stored, so the retry posts");
+    assert!(r.is_posted());
+    let again = restarted.post(&env.admin, &req).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!((&again.number, again.status), (&r.number, r.status));
+    expected_p1 += 5_000;
+    posted += 1;
     assert_eq!(qty(s, "A", "P1").await, expected_p1);
+    assert_eq!(movements_of(s, &id).await, 2);
+    restarted.settled().await;
+    assert_eq!(posted_in_summary(s, "receipt").await, posted);
     assert_clean(&restarted).await;
 
-    // Cut off before its stock was decided, then another process's recovery decided it (abort)
-    // and was itself killed before marking the header: the retries' own stock step must lose to
-    // that decision, and report it.
-    let id = ids::new_id();
-    killed_cli_receipt(&env, "post.after_pending", &id).await;
-    killed_cli(&env, "recover.after_decide", &["recover", "--grace", "0"]).await;
-    assert_eq!(status_of(s, &id).await, ("pending".to_string(), 1));
-    let req = receipt(&id, "A", vec![line("P1", 5), line("P2", 2)]);
-    let outs = post_concurrently(s, &env.admin, &req, 8, 2).await;
-    let r = one_result(&outs);
-    assert!(outs.iter().all(|o| o.replayed));
+    // Decided, then another process's start-up recovery was killed before journaling it, or
+    // after journaling it but before dropping it from the outbox: the retries report that
+    // decision, journal it at most once and count it once.
+    for (failpoint, journaled) in [
+        ("recover.before_journal", false),
+        ("recover.after_journal", true),
+    ] {
+        let id = ids::new_id();
+        killed_cli_receipt(&env, "post.after_decide", &id).await;
+        assert_eq!(status_of(s, &id).await, (None, 1, 1));
+        killed_cli(&env, failpoint, &["recover", "--grace", "0"]).await;
+        assert_eq!(
+            status_of(s, &id).await,
+            (journaled.then(|| "posted".to_string()), 1, 1),
+            "state left by a recovery killed at {failpoint}"
+        );
+        expected_p1 += 5_000;
+        let before = headers(s).await;
+        retries_replay(s, &env.admin, &id, failpoint).await;
+        assert_eq!(headers(s).await, before + i64::from(!journaled));
+        posted += 1;
+        assert_eq!(qty(s, "A", "P1").await, expected_p1);
+        assert_eq!(posted_in_summary(s, "receipt").await, posted);
+        assert_clean(s).await;
+    }
+
+    // A restart (recovery with no grace) leaves the outbox empty and changes nothing.
+    let restarted = Services::open(common::sqlite_config(env.dir.path()))
+        .await
+        .unwrap();
     assert_eq!(
-        (r.status, r.reason.as_deref()),
-        (TxStatus::Rejected, Some(INTERRUPTED))
+        scalar(
+            &restarted,
+            true,
+            "SELECT COUNT(*) FROM outbox WHERE txn_id <> ?",
+            ""
+        )
+        .await,
+        0
     );
-    assert_eq!(movements_of(s, &id).await, 0);
-    assert_eq!(qty(s, "A", "P1").await, expected_p1);
-    assert_eq!(posted_in_summary(s, "receipt").await, 2);
-    assert_clean(s).await;
+    assert_eq!(qty(&restarted, "A", "P1").await, expected_p1);
+    assert_eq!(posted_in_summary(&restarted, "receipt").await, posted);
+    assert_clean(&restarted).await;
 }

@@ -1,6 +1,8 @@
-//! The batched writes of the posting protocol: many postings share one write job per step, yet
-//! each is decided on its own (a refusal, a retried id or a decision recovery made first touch
-//! no other posting), numbers stay gapless, and the daily summaries match the documents.
+//! The batched writes of the posting protocol: many postings share one decision job on the
+//! location shard, yet each is decided on its own (a refusal, or a retried id whose earlier
+//! decision stands, touches no other posting), numbers are given with the decision and stay
+//! gapless, and the journal written after the answers keeps the daily summaries equal to the
+//! documents.
 
 mod common;
 
@@ -8,8 +10,8 @@ use common::backend::{Db, TestEnv};
 
 use futures::future::join_all;
 use gudang::db::apply::{self, ApplyItem};
-use gudang::db::journal::{self, PendingDoc};
-use gudang::db::location::{self, ApplyLeg, Decision};
+use gudang::db::journal::{Header, JournalDoc};
+use gudang::db::location::{ApplyLeg, Decided, Decision};
 use gudang::domain::txn::{Effect, Leg};
 use gudang::domain::{Quantity, TxKind, TxStatus, new_id};
 use gudang::service::posting::{LineRequest, PostRequest};
@@ -83,7 +85,10 @@ async fn concurrent_issues_share_batches_but_are_decided_each_on_its_own(db: Db)
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 40, "numbers never collide");
-    assert!(s.check().await.unwrap().ok());
+    // The journal is written after the answers: wait for it before reading it raw.
+    s.settled().await;
+    let r = s.check().await.unwrap();
+    assert!(r.ok(), "{:?}", r.violations);
     common::assert_summaries_match(s).await;
 }
 
@@ -131,7 +136,10 @@ async fn the_same_id_posted_at_once_many_times_posts_once(db: Db) {
         s.stock(Some("B"), Some("P1"), false, 10).await.unwrap()[0].quantity,
         "12"
     );
-    assert!(s.check().await.unwrap().ok());
+    // The journal is written after the answers: wait for it before reading it raw.
+    s.settled().await;
+    let r = s.check().await.unwrap();
+    assert!(r.ok(), "{:?}", r.violations);
     common::assert_summaries_match(s).await;
 }
 
@@ -151,6 +159,63 @@ fn leg(line_no: i64, loc: &str, product: &str, delta: i64) -> ApplyLeg {
     }
 }
 
+/// An undecided document of `kind` as the posting service hands it to a decision: no number,
+/// no lines (the legs carry the stock side).
+fn doc(id: &str, kind: TxKind, at: i64) -> JournalDoc {
+    JournalDoc {
+        header: Header {
+            id: id.to_string(),
+            number: String::new(),
+            kind: kind.as_str().into(),
+            status: TxStatus::Pending.as_str().into(),
+            source_id: None,
+            source_code: None,
+            dest_id: None,
+            dest_code: None,
+            partner: None,
+            reference: None,
+            notes: None,
+            reason: None,
+            created_by: "test".into(),
+            created_at: at,
+            decided_at: None,
+            day: gudang::domain::ids::local_day(at),
+            line_count: 0,
+            total_qty: 0,
+            total_value: 0,
+        },
+        lines: Vec::new(),
+    }
+}
+
+/// A receipt (`delta > 0`) or issue of one leg, to decide with [`apply::apply_batch`].
+fn item(id: &str, leg: ApplyLeg, at: i64, year: i64) -> ApplyItem {
+    let kind = match leg.leg.effect {
+        Effect::Delta(d) if d < 0 => TxKind::Issue,
+        _ => TxKind::Receipt,
+    };
+    ApplyItem {
+        legs: vec![leg],
+        doc: doc(id, kind, at),
+        prefix: kind.prefix(),
+        year,
+        at,
+    }
+}
+
+/// Decides `items` in one write job on the location shard.
+async fn decide(s: &gudang::Services, items: Vec<ApplyItem>) -> Vec<Decided> {
+    let lb = s.shards.location.backend();
+    s.shards
+        .location
+        .write(move |c| Box::pin(async move { apply::apply_batch(c, lb, items).await }))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
 async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_stands(db: Db) {
     let env = TestEnv::new(db).await;
     env.seed(1).await;
@@ -158,70 +223,58 @@ async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_
     let a = s.location("A").await.unwrap().id;
     let p = s.product_by_code("P1").await.unwrap().unwrap().id;
     let lb = s.shards.location.backend();
+    // An earlier attempt with this id was decided (refused: A holds nothing yet).
     let decided = new_id();
-    let a2 = a.clone();
-    let d2 = decided.clone();
-    s.shards
-        .location
-        .write(move |c| {
-            Box::pin(
-                async move { location::abort_if_undecided(c, lb, &d2, "interrupted", 1).await },
-            )
-        })
-        .await
-        .unwrap();
-    let items = vec![
-        ApplyItem {
-            txn_id: new_id(),
-            legs: vec![leg(1, &a, &p, 5000)],
-            at: 1,
-            fresh: true,
-        },
-        ApplyItem {
-            txn_id: new_id(),
-            legs: vec![leg(1, &a, &p, -3000)],
-            at: 2,
-            fresh: true,
-        },
-        ApplyItem {
-            txn_id: new_id(),
-            legs: vec![leg(1, &a, &p, -3000)],
-            at: 3,
-            fresh: true,
-        },
-        ApplyItem {
-            txn_id: decided.clone(),
-            legs: vec![leg(1, &a, &p, 9000)],
-            at: 4,
-            fresh: true,
-        },
-        ApplyItem {
-            txn_id: new_id(),
-            legs: vec![leg(1, &a, &p, -2000)],
-            at: 5,
-            fresh: true,
-        },
-    ];
-    let out = s
-        .shards
-        .location
-        .write(move |c| Box::pin(async move { apply::apply_batch(c, lb, items).await }))
-        .await
-        .unwrap();
-    let out: Vec<Decision> = out.into_iter().map(Result::unwrap).collect();
-    assert_eq!(out[0], Decision::Applied(vec![(1, 0, 5000)]));
-    assert_eq!(out[1], Decision::Applied(vec![(1, 0, -3000)]));
+    let prior = decide(s, vec![item(&decided, leg(1, &a, &p, -9000), 0, 1970)]).await;
     assert!(
-        matches!(&out[2], Decision::Aborted(r) if r.contains("only 2 of SKU P1 left at A")),
+        matches!(&prior[0].decision, Decision::Aborted(r) if r.starts_with("only 0 of SKU P1 left at A")),
+        "{:?}",
+        prior[0]
+    );
+    assert!(!prior[0].earlier);
+    let prior_number = prior[0].number.clone().expect("numbered with its decision");
+    let a2 = a.clone();
+    let fresh: Vec<String> = (0..4).map(|_| new_id()).collect();
+    let items = vec![
+        item(&fresh[0], leg(1, &a, &p, 5000), 1, 1970),
+        item(&fresh[1], leg(1, &a, &p, -3000), 2, 1970),
+        item(&fresh[2], leg(1, &a, &p, -3000), 3, 1970),
+        // The retry of the earlier attempt, now as a receipt that would apply.
+        item(&decided, leg(1, &a, &p, 9000), 4, 1970),
+        item(&fresh[3], leg(1, &a, &p, -2000), 5, 1970),
+    ];
+    let out = decide(s, items).await;
+    assert_eq!(out[0].decision, Decision::Applied(vec![(1, 0, 5000)]));
+    assert_eq!(out[1].decision, Decision::Applied(vec![(1, 0, -3000)]));
+    assert!(
+        matches!(&out[2].decision, Decision::Aborted(r) if r.contains("only 2 of SKU P1 left at A")),
         "{:?}",
         out[2]
     );
     assert_eq!(
-        out[3],
-        Decision::Aborted("interrupted".into()),
-        "recovery's decision stands"
+        out[3].decision, prior[0].decision,
+        "the earlier decision stands"
     );
-    assert_eq!(out[4], Decision::Applied(vec![(1, 0, -2000)]));
+    assert_eq!(out[3].number.as_deref(), Some(prior_number.as_str()));
+    assert!(out[3].earlier, "reported as the earlier attempt's decision");
+    assert_eq!(out[4].decision, Decision::Applied(vec![(1, 0, -2000)]));
+    for (i, d) in out.iter().enumerate().filter(|(i, _)| *i != 3) {
+        assert!(!d.earlier, "item {i} was decided now");
+        let doc = d.doc.as_ref().expect("a new decision's journal entry");
+        assert_eq!(Some(&doc.header.number), d.number.as_ref());
+        assert_eq!(
+            doc.header.status,
+            if matches!(d.decision, Decision::Applied(_)) {
+                "posted"
+            } else {
+                "rejected"
+            }
+        );
+    }
+    let mut numbers: Vec<_> = out.iter().filter_map(|d| d.number.clone()).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 5, "numbers never collide");
     let q: i64 = s
         .shards
         .location
@@ -256,35 +309,30 @@ async fn a_retried_id_in_a_batch_of_new_documents_loses_no_number(db: Db) {
         .await
         .unwrap();
     let year: i64 = first.number[4..8].parse().unwrap();
-    let stored = s.transaction_detail(&first.number).await.unwrap().header;
-    let doc = |id: &str| {
-        let mut h = stored.clone();
-        h.id = id.to_string();
-        h.number = String::new();
-        h.status = "pending".into();
-        PendingDoc {
-            prefix: "RCV",
-            year,
-            header: h,
-            lines: Vec::new(),
-        }
-    };
-    let docs = vec![doc(&new_id()), doc(&first.id), doc(&new_id())];
-    let tb = s.shards.transaction.backend();
-    let out = s
-        .shards
-        .transaction
-        .write(move |c| Box::pin(async move { journal::insert_pending_batch(c, tb, docs).await }))
-        .await
-        .unwrap();
-    assert!(out[1].as_ref().is_err_and(|e| e.is_unique_violation()));
+    assert_eq!(first.number, format!("RCV-{year}-000001"));
+    let a = s.location("A").await.unwrap().id;
+    let p = s.product_by_code("P1").await.unwrap().unwrap().id;
+    let at = gudang::domain::ids::now_micros();
+    let items = vec![
+        item(&new_id(), leg(1, &a, &p, 1000), at, year),
+        item(&first.id, leg(1, &a, &p, 1000), at, year),
+        item(&new_id(), leg(1, &a, &p, 1000), at, year),
+    ];
+    let out = decide(s, items).await;
+    assert!(out[1].earlier, "the retried id reports its first decision");
+    assert_eq!(out[1].number.as_deref(), Some(first.number.as_str()));
     let numbers: Vec<String> = [&out[0], &out[2]]
         .iter()
-        .map(|r| r.as_ref().unwrap().number.clone())
+        .map(|d| d.number.clone().unwrap())
         .collect();
     assert_eq!(
         numbers,
         vec![format!("RCV-{year}-000002"), format!("RCV-{year}-000003")]
+    );
+    // The retry moved no stock: 1 from the first posting, 1 each from the two new ones.
+    assert_eq!(
+        s.stock(Some("A"), Some("P1"), false, 10).await.unwrap()[0].quantity,
+        "3"
     );
 }
 
@@ -356,10 +404,11 @@ async fn a_batch_decides_exactly_as_one_posting_at_a_time_would(db: Db) {
                         }
                     };
                     ApplyItem {
-                        txn_id: id.clone(),
                         legs,
+                        doc: doc(id, TxKind::Transfer, round),
+                        prefix: "TRF",
+                        year: 1970,
                         at: round,
-                        fresh: true,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -386,8 +435,14 @@ async fn a_batch_decides_exactly_as_one_posting_at_a_time_would(db: Db) {
                 .unwrap();
             apart.extend(r);
         }
-        let together: Vec<_> = together.into_iter().map(Result::unwrap).collect();
-        let apart: Vec<_> = apart.into_iter().map(Result::unwrap).collect();
+        // Decisions and numbers agree (the documents name each deployment's own products).
+        let key = |d: Result<Decided, gudang::Error>| {
+            let d = d.unwrap();
+            assert!(!d.earlier);
+            (d.decision, d.number)
+        };
+        let together: Vec<_> = together.into_iter().map(key).collect();
+        let apart: Vec<_> = apart.into_iter().map(key).collect();
         assert_eq!(together, apart, "round {round}");
         assert_eq!(
             quantities(&one.services, &locs1, &p1).await,

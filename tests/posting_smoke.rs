@@ -65,6 +65,8 @@ async fn receipt_issue_reject_and_check() {
             .contains("only 95 of SKU P1 left at A"),
         "{r:?}"
     );
+    // The journal follows the answers (and the test config has no grace period).
+    s.settled().await;
     let report = s.check().await.unwrap();
     assert!(report.ok(), "{:?}", report.violations);
 }

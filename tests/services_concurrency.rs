@@ -1,6 +1,7 @@
 //! Two workstations (two sets of services, each with its own connections) posting on the same
-//! shards at once: every posting is decided, nothing goes negative, and `check` stays clean,
-//! on SQLite and on PostgreSQL.
+//! shards at once: every posting is decided, nothing goes negative, `check` stays clean and,
+//! once both have written their journal entries, every document is journaled, on SQLite and on
+//! PostgreSQL.
 
 mod common;
 
@@ -87,6 +88,11 @@ async fn two_workstations_share_the_shards(db: Db) {
         posted > 60,
         "most postings should apply ({posted} posted, {rejected} rejected)"
     );
+    // Each workstation answered once its decisions were durable; their journal writes follow.
+    // Once both have finished them, each sees every document in the journal.
+    for s in [&first, &second] {
+        s.settled().await;
+    }
     for s in [&first, &second] {
         let r = s.check().await.unwrap();
         assert!(r.ok(), "{:?}", r.violations);

@@ -37,6 +37,8 @@ async fn qty(env: &TestEnv, loc: &str, sku: &str) -> String {
 }
 
 async fn headers_with_id(env: &TestEnv, id: &str) -> i64 {
+    // The journal follows the answers: wait for this process's writes before reading it raw.
+    env.services.settled().await;
     env.int(
         ShardName::Transaction,
         &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM transactions WHERE id = '{id}'"),
@@ -151,6 +153,7 @@ async fn concurrent_replays_post_once(db: Db) {
         assert_eq!(headers_with_id(&env, &id).await, 1);
         assert_eq!(qty(&env, "B", "P1").await, (7 * (round + 1)).to_string());
     }
+    s.settled().await;
     let r = s.check().await.unwrap();
     assert!(r.ok(), "{:?}", r.violations);
 }
@@ -207,6 +210,7 @@ async fn numbers_are_unique_and_formatted(db: Db) {
         let want: Vec<u32> = (start..start + ns.len() as u32).collect();
         assert_eq!(ns, want, "{prefix}");
     }
+    s.settled().await;
     let distinct = env
         .int(
             ShardName::Transaction,
@@ -260,6 +264,8 @@ async fn daily_summary_in_step(db: Db) {
     )
     .await
     .unwrap();
+    // The journal (and its daily summary) follows the answers.
+    s.settled().await;
     let today = gudang::domain::ids::local_day(gudang::domain::ids::now_micros());
     let row = |kind: &str| {
         format!(

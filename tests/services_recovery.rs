@@ -1,47 +1,49 @@
-//! Recovery of postings left pending, and the consistency check (clean after activity, and
-//! catching tampered stock, orphan movements and orphan outcomes), on SQLite and on PostgreSQL.
+//! Recovery of decided postings that a crash left in the outbox (not yet journaled), and the
+//! consistency check (clean after activity, flagging documents left out of the journal past the
+//! grace period, and catching tampered stock, orphan movements and orphan outcomes), on SQLite
+//! and on PostgreSQL.
 
 mod common;
 
 use common::backend::{Db, TestEnv, line};
 use gudang::db::ShardName;
-use gudang::db::journal::{self, Header, Line};
-use gudang::db::location::{self, ApplyLeg, Decision};
+use gudang::db::apply::{self, ApplyItem};
+use gudang::db::journal::{self, Header, JournalDoc, Line};
+use gudang::db::location::{ApplyLeg, Decided, Decision};
 use gudang::domain::ids::{local_day, now_micros};
 use gudang::domain::txn::legs;
 use gudang::domain::{Quantity, TxKind, TxStatus, new_id};
 use gudang::service::posting::PostRequest;
-use gudang::service::recovery::{self, INTERRUPTED, RecoveryReport};
+use gudang::service::recovery::{self, RecoveryReport};
 
 const MINUTE: i64 = 60_000_000;
 
-/// Writes a pending document of one line straight to the transaction shard, as a process that
-/// died after step 1 of the protocol leaves it, created `age` microseconds ago. Returns it with
-/// the stock effects step 2 would apply.
-async fn pending(
+/// Decides a document of one line straight on the location shard, `age` microseconds ago, as a
+/// process that died right after its decision committed leaves it: stock applied (or refused),
+/// outcome and number recorded, the finished document in the outbox, nothing in the journal.
+async fn decided(
     env: &TestEnv,
     kind: TxKind,
     loc: &str,
     sku: &str,
     units: i64,
     age: i64,
-    number: &str,
-) -> (Header, Vec<ApplyLeg>) {
+) -> (String, Decided) {
     let s = &env.services;
     let l = s.location(loc).await.unwrap();
     let p = s.product_by_code(sku).await.unwrap().unwrap();
     let id = new_id();
-    let created = now_micros() - age;
+    let at = now_micros() - age;
     let (source, dest) = if kind == TxKind::Receipt {
         (None, Some(&l))
     } else {
         (Some(&l), None)
     };
-    let h = Header {
+    let header = Header {
         id: id.clone(),
-        number: number.into(),
+        number: String::new(),
         kind: kind.as_str().into(),
-        status: "pending".into(),
+        status: TxStatus::Pending.as_str().into(),
         source_id: source.map(|l| l.id.clone()),
         source_code: source.map(|l| l.code.clone()),
         dest_id: dest.map(|l| l.id.clone()),
@@ -51,9 +53,9 @@ async fn pending(
         notes: None,
         reason: None,
         created_by: env.admin.email.clone(),
-        created_at: created,
+        created_at: at,
         decided_at: None,
-        day: local_day(created),
+        day: local_day(at),
         line_count: 1,
         total_qty: units * 1000,
         total_value: units * p.price,
@@ -68,18 +70,12 @@ async fn pending(
         unit_price: p.price,
         total: units * p.price,
         applied_delta: None,
+        at,
     };
-    let b = s.shards.transaction.backend();
-    let (h2, l2) = (h.clone(), vec![ln]);
-    s.shards
-        .transaction
-        .write(move |c| Box::pin(async move { journal::insert_pending(c, b, &h2, &l2).await }))
-        .await
-        .unwrap();
-    let apply: Vec<ApplyLeg> = legs(
+    let apply_legs: Vec<ApplyLeg> = legs(
         kind,
-        h.source_id.as_deref(),
-        h.dest_id.as_deref(),
+        header.source_id.as_deref(),
+        header.dest_id.as_deref(),
         1,
         &p.id,
         Quantity::units(units),
@@ -93,35 +89,63 @@ async fn pending(
         default_min: p.min_qty,
     })
     .collect();
-    (h, apply)
-}
-
-/// Step 2 of the protocol, on its own: the stock side decides, the header stays pending.
-async fn decide(env: &TestEnv, h: &Header, apply: Vec<ApplyLeg>) -> Decision {
-    let s = &env.services;
+    let item = ApplyItem {
+        legs: apply_legs,
+        year: header.day[..4].parse().unwrap(),
+        doc: JournalDoc {
+            header,
+            lines: vec![ln],
+        },
+        prefix: kind.prefix(),
+        at,
+    };
     let b = s.shards.location.backend();
-    let id = h.id.clone();
-    s.shards
+    let mut out = s
+        .shards
         .location
-        .write(move |c| {
-            Box::pin(async move { location::apply_posting(c, b, &id, &apply, now_micros()).await })
-        })
+        .write(move |c| Box::pin(async move { apply::apply_batch(c, b, vec![item]).await }))
         .await
-        .unwrap()
+        .unwrap();
+    let d = out.pop().unwrap().unwrap();
+    assert!(!d.earlier);
+    (id, d)
 }
 
-async fn status_of(env: &TestEnv, id: &str) -> (String, Option<String>) {
+/// Writes a decided document to the journal directly, leaving its outbox entry (as a process
+/// killed between the journal commit and the outbox delete leaves it).
+async fn journal_only(env: &TestEnv, d: &Decided) {
+    let s = &env.services;
+    let doc = d.doc.clone().expect("a new decision's document");
+    let b = s.shards.transaction.backend();
+    let out = s
+        .shards
+        .transaction
+        .write(move |c| Box::pin(async move { journal::journal_batch(c, b, vec![doc]).await }))
+        .await
+        .unwrap();
+    assert!(matches!(out[..], [Ok(true)]), "{out:?}");
+}
+
+/// The journal header of `id`: (status, reason, number), if journaled.
+async fn header_of(env: &TestEnv, id: &str) -> Option<(String, Option<String>, String)> {
     let s = &env.services;
     let b = s.shards.transaction.backend();
     let id = id.to_string();
-    let h = s
-        .shards
+    s.shards
         .transaction
         .read(move |p| Box::pin(async move { journal::header_by_id(&p, b, &id).await }))
         .await
         .unwrap()
-        .unwrap();
-    (h.status, h.reason)
+        .map(|h| (h.status, h.reason, h.number))
+}
+
+async fn in_outbox(env: &TestEnv, id: &str) -> bool {
+    env.int(
+        ShardName::Location,
+        &format!("SELECT COUNT(*) FROM outbox WHERE txn_id = '{id}'"),
+    )
+    .await
+        == 1
 }
 
 async fn qty(env: &TestEnv, loc: &str, sku: &str) -> String {
@@ -134,11 +158,14 @@ async fn qty(env: &TestEnv, loc: &str, sku: &str) -> String {
         .unwrap_or_else(|| "0".into())
 }
 
-async fn recovery_resolves_from_the_durable_decision(db: Db) {
+fn number(d: &Decided) -> String {
+    d.number.clone().expect("numbered with its decision")
+}
+
+async fn recovery_journals_what_a_crash_left_in_the_outbox(db: Db) {
     let env = TestEnv::new(db).await;
     env.seed(1).await;
     let s = &env.services;
-    let year = local_day(now_micros())[..4].to_string();
     s.post(
         &env.admin,
         &PostRequest {
@@ -150,152 +177,178 @@ async fn recovery_resolves_from_the_durable_decision(db: Db) {
     )
     .await
     .unwrap();
-    // Decided "applied" on the location shard, never marked: recovery must post it.
-    let (applied, legs1) = pending(
-        &env,
-        TxKind::Issue,
-        "A",
-        "P1",
-        7,
-        10 * MINUTE,
-        &format!("ISS-{year}-900001"),
-    )
-    .await;
-    assert!(matches!(
-        decide(&env, &applied, legs1).await,
-        Decision::Applied(_)
-    ));
+    // Start from an empty outbox (the receipt's entry leaves it asynchronously).
+    s.settled().await;
+    recovery::recover(s, 0).await.unwrap();
+    assert_eq!(
+        env.int(ShardName::Location, "SELECT COUNT(*) FROM outbox")
+            .await,
+        0
+    );
+    // Decided "applied", never journaled: recovery must journal it posted.
+    let (applied, d1) = decided(&env, TxKind::Issue, "A", "P1", 7, 10 * MINUTE).await;
+    assert!(matches!(d1.decision, Decision::Applied(_)));
     assert_eq!(
         qty(&env, "A", "P1").await,
         "13",
-        "the stock side is already applied"
+        "the decision applied the stock"
     );
-    // Never decided: recovery must abort it, never guess.
-    let (undecided, _) = pending(
-        &env,
-        TxKind::Receipt,
-        "A",
-        "P1",
-        5,
-        10 * MINUTE,
-        &format!("RCV-{year}-900002"),
-    )
-    .await;
-    // Decided "aborted" (not enough stock), never marked: recovery must reject it.
-    let (refused, legs3) = pending(
-        &env,
-        TxKind::Issue,
-        "A",
-        "P1",
-        500,
-        10 * MINUTE,
-        &format!("ISS-{year}-900003"),
-    )
-    .await;
-    assert!(matches!(
-        decide(&env, &refused, legs3).await,
-        Decision::Aborted(_)
-    ));
+    // Decided "aborted" (not enough stock), never journaled: recovery must journal it rejected.
+    let (refused, d2) = decided(&env, TxKind::Issue, "A", "P1", 500, 10 * MINUTE).await;
+    assert!(matches!(d2.decision, Decision::Aborted(_)));
+    // Decided and journaled, but still in the outbox: recovery only drops it (and must not
+    // count it twice in the day's figures).
+    let (already, d3) = decided(&env, TxKind::Issue, "A", "P1", 1, 10 * MINUTE).await;
+    journal_only(&env, &d3).await;
     // Young: inside the grace period, left alone.
-    let (young, _) = pending(
-        &env,
-        TxKind::Receipt,
-        "A",
-        "P1",
-        1,
-        0,
-        &format!("RCV-{year}-900004"),
-    )
-    .await;
+    let (young, d4) = decided(&env, TxKind::Receipt, "A", "P1", 1, 0).await;
+    assert_eq!(qty(&env, "A", "P1").await, "13");
+    for id in [&applied, &refused, &young] {
+        assert_eq!(header_of(&env, id).await, None, "{id} is not journaled yet");
+    }
+    for id in [&applied, &refused, &already, &young] {
+        assert!(in_outbox(&env, id).await);
+    }
 
+    // The test config has no grace: every entry the journal lacks is late, the journaled one
+    // is only left over.
     let before = s.check().await.unwrap();
-    assert!(
-        before.violations.iter().any(|v| v.rule == "pending"),
-        "{:?}",
-        before.violations
-    );
+    let late: Vec<&str> = before
+        .violations
+        .iter()
+        .filter(|v| v.rule == "journal")
+        .map(|v| v.detail.as_str())
+        .collect();
+    assert_eq!(before.violation_count, 3, "{:?}", before.violations);
+    assert_eq!(late.len(), 3, "{:?}", before.violations);
+    for id in [&applied, &refused, &young] {
+        assert!(late.iter().any(|d| d.contains(id.as_str())), "{late:?}");
+    }
 
     let report = recovery::recover(s, 5 * MINUTE).await.unwrap();
     assert_eq!(
         report,
         RecoveryReport {
             resolved: 3,
-            posted: 1,
-            rejected: 2
+            posted: 2,
+            rejected: 1
         }
     );
-    assert_eq!(status_of(&env, &applied.id).await, ("posted".into(), None));
     assert_eq!(
-        status_of(&env, &undecided.id).await,
-        ("rejected".into(), Some(INTERRUPTED.into()))
+        header_of(&env, &applied).await,
+        Some(("posted".into(), None, number(&d1)))
     );
-    let (st, reason) = status_of(&env, &refused.id).await;
-    assert_eq!(st, "rejected");
-    assert!(reason.unwrap().starts_with("only 13 of SKU P1 left at A"));
-    assert_eq!(status_of(&env, &young.id).await.0, "pending");
+    let (st, reason, n) = header_of(&env, &refused).await.unwrap();
+    assert_eq!((st.as_str(), n), ("rejected", number(&d2)));
+    assert!(
+        reason.unwrap().starts_with("only 13 of SKU P1 left at A"),
+        "the reason of the decision"
+    );
+    assert_eq!(
+        header_of(&env, &already).await,
+        Some(("posted".into(), None, number(&d3)))
+    );
+    for id in [&applied, &refused, &already] {
+        assert!(!in_outbox(&env, id).await, "recovery dropped {id}");
+    }
+    assert_eq!(header_of(&env, &young).await, None);
+    assert!(in_outbox(&env, &young).await, "the young one is left alone");
     assert_eq!(
         qty(&env, "A", "P1").await,
         "13",
         "recovery applied nothing itself"
     );
-    // The recovered posting counts in the day's figures; the rejected ones do not.
-    let day = &applied.day;
+    // The recovered postings count in the day's figures once each; the rejected one does not.
+    let day = local_day(now_micros());
     let issues = env
         .int(
             ShardName::Transaction,
             &format!("SELECT txn_count FROM daily_summary WHERE day = '{day}' AND kind = 'issue'"),
         )
         .await;
-    assert_eq!(issues, 1);
+    assert_eq!(issues, 2);
+    common::assert_summaries_match(s).await;
     // A second pass has nothing old to do; with no grace it takes the young one too.
     assert_eq!(
         recovery::recover(s, 5 * MINUTE).await.unwrap(),
         RecoveryReport::default()
     );
-    assert_eq!(recovery::recover(s, 0).await.unwrap().rejected, 1);
+    assert_eq!(
+        recovery::recover(s, 0).await.unwrap(),
+        RecoveryReport {
+            resolved: 1,
+            posted: 1,
+            rejected: 0
+        }
+    );
+    assert_eq!(
+        header_of(&env, &young).await,
+        Some(("posted".into(), None, number(&d4)))
+    );
+    assert_eq!(
+        env.int(ShardName::Location, "SELECT COUNT(*) FROM outbox")
+            .await,
+        0
+    );
     let after = s.check().await.unwrap();
     assert!(after.ok(), "{:?}", after.violations);
-    // The clerk who retries the interrupted id is told what became of it.
-    let retry = PostRequest {
-        id: Some(undecided.id.clone()),
-        kind: Some(TxKind::Receipt),
-        dest: Some("A".into()),
-        lines: vec![line("P1", 5)],
+    common::assert_summaries_match(s).await;
+    // The clerks who retry are told what became of their postings, and nothing moves again.
+    let retry = |id: &str, units| PostRequest {
+        id: Some(id.to_string()),
+        kind: Some(TxKind::Issue),
+        source: Some("A".into()),
+        lines: vec![line("P1", units)],
         ..Default::default()
     };
-    let out = s.post(&env.admin, &retry).await.unwrap();
+    let out = s.post(&env.admin, &retry(&applied, 7)).await.unwrap();
     assert_eq!(
         (out.status, out.replayed, out.number),
-        (TxStatus::Rejected, true, format!("RCV-{year}-900002"))
+        (TxStatus::Posted, true, number(&d1))
     );
+    let out = s.post(&env.admin, &retry(&refused, 500)).await.unwrap();
+    assert_eq!(
+        (out.status, out.replayed, out.number),
+        (TxStatus::Rejected, true, number(&d2))
+    );
+    assert!(out.reason.unwrap().starts_with("only 13 of SKU P1"));
+    assert_eq!(qty(&env, "A", "P1").await, "13");
+    s.settled().await;
+    assert!(s.check().await.unwrap().ok());
 }
 
-async fn retry_finishes_a_pending_posting(db: Db) {
+async fn retry_journals_a_decided_posting(db: Db) {
     let env = TestEnv::new(db).await;
     env.seed(1).await;
-    let year = local_day(now_micros())[..4].to_string();
-    let (h, _) = pending(
-        &env,
-        TxKind::Receipt,
-        "B",
-        "P1",
-        9,
-        0,
-        &format!("RCV-{year}-900009"),
-    )
-    .await;
+    let (id, d) = decided(&env, TxKind::Receipt, "B", "P1", 9, 0).await;
+    assert_eq!(qty(&env, "B", "P1").await, "9");
     let retry = PostRequest {
-        id: Some(h.id.clone()),
+        id: Some(id.clone()),
         kind: Some(TxKind::Receipt),
         dest: Some("B".into()),
         lines: vec![line("P1", 9)],
         ..Default::default()
     };
     let out = env.services.post(&env.admin, &retry).await.unwrap();
-    assert_eq!((out.status, out.replayed), (TxStatus::Posted, true));
-    assert_eq!(qty(&env, "B", "P1").await, "9");
+    assert_eq!(
+        (out.status, out.replayed, &out.number),
+        (TxStatus::Posted, true, &number(&d))
+    );
+    // The retry journaled the earlier decision before answering.
+    assert_eq!(
+        header_of(&env, &id).await,
+        Some(("posted".into(), None, number(&d)))
+    );
+    assert_eq!(
+        qty(&env, "B", "P1").await,
+        "9",
+        "decided once, applied once"
+    );
+    let again = env.services.post(&env.admin, &retry).await.unwrap();
+    assert_eq!(again, out);
     let r = env.services.check().await.unwrap();
     assert!(r.ok(), "{:?}", r.violations);
+    common::assert_summaries_match(&env.services).await;
 }
 
 async fn activity(env: &TestEnv) {
@@ -349,6 +402,8 @@ async fn activity(env: &TestEnv) {
         .await
         .unwrap();
     assert_eq!(rej.status, TxStatus::Rejected);
+    // The journal follows the answers; the check and the raw reads below read it.
+    s.settled().await;
 }
 
 async fn check_is_clean_after_activity(db: Db) {
@@ -399,15 +454,14 @@ async fn check_catches_tampering(db: Db) {
     let rules: Vec<&str> = r.violations.iter().map(|v| v.rule).collect();
     assert!(!r.ok());
     assert!(rules.contains(&"conservation"), "{rules:?}");
-    assert!(rules.contains(&"orphan"), "{rules:?}");
-    let orphan_move = r
+    let orphan = r
         .violations
         .iter()
-        .find(|v| v.rule == "movements-match-lines")
+        .find(|v| v.rule == "orphan")
         .map(|v| v.detail.clone())
         .unwrap_or_default();
     assert!(
-        orphan_move.contains(&ghost) && orphan_move.contains("has no posted line"),
+        orphan.contains(&ghost) && orphan.contains("no header and nothing in the outbox"),
         "{:?}",
         r.violations
     );
@@ -430,6 +484,12 @@ async fn check_catches_tampering(db: Db) {
             "SELECT txn_id FROM movements ORDER BY txn_id LIMIT 1",
         )
         .await;
+    let victim_no = env
+        .text(
+            ShardName::Transaction,
+            &format!("SELECT number FROM transactions WHERE id = '{victim}'"),
+        )
+        .await;
     env.exec(
         ShardName::Location,
         &format!("DELETE FROM movements WHERE txn_id = '{victim}' AND line_no = 1"),
@@ -440,8 +500,8 @@ async fn check_catches_tampering(db: Db) {
         r.violations
             .iter()
             .any(|v| v.rule == "movements-match-lines"
-                && v.detail.contains("has no movement")
-                && v.detail.contains(&victim)),
+                && v.detail.contains("where its lines imply")
+                && v.detail.contains(&victim_no)),
         "{:?}",
         r.violations
     );
@@ -453,17 +513,17 @@ async fn check_catches_tampering(db: Db) {
     .await;
     let r = env.services.check().await.unwrap();
     assert!(
-        r.violations
-            .iter()
-            .any(|v| v.rule == "all-or-nothing" && v.detail.contains(&victim)),
+        r.violations.iter().any(|v| v.rule == "all-or-nothing"
+            && v.detail.contains(&victim_no)
+            && v.detail.contains("outcome is missing")),
         "{:?}",
         r.violations
     );
 }
 
 for_both_backends!(
-    recovery_resolves_from_the_durable_decision,
-    retry_finishes_a_pending_posting,
+    recovery_journals_what_a_crash_left_in_the_outbox,
+    retry_journals_a_decided_posting,
     check_is_clean_after_activity,
     check_catches_tampering,
 );
