@@ -51,7 +51,8 @@ pub struct SecurityConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PostingConfig {
-    /// A posting left pending longer than this is resolved by recovery.
+    /// A decided posting whose document waits in the outbox longer than this is journaled by the
+    /// periodic recovery, and reported by `check`.
     pub recovery_grace_secs: u64,
     /// How often a running app looks for postings to recover.
     pub recovery_interval_secs: u64,

@@ -359,7 +359,7 @@ fn check_status_and_recover() {
     assert!(g.ok(&["status"]).contains("master"));
 
     let out = g.ok(&["recover"]);
-    assert!(out.starts_with("recovered 0 posting(s)"), "{out}");
+    assert!(out.starts_with("journaled 0 decided posting(s)"), "{out}");
 }
 
 #[test]

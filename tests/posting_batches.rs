@@ -9,9 +9,9 @@ mod common;
 use common::backend::{Db, TestEnv};
 
 use futures::future::join_all;
-use gudang::db::apply::{self, ApplyItem};
+use gudang::db::apply::{self, ApplyItem, DecideShared};
 use gudang::db::journal::{Header, JournalDoc};
-use gudang::db::location::{ApplyLeg, Decided, Decision};
+use gudang::db::location::{self, ApplyLeg, Decided, Decision};
 use gudang::domain::txn::{Effect, Leg};
 use gudang::domain::{Quantity, TxKind, TxStatus, new_id};
 use gudang::service::posting::{LineRequest, PostRequest};
@@ -196,10 +196,12 @@ fn item(id: &str, leg: ApplyLeg, at: i64, year: i64) -> ApplyItem {
     };
     ApplyItem {
         legs: vec![leg],
-        doc: doc(id, kind, at),
+        id: id.to_string(),
+        doc_json: doc(id, kind, at).to_json().unwrap(),
         prefix: kind.prefix(),
         year,
         at,
+        shared: DecideShared::default(),
     }
 }
 
@@ -260,7 +262,27 @@ async fn a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_
     assert_eq!(out[4].decision, Decision::Applied(vec![(1, 0, -2000)]));
     for (i, d) in out.iter().enumerate().filter(|(i, _)| *i != 3) {
         assert!(!d.earlier, "item {i} was decided now");
-        let doc = d.doc.as_ref().expect("a new decision's journal entry");
+        assert!(
+            d.doc.is_none(),
+            "a new decision's poster holds its document"
+        );
+        // The outbox entry, read back with its decision applied, says what was decided.
+        let ids = [&fresh[0], &fresh[1], &fresh[2], &decided, &fresh[3]];
+        let id = ids[i].clone();
+        let lb2 = lb;
+        let stored = s
+            .shards
+            .location
+            .read(move |p| {
+                Box::pin(async move {
+                    let mut c = p.acquire().await.unwrap();
+                    location::stored(&mut c, lb2, &id).await
+                })
+            })
+            .await
+            .unwrap()
+            .expect("decided");
+        let doc = stored.doc.expect("waiting in the outbox");
         assert_eq!(Some(&doc.header.number), d.number.as_ref());
         assert_eq!(
             doc.header.status,
@@ -405,10 +427,12 @@ async fn a_batch_decides_exactly_as_one_posting_at_a_time_would(db: Db) {
                     };
                     ApplyItem {
                         legs,
-                        doc: doc(id, TxKind::Transfer, round),
+                        id: id.clone(),
+                        doc_json: doc(id, TxKind::Transfer, round).to_json().unwrap(),
                         prefix: "TRF",
                         year: 1970,
                         at: round,
+                        shared: DecideShared::default(),
                     }
                 })
                 .collect::<Vec<_>>()

@@ -7,7 +7,7 @@ mod common;
 
 use common::backend::{Db, TestEnv, line};
 use gudang::db::ShardName;
-use gudang::db::apply::{self, ApplyItem};
+use gudang::db::apply::{self, ApplyItem, DecideShared};
 use gudang::db::journal::{self, Header, JournalDoc, Line};
 use gudang::db::location::{ApplyLeg, Decided, Decision};
 use gudang::domain::ids::{local_day, now_micros};
@@ -89,15 +89,19 @@ async fn decided(
         default_min: p.min_qty,
     })
     .collect();
+    let year = header.day[..4].parse().unwrap();
+    let doc = JournalDoc {
+        header,
+        lines: vec![ln],
+    };
     let item = ApplyItem {
         legs: apply_legs,
-        year: header.day[..4].parse().unwrap(),
-        doc: JournalDoc {
-            header,
-            lines: vec![ln],
-        },
+        year,
+        id: id.clone(),
+        doc_json: doc.to_json().unwrap(),
         prefix: kind.prefix(),
         at,
+        shared: DecideShared::default(),
     };
     let b = s.shards.location.backend();
     let mut out = s
@@ -106,8 +110,16 @@ async fn decided(
         .write(move |c| Box::pin(async move { apply::apply_batch(c, b, vec![item]).await }))
         .await
         .unwrap();
-    let d = out.pop().unwrap().unwrap();
+    let mut d = out.pop().unwrap().unwrap();
     assert!(!d.earlier);
+    assert!(
+        d.doc.is_none(),
+        "a new decision's poster holds the document"
+    );
+    // As the poster does: the decision applied to its own copy of the document.
+    let mut doc = doc;
+    doc.decide(d.number.as_deref().unwrap(), &d.decision, d.at);
+    d.doc = Some(doc);
     (id, d)
 }
 

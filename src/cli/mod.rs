@@ -82,9 +82,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Resolve postings left pending (normally automatic at start-up)
+    /// Journal decided postings left in the outbox (normally automatic at start-up)
     Recover {
-        /// Only postings pending longer than this many seconds (default: the configured grace)
+        /// Only postings waiting longer than this many seconds (default: the configured grace)
         #[arg(long, value_name = "SECS")]
         grace: Option<u64>,
     },

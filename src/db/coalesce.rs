@@ -1,6 +1,6 @@
 //! Group commit one level down: statements, not just commits, shared between callers.
 //!
-//! Callers hand in items of one kind (a pending document, a decision to record). The first
+//! Callers hand in items of one kind (a posting to decide, a document to journal). The first
 //! item finding no job on its way queues one write job; that job takes every item queued by
 //! the time it runs and writes them together (multi-row statements, one trip to the database
 //! for many items), and each caller hears its own result only after the batch committed, as

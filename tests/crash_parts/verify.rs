@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use gudang::db::journal::JournalDoc;
+use gudang::db::location::Decision;
 use gudang::db::{ShardHandle, Shards};
 use gudang::domain::TxKind;
 use gudang::{Config, Services};
@@ -227,7 +228,13 @@ fn assert_stored(ledger: &Ledger, snap: &Snapshot) {
         let st = snap.state(id);
         assert_ne!(st, State::Broken, "{id}: {st:?}");
         if let Some(e) = snap.outbox.get(id) {
-            let doc = JournalDoc::from_json(id, &e.doc).expect("outbox document");
+            // The outbox keeps the document as submitted; the stored decision applies to it.
+            let mut doc = JournalDoc::from_json(id, &e.doc).expect("outbox document");
+            let decision = match o.outcome.as_str() {
+                "applied" => Decision::Applied(Vec::new()),
+                _ => Decision::Aborted(o.reason.clone().unwrap_or_default()),
+            };
+            doc.decide(number, &decision, e.at);
             assert_eq!(
                 (
                     &doc.header.id,
