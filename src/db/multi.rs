@@ -113,7 +113,10 @@ impl Statements {
                     .map(|(s, _)| s.as_str())
                     .collect::<Vec<_>>()
                     .join(";\n");
-                let mut q = sqlx::query(b.dyn_sql(sql));
+                // A long string is a one-off (a bulk job's hundreds of rows): caching its
+                // prepared statements would only hold memory.
+                let keep = sql.len() <= 16 * 1024;
+                let mut q = sqlx::query(b.dyn_sql(sql)).persistent(keep);
                 for (_, args) in self.list {
                     for a in args {
                         q = bind(q, a);
