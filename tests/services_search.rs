@@ -78,6 +78,14 @@ async fn search(db: Db) {
     assert_eq!(find("0% o", all()).await, ["TAPE-50"]);
     assert!(find("_", all()).await.is_empty());
     assert!(find("zzz", all()).await.is_empty());
+    // Several words: each must be in the name, in any order, short ones too.
+    assert_eq!(find("bolt stainless", all()).await, ["BLT-M8"]);
+    assert_eq!(find("stainless  bolt", all()).await, ["BLT-M8"]);
+    assert_eq!(find("m8 stainl", all()).await, ["BLT-M8"]);
+    assert_eq!(find("hex long", all()).await, ["HB-9"]);
+    assert_eq!(find("ut m8", all()).await, ["NUT-M8"]);
+    assert!(find("bolt m9", all()).await.is_empty());
+    assert!(find("washer bolt", all()).await.is_empty());
     // Filters.
     let active = ProductFilter {
         active: Some(true),

@@ -434,8 +434,8 @@ pub async fn products_with_prefix(
     Ok(out)
 }
 
-/// Products whose name contains `needle` (normalised): a trigram index where the backend has
-/// one, a bounded scan for needles too short for trigrams.
+/// Products whose name contains every word of `needle` (normalised), in any order: a trigram
+/// index where the backend has one, a bounded scan for words too short for trigrams.
 pub async fn products_containing(
     p: &AnyPool,
     b: Backend,
@@ -444,49 +444,65 @@ pub async fn products_containing(
     limit: i64,
 ) -> Result<Vec<Product>> {
     let (w, args) = f.sql();
-    let like = format!(
-        "%{}%",
-        needle
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let (sql, pattern) = if needle.chars().count() >= 3 && b == Backend::Sqlite {
-        (
-            format!(
-                "SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){w}"
-            ),
-            format!("\"{}\"", needle.replace('"', "\"\"")),
-        )
-    } else {
-        (
-            format!(
-                "SELECT {PRODUCT_COLS} FROM products WHERE name_norm LIKE ? ESCAPE '\\'{w} LIMIT ?"
-            ),
-            like,
+    let mut words: Vec<&str> = Vec::new();
+    for word in needle.split_whitespace() {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let like = |word: &str| {
+        format!(
+            "%{}%",
+            word.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
         )
     };
-    let fts = sql.contains("products_fts");
-    let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql)).bind(pattern);
-    if fts {
-        // The filter applies after the index, so ask it for more than one page.
-        q = q.bind(
-            limit.saturating_mul(if args.is_empty() && f.active.is_none() {
-                1
-            } else {
-                20
-            }),
-        );
+    // SQLite's trigram index answers the words of three characters or more; shorter ones (and
+    // every word on PostgreSQL, whose trigram index serves LIKE itself) filter by LIKE.
+    let (indexed, scanned): (Vec<&str>, Vec<&str>) = words
+        .iter()
+        .partition(|word| b == Backend::Sqlite && word.chars().count() >= 3);
+    let likes: String = scanned
+        .iter()
+        .map(|_| " AND name_norm LIKE ? ESCAPE '\\'")
+        .collect();
+    let rows = if indexed.is_empty() {
+        let sql = format!("SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{likes}{w} LIMIT ?");
+        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
+        for word in &scanned {
+            q = q.bind(like(word));
+        }
         for a in &args {
             q = q.bind(a);
         }
+        q.bind(limit).fetch_all(p).await.map_err(Error::db(S))?
     } else {
+        let sql = format!(
+            "SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){likes}{w}"
+        );
+        let pattern = indexed
+            .iter()
+            .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        // Filters apply after the index, so ask it for more than one page when there are any.
+        let unfiltered = args.is_empty() && f.active.is_none() && scanned.is_empty();
+        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql))
+            .bind(pattern)
+            .bind(limit.saturating_mul(if unfiltered { 1 } else { 20 }));
+        for word in &scanned {
+            q = q.bind(like(word));
+        }
         for a in &args {
             q = q.bind(a);
         }
-        q = q.bind(limit);
-    }
-    let mut rows = q.fetch_all(p).await.map_err(Error::db(S))?;
+        q.fetch_all(p).await.map_err(Error::db(S))?
+    };
+    let mut rows = rows;
     rows.truncate(limit.max(0) as usize);
     Ok(rows)
 }
