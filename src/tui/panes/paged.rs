@@ -5,6 +5,10 @@
 
 use std::cell::Cell;
 
+use tui_input::Input;
+
+use crate::tui::action::Action;
+
 #[derive(Debug)]
 pub struct Paged<K, T> {
     /// The view the pane wants on screen.
@@ -87,6 +91,22 @@ impl<K: Clone + PartialEq, T> Paged<K, T> {
         self.rows_key = None;
     }
 
+    /// The cursor keys: `true` if `a` moved the cursor (the pane then fetches what is in view).
+    pub fn navigate(&mut self, a: &Action) -> bool {
+        let page = self.view_height();
+        let to = match a {
+            Action::Up => self.cursor - 1,
+            Action::Down => self.cursor + 1,
+            Action::PageUp => self.cursor - page,
+            Action::PageDown => self.cursor + page,
+            Action::Home => 0,
+            Action::End => self.last(),
+            _ => return false,
+        };
+        self.move_to(to);
+        true
+    }
+
     pub fn move_to(&mut self, to: i64) {
         self.cursor = to.clamp(0, self.last());
     }
@@ -139,6 +159,49 @@ impl<K: Clone + PartialEq, T> Paged<K, T> {
     }
 }
 
+/// What the search field above a list did with an action.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Searched {
+    /// Not a search key: the list's other keys may take it.
+    NotMine,
+    Handled,
+    /// The text changed: filter the list again.
+    Changed,
+}
+
+/// The search field above a paged list (the stock and transaction screens): while `focus`,
+/// typing edits it and Esc, Enter or Tab leave it; otherwise `/` or Tab enter it and Esc
+/// clears a non-empty search.
+pub fn search_keys(input: &mut Input, focus: &mut bool, a: &Action) -> Searched {
+    if *focus {
+        match a {
+            Action::Input(req) => {
+                return if input.handle(*req).is_some_and(|c| c.value) {
+                    Searched::Changed
+                } else {
+                    Searched::Handled
+                };
+            }
+            Action::Back | Action::Submit | Action::NextField | Action::PrevField => {
+                *focus = false;
+                return Searched::Handled;
+            }
+            _ => {}
+        }
+    }
+    match a {
+        Action::Search | Action::NextField | Action::PrevField => {
+            *focus = true;
+            Searched::Handled
+        }
+        Action::Back if !input.value().is_empty() => {
+            *input = Input::default();
+            Searched::Changed
+        }
+        _ => Searched::NotMine,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +227,54 @@ mod tests {
         assert_eq!(p.current(), Some(&12));
         p.move_to(3);
         assert_eq!(p.wanted(10), Some(0));
+    }
+
+    #[test]
+    fn search_field_keys() {
+        use tui_input::InputRequest;
+        let (mut input, mut focus) = (Input::default(), false);
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &Action::Up),
+            Searched::NotMine
+        );
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &Action::Back),
+            Searched::NotMine
+        );
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &Action::Search),
+            Searched::Handled
+        );
+        assert!(focus);
+        let typed = Action::Input(InputRequest::InsertChar('b'));
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &typed),
+            Searched::Changed
+        );
+        assert_eq!(input.value(), "b");
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &Action::Submit),
+            Searched::Handled
+        );
+        assert!(!focus, "Enter leaves the field and keeps the text");
+        assert_eq!(
+            search_keys(&mut input, &mut focus, &Action::Back),
+            Searched::Changed
+        );
+        assert_eq!(input.value(), "", "Esc clears a search");
+    }
+
+    #[test]
+    fn cursor_keys_move_within_the_list() {
+        let mut p: Paged<u8, i64> = Paged::default();
+        assert!(p.on_page(0, 0, (0..5).collect(), 10));
+        assert!(p.navigate(&Action::End));
+        assert_eq!(p.cursor, 4);
+        assert!(p.navigate(&Action::Up));
+        assert_eq!(p.cursor, 3);
+        assert!(p.navigate(&Action::Home));
+        assert_eq!(p.cursor, 0);
+        assert!(!p.navigate(&Action::Search));
     }
 
     #[test]

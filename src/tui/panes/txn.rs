@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use tui_input::Input;
 
-use super::paged::Paged;
+use super::paged::{Paged, Searched, search_keys};
 use super::pick;
 pub use super::txn_call::{Call, Reply, TxnKey};
 use super::txn_doc::{Doc, DocOut};
@@ -125,11 +125,6 @@ impl TxnPane {
         self.ensure(shell);
     }
 
-    fn move_to(&mut self, shell: &mut Shell, to: i64) {
-        self.list.move_to(to);
-        self.ensure(shell);
-    }
-
     pub fn keys(&self, shell: &Shell) -> Vec<(&'static str, Msg)> {
         if self.doc.is_some() {
             return vec![
@@ -218,36 +213,20 @@ impl TxnPane {
             }
             return true;
         }
-        if self.search_focus {
-            match a {
-                Action::Input(req) => {
-                    if self.search.handle(req).is_some_and(|c| c.value) {
-                        self.list.key.text = self.search.value().trim().to_string();
-                        self.refilter(shell);
-                    }
-                    return true;
-                }
-                Action::Back | Action::Submit | Action::NextField | Action::PrevField => {
-                    self.search_focus = false;
-                    return true;
-                }
-                _ => {}
-            }
-        }
-        let page = self.list.view_height();
-        match a {
-            Action::Search | Action::NextField | Action::PrevField => self.search_focus = true,
-            Action::Back if !self.search.value().is_empty() => {
-                self.search = Input::default();
-                self.list.key.text.clear();
+        match search_keys(&mut self.search, &mut self.search_focus, &a) {
+            Searched::Changed => {
+                self.list.key.text = self.search.value().trim().to_string();
                 self.refilter(shell);
+                return true;
             }
-            Action::Up => self.move_to(shell, self.list.cursor - 1),
-            Action::Down => self.move_to(shell, self.list.cursor + 1),
-            Action::PageUp => self.move_to(shell, self.list.cursor - page),
-            Action::PageDown => self.move_to(shell, self.list.cursor + page),
-            Action::Home => self.move_to(shell, 0),
-            Action::End => self.move_to(shell, self.list.last()),
+            Searched::Handled => return true,
+            Searched::NotMine => {}
+        }
+        if self.list.navigate(&a) {
+            self.ensure(shell);
+            return true;
+        }
+        match a {
             Action::Refresh => {
                 self.locations_loaded = false;
                 self.on_enter(shell);
