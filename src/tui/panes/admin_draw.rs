@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 use super::{AdminPane, Section};
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
-use crate::tui::widgets::{centered, fit};
+use crate::tui::widgets::{centered, empty_table, fit};
 
 /// A row's cells, and whether it is active (inactive rows are dimmed).
 type TableRow = (Vec<String>, bool);
@@ -154,18 +154,7 @@ impl AdminPane {
         };
         let header = Row::new(head.into_iter().map(|m| shell.t(m).to_string())).style(th.header());
         if rows.is_empty() {
-            f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    format!(" {}", shell.t(Msg::NothingHereYet)),
-                    th.dim(),
-                )),
-                Rect {
-                    y: area.y + 2,
-                    height: 1,
-                    ..area
-                },
-            );
+            empty_table(f, area, shell, header, widths, shell.t(Msg::NothingHereYet));
             return;
         }
         let h = area.height.saturating_sub(1) as usize;

@@ -157,22 +157,7 @@ impl ProductsPane {
         header.push(shell.t(Msg::ColActive).to_string());
         let header = Row::new(header).style(th.header());
         if total == 0 && have {
-            f.render_widget(
-                Table::new(Vec::<Row>::new(), widths.clone()).header(header.clone()),
-                area,
-            );
-            let msg = Rect {
-                y: area.y + 2,
-                height: 1,
-                ..area
-            };
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    format!(" {}", shell.t(Msg::NoProducts)),
-                    th.dim(),
-                )),
-                msg,
-            );
+            widgets::empty_table(f, area, shell, header, widths, shell.t(Msg::NoProducts));
             return;
         }
         f.render_widget(

@@ -9,7 +9,7 @@ use super::pick::{header_row, rows_label, short_time, titled};
 use super::{Detail, StockPane};
 use crate::tui::i18n::{Msg, money};
 use crate::tui::shell::Shell;
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{empty_table, fit, loading_line};
 
 impl StockPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -103,35 +103,11 @@ impl StockPane {
             &widths,
         );
         if self.list.is_empty() {
-            f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let msg = Rect {
-                y: area.y + 2,
-                height: 1,
-                ..area
-            };
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    format!(" {}", shell.t(Msg::NoStock)),
-                    th.dim(),
-                )),
-                msg,
-            );
+            empty_table(f, area, shell, header, widths, shell.t(Msg::NoStock));
             return;
         }
         if !self.list.have() {
-            f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let msg = Rect {
-                y: area.y + 2,
-                height: 1,
-                ..area
-            };
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    format!(" {}", shell.t(Msg::Loading)),
-                    th.dim(),
-                )),
-                msg,
-            );
+            empty_table(f, area, shell, header, widths, shell.t(Msg::Loading));
             return;
         }
         let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
@@ -172,21 +148,7 @@ impl StockPane {
 fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let th = &shell.theme;
     let Some(data) = &d.data else {
-        let text = d
-            .error
-            .clone()
-            .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
-        f.render_widget(
-            Paragraph::new(Span::styled(
-                format!(" {}  {text}", d.sku),
-                if d.error.is_some() {
-                    th.error()
-                } else {
-                    th.dim()
-                },
-            )),
-            area,
-        );
+        loading_line(f, area, shell, &d.sku, d.error.as_deref());
         return;
     };
     let p = &data.product;

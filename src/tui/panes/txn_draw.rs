@@ -12,7 +12,7 @@ use crate::domain::{Quantity, TxKind};
 use crate::tui::i18n::{Msg, money};
 use crate::tui::panes::pick::{header_row, rows_label, short_time, titled};
 use crate::tui::shell::Shell;
-use crate::tui::widgets::{centered, fit};
+use crate::tui::widgets::{centered, empty_table, fit, loading_line};
 
 /// Where the goods went: "A → B", "→ B" (in), "A →" (out), "@ A" (counted).
 pub fn route(h: &Header) -> String {
@@ -149,20 +149,12 @@ impl TxnPane {
         }
         let header = header_row(shell, &head, &widths);
         if !self.list.have() || self.list.is_empty() {
-            f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
-            let text = if self.list.have() {
+            let note = if self.list.have() {
                 shell.t(Msg::NoTransactions)
             } else {
                 shell.t(Msg::Loading)
             };
-            f.render_widget(
-                Paragraph::new(Span::styled(format!(" {text}"), th.dim())),
-                Rect {
-                    y: area.y + 2,
-                    height: 1,
-                    ..area
-                },
-            );
+            empty_table(f, area, shell, header, widths, note);
             return;
         }
         let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
@@ -203,21 +195,7 @@ impl TxnPane {
 fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     let th = &shell.theme;
     let Some(data) = &d.data else {
-        let text = d
-            .error
-            .clone()
-            .unwrap_or_else(|| shell.t(Msg::Loading).to_string());
-        f.render_widget(
-            Paragraph::new(Span::styled(
-                format!(" {}  {text}", d.number),
-                if d.error.is_some() {
-                    th.error()
-                } else {
-                    th.dim()
-                },
-            )),
-            area,
-        );
+        loading_line(f, area, shell, &d.number, d.error.as_deref());
         return;
     };
     let h = &data.header;

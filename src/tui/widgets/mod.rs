@@ -7,7 +7,7 @@ pub mod picker;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
 use super::action::Tab;
 use super::event::SHARD_LETTERS;
@@ -247,6 +247,41 @@ pub fn confirm(f: &mut Frame, area: Rect, shell: &Shell, question: &str) {
             .wrap(Wrap { trim: true })
             .block(block),
         r,
+    );
+}
+
+/// A table's header with no rows and, under it, a dim note saying why (nothing found, still
+/// loading).
+pub fn empty_table<'a>(
+    f: &mut Frame,
+    area: Rect,
+    shell: &Shell,
+    header: Row<'a>,
+    widths: Vec<Constraint>,
+    note: &str,
+) {
+    f.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
+    f.render_widget(
+        Paragraph::new(Span::styled(format!(" {note}"), shell.theme.dim())),
+        Rect {
+            y: area.y + 2,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// One line for a view whose data has not arrived: `what` followed by the error (red), or by
+/// "loading" (dim) while none came.
+pub fn loading_line(f: &mut Frame, area: Rect, shell: &Shell, what: &str, error: Option<&str>) {
+    let th = &shell.theme;
+    let (text, style) = match error {
+        Some(e) => (e, th.error()),
+        None => (shell.t(Msg::Loading), th.dim()),
+    };
+    f.render_widget(
+        Paragraph::new(Span::styled(format!(" {what}  {text}"), style)),
+        area,
     );
 }
 
