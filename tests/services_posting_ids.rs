@@ -308,9 +308,32 @@ async fn daily_summary_in_step(db: Db) {
     );
 }
 
+/// A deployment made when numbers were given on the transaction shard continues each sequence
+/// where it left off once numbers are given with the decision.
+async fn numbers_continue_from_an_earlier_build(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(1).await;
+    let year = chrono::Local::now().year();
+    env.exec(
+        ShardName::Transaction,
+        &format!("INSERT INTO number_seq (kind, year, last_no) VALUES ('RCV', {year}, 41)"),
+    )
+    .await;
+    let s = env.reopen(|_| {}).await;
+    let out = s
+        .post(
+            &env.admin,
+            &req(TxKind::Receipt, None, Some("A"), vec![line("P1", 1)]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.number, format!("RCV-{year}-000042"));
+}
+
 for_both_backends!(
     replay_posts_once,
     concurrent_replays_post_once,
     numbers_are_unique_and_formatted,
-    daily_summary_in_step
+    daily_summary_in_step,
+    numbers_continue_from_an_earlier_build
 );

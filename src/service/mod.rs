@@ -72,11 +72,13 @@ pub struct Services {
 }
 
 impl Services {
-    /// Opens the shards and journals whatever a crash left in the outbox, whatever its age
-    /// (journaling is idempotent, so a live process elsewhere loses nothing by it).
+    /// Opens the shards, carries document numbers over from a deployment made by an earlier
+    /// build, and journals whatever a crash left in the outbox, whatever its age (journaling is
+    /// idempotent, so a live process elsewhere loses nothing by it).
     pub async fn open(config: Config) -> Result<Services> {
         let shards = Shards::open(&config).await?;
         let s = Services::new(shards, config);
+        recovery::catch_up_numbers(&s).await?;
         recovery::recover(&s, 0).await?;
         Ok(s)
     }

@@ -28,7 +28,6 @@ const ROUND: i64 = 500;
 /// Journals every outbox entry older than `grace_micros`.
 pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> {
     let mut report = RecoveryReport::default();
-    catch_up_numbers(s).await?;
     loop {
         let before = ids::now_micros() - grace_micros;
         let lb = s.shards.location.backend();
@@ -88,8 +87,8 @@ pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> 
 
 /// Numbers used to be given on the transaction shard. A location shard that starts numbering
 /// after that must continue each sequence where the transaction shard's left off, or the
-/// journal would refuse its numbers as taken.
-async fn catch_up_numbers(s: &Services) -> Result<()> {
+/// journal would refuse its numbers as taken. Needed once per start, before any posting.
+pub(crate) async fn catch_up_numbers(s: &Services) -> Result<()> {
     type Seq = Vec<(String, i64, i64)>;
     const SEQ: &str = "SELECT kind, year, last_no FROM number_seq";
     let tb = s.shards.transaction.backend();
