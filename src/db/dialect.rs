@@ -1,6 +1,9 @@
 //! Backend differences, kept in one place. SQL in this crate is written once, SQLite-style with
 //! `?` placeholders and portable types (VARCHAR, BIGINT, TEXT); [`Backend::sql`] rewrites it for
-//! the backend at hand (numbered placeholders for PostgreSQL), once per statement text.
+//! the backend at hand, once per statement text: numbered placeholders for PostgreSQL, and for
+//! MySQL/MariaDB the few constructs it spells differently (see [`mysql`]).
+
+mod mysql;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -14,6 +17,8 @@ use crate::error::{Error, Result};
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// MySQL or MariaDB (tested on MariaDB 10.11).
+    Mysql,
 }
 
 impl Backend {
@@ -22,9 +27,11 @@ impl Backend {
             Ok(Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
+        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            Ok(Backend::Mysql)
         } else {
             Err(Error::Config(format!(
-                "unsupported database URL '{}' (use sqlite://PATH or postgres://USER@HOST/DB)",
+                "unsupported database URL '{}' (use sqlite://PATH, postgres://USER@HOST/DB or mysql://USER@HOST/DB)",
                 redact_url(url)
             )))
         }
@@ -34,6 +41,7 @@ impl Backend {
         match self {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
+            Backend::Mysql => "mysql",
         }
     }
 
@@ -45,24 +53,32 @@ impl Backend {
     /// Statement text for this backend. Static SQL is rewritten once and cached for the life of
     /// the process, so the hot path allocates nothing.
     pub fn sql(self, sql: &'static str) -> &'static str {
-        match self {
-            Backend::Sqlite => sql,
-            Backend::Postgres => {
-                static CACHE: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
-                let cache = CACHE.get_or_init(Default::default);
-                let key = sql.as_ptr() as usize;
-                let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-                map.entry(key)
-                    .or_insert_with(|| Box::leak(numbered_placeholders(sql).into_boxed_str()))
-            }
+        type Cache = OnceLock<Mutex<HashMap<(usize, usize), &'static str>>>;
+        if self == Backend::Sqlite {
+            return sql;
         }
+        static CACHE: Cache = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        // The length too: two static strings may share a start (one a prefix of the other).
+        let key = (sql.as_ptr() as usize, sql.len() * 4 + self as usize);
+        let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key)
+            .or_insert_with(|| Box::leak(self.rewrite(sql).into_boxed_str()))
     }
 
     /// Statement text built at run time (IN lists, optional filters).
     pub fn dyn_sql(self, sql: String) -> AssertSqlSafe<String> {
         match self {
             Backend::Sqlite => AssertSqlSafe(sql),
-            Backend::Postgres => AssertSqlSafe(numbered_placeholders(&sql)),
+            _ => AssertSqlSafe(self.rewrite(&sql)),
+        }
+    }
+
+    fn rewrite(self, sql: &str) -> String {
+        match self {
+            Backend::Sqlite => sql.to_string(),
+            Backend::Postgres => numbered_placeholders(sql),
+            Backend::Mysql => mysql::rewrite(sql),
         }
     }
 
@@ -74,6 +90,8 @@ impl Backend {
             // Explicit, so that a server default of REPEATABLE READ or SERIALIZABLE does not
             // turn the conditional updates into serialization failures.
             Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
+            // READ COMMITTED is set for the session (see `session_setup`).
+            Backend::Mysql => "START TRANSACTION",
         }
     }
 
@@ -82,6 +100,7 @@ impl Backend {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE; SAVEPOINT job",
             Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED; SAVEPOINT job",
+            Backend::Mysql => "START TRANSACTION; SAVEPOINT job",
         }
     }
 
@@ -90,7 +109,7 @@ impl Backend {
     pub fn for_update(self) -> &'static str {
         match self {
             Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
+            Backend::Postgres | Backend::Mysql => " FOR UPDATE",
         }
     }
 
@@ -105,6 +124,13 @@ impl Backend {
             Backend::Postgres => Some((
                 "SELECT pg_advisory_lock(113753892941415)",
                 "SELECT pg_advisory_unlock(113753892941415)",
+            )),
+            // A named lock per database, so shards sharing one server do not wait for each
+            // other. MySQL's DDL commits implicitly, so this lock is all that keeps two
+            // processes from running the same migration.
+            Backend::Mysql => Some((
+                "SELECT GET_LOCK(CONCAT('gudang_migrate_', DATABASE()), 600)",
+                "SELECT RELEASE_LOCK(CONCAT('gudang_migrate_', DATABASE()))",
             )),
         }
     }
@@ -130,6 +156,9 @@ impl Backend {
                 Some("SELECT pg_advisory_xact_lock(7454975127808573442)")
             }
             (Backend::Postgres, _) => Some("SELECT pg_advisory_xact_lock(7454975127808573443)"),
+            // MySQL has no transaction-scoped named lock; a row lock on the one row of a table
+            // made for it (migration `writer_lock`) is released by the commit, as wanted.
+            (Backend::Mysql, _) => Some("SELECT id FROM writer_lock WHERE id = 1 FOR UPDATE"),
         }
     }
 
@@ -143,6 +172,45 @@ impl Backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(
                 "SELECT CAST(datcollate AS TEXT), CAST(CASE WHEN 'B' < 'a' AND 'a-b' < 'ab' AND '_' < 'a' AND 'z' < '\u{e9}' THEN 1 ELSE 0 END AS BIGINT) FROM pg_database WHERE datname = current_database()",
+            ),
+            // The database's default collation is what every table gudang creates uses; only
+            // the binary, no-pad ones compare as bytes do (a PAD SPACE collation such as
+            // utf8mb4_bin sorts 'a' after 'a\t').
+            Backend::Mysql => Some(
+                "SELECT CAST(@@collation_database AS CHAR), CAST(CASE WHEN @@collation_database IN ('utf8mb4_nopad_bin', 'utf8mb4_0900_bin') THEN 1 ELSE 0 END AS SIGNED)",
+            ),
+        }
+    }
+
+    /// How to create a database that passes [`Backend::collation_probe`], for the refusal.
+    pub fn collation_advice(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => {
+                "gudang needs the C collation. Create it with: CREATE DATABASE <name> TEMPLATE template0 \
+                 ENCODING 'UTF8' LOCALE 'C' (see docs/postgres.md)"
+            }
+            Backend::Mysql => {
+                "gudang needs a byte-order, no-pad collation. Create it with: CREATE DATABASE <name> \
+                 CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin (MySQL 8: utf8mb4_0900_bin; see docs/replication.md)"
+            }
+        }
+    }
+
+    /// A query answering whether commits on this connection's server are durable (1 or 0) and,
+    /// if not, which setting says otherwise; `None` where the connection's own settings decide
+    /// (SQLite's `synchronous` is set by `session_setup`).
+    pub fn durability_probe(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(
+                "SELECT CAST(CASE WHEN current_setting('fsync') = 'on' AND current_setting('synchronous_commit') <> 'off' THEN 1 ELSE 0 END AS BIGINT), CAST('fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') AS TEXT)",
+            ),
+            // InnoDB must flush its log at every commit; with the binary log on (replication),
+            // the binlog must be synced at every commit too, or a crash of the server can lose
+            // transactions its replicas already applied.
+            Backend::Mysql => Some(
+                "SELECT CAST(CASE WHEN @@innodb_flush_log_at_trx_commit = 1 AND (@@log_bin = 0 OR @@sync_binlog = 1) THEN 1 ELSE 0 END AS SIGNED), CAST(CONCAT('innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit, ', log_bin=', @@log_bin, ', sync_binlog=', @@sync_binlog) AS CHAR)",
             ),
         }
     }
@@ -165,6 +233,15 @@ impl Backend {
                 "PRAGMA wal_autocheckpoint = 10000",
             ],
             Backend::Postgres => &["SET synchronous_commit = on"],
+            Backend::Mysql => &[
+                // Standard quoting (no backslash escapes, double quotes for names) so that the
+                // SQL written once for every backend means the same here; strict, so that a
+                // bad value is an error rather than a warning.
+                "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES,STRICT_ALL_TABLES,PIPES_AS_CONCAT')",
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                // Literals compare like the columns (byte order), not by the charset's default.
+                "SET SESSION collation_connection = @@collation_database",
+            ],
         }
     }
 }

@@ -14,6 +14,7 @@ struct Migration {
     portable: Option<&'static str>,
     sqlite: Option<&'static str>,
     postgres: Option<&'static str>,
+    mysql: Option<&'static str>,
 }
 
 impl Migration {
@@ -21,6 +22,7 @@ impl Migration {
         let own = match backend {
             Backend::Sqlite => self.sqlite,
             Backend::Postgres => self.postgres,
+            Backend::Mysql => self.mysql,
         };
         own.or(self.portable)
     }
@@ -33,6 +35,7 @@ const MASTER: &[Migration] = &[
         portable: Some(include_str!("../../migrations/master/001_init.sql")),
         sqlite: None,
         postgres: None,
+        mysql: None,
     },
     Migration {
         version: 2,
@@ -44,6 +47,7 @@ const MASTER: &[Migration] = &[
         postgres: Some(include_str!(
             "../../migrations/master/postgres/002_product_search.sql"
         )),
+        mysql: None,
     },
     Migration {
         version: 3,
@@ -55,6 +59,19 @@ const MASTER: &[Migration] = &[
         postgres: Some(include_str!(
             "../../migrations/master/postgres/003_product_counts.sql"
         )),
+        mysql: Some(include_str!(
+            "../../migrations/master/mysql/003_product_counts.sql"
+        )),
+    },
+    Migration {
+        version: 4,
+        name: "heartbeat",
+        portable: Some(include_str!("../../migrations/master/004_heartbeat.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/master/mysql/004_heartbeat.sql"
+        )),
     },
 ];
 
@@ -65,6 +82,7 @@ const LOCATION: &[Migration] = &[
         portable: Some(include_str!("../../migrations/location/001_init.sql")),
         sqlite: None,
         postgres: None,
+        mysql: None,
     },
     Migration {
         version: 2,
@@ -75,6 +93,9 @@ const LOCATION: &[Migration] = &[
         )),
         postgres: Some(include_str!(
             "../../migrations/location/postgres/002_stock_value.sql"
+        )),
+        mysql: Some(include_str!(
+            "../../migrations/location/mysql/002_stock_value.sql"
         )),
     },
     Migration {
@@ -87,6 +108,19 @@ const LOCATION: &[Migration] = &[
         postgres: Some(include_str!(
             "../../migrations/location/postgres/003_decisions_journal.sql"
         )),
+        mysql: Some(include_str!(
+            "../../migrations/location/mysql/003_decisions_journal.sql"
+        )),
+    },
+    Migration {
+        version: 4,
+        name: "heartbeat",
+        portable: Some(include_str!("../../migrations/location/004_heartbeat.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/location/mysql/004_heartbeat.sql"
+        )),
     },
 ];
 
@@ -97,6 +131,7 @@ const TRANSACTION: &[Migration] = &[
         portable: Some(include_str!("../../migrations/transaction/001_init.sql")),
         sqlite: None,
         postgres: None,
+        mysql: None,
     },
     Migration {
         version: 2,
@@ -106,6 +141,21 @@ const TRANSACTION: &[Migration] = &[
         )),
         sqlite: None,
         postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/transaction/mysql/002_line_time.sql"
+        )),
+    },
+    Migration {
+        version: 3,
+        name: "heartbeat",
+        portable: Some(include_str!(
+            "../../migrations/transaction/003_heartbeat.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/transaction/mysql/003_heartbeat.sql"
+        )),
     },
 ];
 
@@ -197,7 +247,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let row = conn
-        .fetch_one("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migrations")
+        .fetch_one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
         .await
         .map_err(Error::db(s))?;
     row.try_get::<i64, _>("v").map_err(Error::db(s))

@@ -105,10 +105,21 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
         if byte_order != 1 {
             let _ = conn.close().await;
             return Err(Error::Config(format!(
-                "the {s} shard's database at {shown} does not compare text byte by byte (collation '{collation}'); \
-                 gudang needs the C collation. Create it with: CREATE DATABASE <name> TEMPLATE template0 \
-                 ENCODING 'UTF8' LOCALE 'C' (see docs/postgres.md)"
+                "the {s} shard's database at {shown} does not compare text byte by byte (collation '{collation}'); {}",
+                backend.collation_advice()
             )));
+        }
+    }
+    if let Some(q) = backend.durability_probe() {
+        let (durable, settings): (i64, String) = sqlx::query_as(q)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(Error::db(s))?;
+        if durable != 1 {
+            tracing::warn!(
+                "the {s} shard's server at {shown} does not make every commit durable ({settings}): \
+                 a crash of that server can lose acknowledged postings"
+            );
         }
     }
     let v = migrate::run(&mut conn, backend, name).await?;
@@ -120,12 +131,19 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
 fn open_failure(shard: &str, shown: &str, backend: Backend, e: &sqlx::Error) -> String {
     let mut msg = format!("cannot open the {shard} shard at {shown}: {e}");
     let detail = e.to_string();
-    if backend == Backend::Postgres {
-        if detail.contains("does not exist") && detail.contains("database") {
-            msg.push_str(" (create the database first; see docs/postgres.md)");
-        } else if matches!(e, sqlx::Error::Io(_)) || detail.contains("refused") {
-            msg.push_str(" (is the PostgreSQL server running and listening there?)");
-        }
+    let (server, doc) = match backend {
+        Backend::Sqlite => return msg,
+        Backend::Postgres => ("PostgreSQL", "docs/postgres.md"),
+        Backend::Mysql => ("MariaDB/MySQL", "docs/replication.md"),
+    };
+    if (detail.contains("does not exist") || detail.contains("Unknown database"))
+        && detail.to_lowercase().contains("database")
+    {
+        msg.push_str(&format!(" (create the database first; see {doc})"));
+    } else if matches!(e, sqlx::Error::Io(_)) || detail.contains("refused") {
+        msg.push_str(&format!(
+            " (is the {server} server running and listening there?)"
+        ));
     }
     msg
 }

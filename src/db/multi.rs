@@ -142,7 +142,7 @@ impl Statements {
                 }
                 Ok(out)
             }
-            Backend::Postgres => {
+            Backend::Postgres | Backend::Mysql => {
                 let mut out = Vec::with_capacity(self.list.len());
                 for (sql, args) in self.list {
                     let mut q = sqlx::query(b.dyn_sql(sql));

@@ -165,18 +165,19 @@ async fn synchronous(shard: &ShardHandle) -> Result<(bool, String)> {
                 .unwrap_or("?");
             Ok((v >= 2, format!("synchronous={label}")))
         }
-        Backend::Postgres => {
-            let v: String = shard
+        Backend::Postgres | Backend::Mysql => {
+            let q = shard.backend().durability_probe().unwrap_or("SELECT 1, ''");
+            let (durable, settings): (i64, String) = shard
                 .write(move |c| {
                     Box::pin(async move {
-                        sqlx::query_scalar("SHOW synchronous_commit")
+                        sqlx::query_as(q)
                             .fetch_one(c)
                             .await
                             .map_err(Error::db(name))
                     })
                 })
                 .await?;
-            Ok((v != "off", format!("synchronous_commit={v}")))
+            Ok((durable == 1, settings))
         }
     }
 }

@@ -1,0 +1,15 @@
+-- Replication lag, measured the same way on every engine: a process that has replicas
+-- configured writes the time into this row on the primary every second and reads it back on
+-- each replica (the difference is how old that replica's data is).
+CREATE TABLE heartbeat (
+    id BIGINT PRIMARY KEY,
+    at BIGINT NOT NULL
+);
+INSERT INTO heartbeat (id, at) VALUES (1, 0);
+
+-- Write batches from different processes take turns on a lock of this one row (MySQL has no
+-- transaction-scoped named lock; a row lock is released by the commit).
+CREATE TABLE writer_lock (
+    id BIGINT PRIMARY KEY
+);
+INSERT INTO writer_lock (id) VALUES (1);
