@@ -18,6 +18,12 @@ pub struct Config {
     pub security: SecurityConfig,
     pub posting: PostingConfig,
     pub ui: UiConfig,
+    /// The file this config was read from, if any, and the `--data-dir` given beside it: a
+    /// running app reads the file again when it changes (see `service::follow`).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+    #[serde(skip)]
+    pub data_dir_flag: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -31,6 +37,11 @@ pub struct DatabaseConfig {
     pub transaction_replicas: Vec<String>,
     /// Connections per shard for reads (writes use one connection per shard, batched).
     pub read_connections: u32,
+    /// Browsing reads go to a replica only while its data is at most this old.
+    pub max_replica_lag_secs: u64,
+    /// How long a database server may take to answer before it counts as down (connecting,
+    /// and each health probe). Keeps failover detection under two seconds.
+    pub primary_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -79,6 +90,8 @@ impl Default for DatabaseConfig {
             location_replicas: Vec::new(),
             transaction_replicas: Vec::new(),
             read_connections: 4,
+            max_replica_lag_secs: 2,
+            primary_timeout_ms: 1000,
         }
     }
 }
@@ -125,16 +138,15 @@ impl Config {
     /// Loads the config: `explicit` must exist; the default path is used only if present.
     /// `data_dir` (from `--data-dir`) wins over everything else.
     pub fn load(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Config> {
-        let text = match explicit {
+        let source = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => Self::default_path().filter(|p| p.exists()),
+        };
+        let text = match &source {
             Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
                 Error::Config(format!("cannot read config file {}: {e}", p.display()))
             })?),
-            None => match Self::default_path() {
-                Some(p) if p.exists() => Some(std::fs::read_to_string(&p).map_err(|e| {
-                    Error::Config(format!("cannot read config file {}: {e}", p.display()))
-                })?),
-                _ => None,
-            },
+            None => None,
         };
         let env: Vec<(String, String)> = std::env::vars().collect();
         let mut cfg = Self::from_sources(text.as_deref(), &env)?;
@@ -142,6 +154,8 @@ impl Config {
             cfg.data_dir = Some(d.to_path_buf());
         }
         cfg.validate()?;
+        cfg.source = source;
+        cfg.data_dir_flag = data_dir.map(Path::to_path_buf);
         Ok(cfg)
     }
 
@@ -200,16 +214,34 @@ impl Config {
                 Backend::from_url(url).map_err(|e| Error::Config(format!("{key}: {e}")))?;
             }
         }
-        for (key, list) in [
-            ("database.master_replicas", &d.master_replicas),
-            ("database.location_replicas", &d.location_replicas),
-            ("database.transaction_replicas", &d.transaction_replicas),
-        ] {
-            if !list.is_empty() {
-                return Err(Error::Config(format!(
-                    "{key}: replicas are not supported by this version of gudang yet; remove the key"
-                )));
+        for shard in ShardName::ALL {
+            let key = format!("database.{}_replicas", shard.as_str());
+            let primary = Backend::from_url(&self.shard_url(shard))?;
+            for url in self.replica_urls(shard) {
+                let b = Backend::from_url(url).map_err(|e| Error::Config(format!("{key}: {e}")))?;
+                if b == Backend::Sqlite {
+                    return Err(Error::Config(format!(
+                        "{key}: an embedded SQLite file cannot be a replica; replicas are MariaDB/MySQL or PostgreSQL servers"
+                    )));
+                }
+                if b != primary {
+                    return Err(Error::Config(format!(
+                        "{key}: a {} replica cannot follow a {} primary",
+                        b.name(),
+                        primary.name()
+                    )));
+                }
             }
+        }
+        if d.max_replica_lag_secs == 0 || d.max_replica_lag_secs > 86_400 {
+            return Err(Error::Config(
+                "database.max_replica_lag_secs must be between 1 and 86400".into(),
+            ));
+        }
+        if d.primary_timeout_ms < 100 || d.primary_timeout_ms > 60_000 {
+            return Err(Error::Config(
+                "database.primary_timeout_ms must be between 100 and 60000".into(),
+            ));
         }
         if d.read_connections == 0 || d.read_connections > 64 {
             return Err(Error::Config(
@@ -290,6 +322,16 @@ impl Config {
             )
         } else {
             url.clone()
+        }
+    }
+
+    /// The replica URLs of a shard, in the configured order.
+    pub fn replica_urls(&self, shard: ShardName) -> &[String] {
+        let d = &self.database;
+        match shard {
+            ShardName::Master => &d.master_replicas,
+            ShardName::Location => &d.location_replicas,
+            ShardName::Transaction => &d.transaction_replicas,
         }
     }
 

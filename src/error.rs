@@ -31,6 +31,19 @@ pub enum Error {
     /// The shard's task is gone or its primary cannot be reached.
     #[error("{0}")]
     Unavailable(String),
+    /// A write (or a read that needs the primary) while the shard's primary is down: refused
+    /// before anything was sent, so nothing was saved and the same action can be retried.
+    #[error(
+        "the {shard} shard's primary ({url}) has not answered since {}: nothing was saved; try the same action again when it is back ({reason})",
+        local_time(*since)
+    )]
+    PrimaryDown {
+        shard: &'static str,
+        url: String,
+        /// Microseconds, UTC.
+        since: i64,
+        reason: String,
+    },
     #[error("configuration: {0}")]
     Config(String),
     #[error("{0}")]
@@ -38,6 +51,17 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A moment (microseconds, UTC) as local wall-clock time, for messages.
+fn local_time(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|| "an unknown time".into())
+}
 
 impl Error {
     pub fn db(shard: &'static str) -> impl FnOnce(sqlx::Error) -> Error {

@@ -246,6 +246,54 @@ impl Backend {
     }
 }
 
+/// Replication: what a primary and its replicas are asked, the same questions on every engine.
+impl Backend {
+    /// One row: whether the node says it is a replica (1 or 0). The health probe of every
+    /// node, so that a primary that turns read-only (or a URL that points at a replica) is
+    /// never written to.
+    pub fn is_replica_probe(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SELECT 0",
+            Backend::Postgres => {
+                "SELECT CAST(CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END AS BIGINT)"
+            }
+            Backend::Mysql => "SELECT CAST(@@read_only AS SIGNED)",
+        }
+    }
+
+    /// The primary's replication position after this process's last commit, as text
+    /// (a GTID list on MariaDB, an LSN on PostgreSQL). `None`: no replication positions.
+    pub fn write_position(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SELECT CAST(pg_current_wal_lsn() AS TEXT)"),
+            Backend::Mysql => Some("SELECT CAST(@@gtid_binlog_pos AS CHAR)"),
+        }
+    }
+
+    /// The position a replica has applied, comparable with [`Backend::write_position`].
+    pub fn applied_position(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SELECT CAST(pg_last_wal_replay_lsn() AS TEXT)"),
+            Backend::Mysql => Some("SELECT CAST(@@gtid_slave_pos AS CHAR)"),
+        }
+    }
+
+    /// The engine's own view of a replica's delay, in seconds (NULL when it cannot tell, e.g.
+    /// replication stopped). MariaDB's comes from `SHOW SLAVE STATUS`, read by column name.
+    pub fn engine_lag(self) -> Option<(&'static str, Option<&'static str>)> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some((
+                "SELECT CAST(EXTRACT(EPOCH FROM (now() - pg_last_xact_replay_timestamp())) AS BIGINT)",
+                None,
+            )),
+            Backend::Mysql => Some(("SHOW SLAVE STATUS", Some("Seconds_Behind_Master"))),
+        }
+    }
+}
+
 /// Rewrites `?` placeholders as `$1, $2, ...`, leaving quoted text alone.
 fn numbered_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);

@@ -10,14 +10,19 @@ pub mod location;
 pub mod master;
 pub mod master_bulk;
 pub mod migrate;
+pub mod monitor;
 pub mod multi;
+pub mod nodes;
 pub mod shard;
 
 pub use dialect::Backend;
-pub use shard::{Health, ShardHandle, ShardName};
+pub use nodes::Route;
+pub use shard::{Health, NodeSpec, ShardHandle, ShardName};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use std::time::Duration;
+
 use sqlx::{AnyConnection, Connection, Executor};
 
 /// Handles to all three shards.
@@ -40,12 +45,22 @@ impl Shards {
                 ))
             })?;
         }
-        let reads = config.database.read_connections;
         let mut handles = Vec::with_capacity(3);
         for name in ShardName::ALL {
-            let url = config.shard_url(name);
-            migrate_url(name, &url).await?;
-            handles.push(ShardHandle::start(name, &url, reads).await?);
+            let spec = node_spec(config, name);
+            if let Err(down) = migrate_url(name, &spec.url, spec.timeout).await? {
+                // With replicas the shard starts read-only; its primary is migrated by the
+                // first process that starts while it answers.
+                if spec.replicas.is_empty() {
+                    return Err(down);
+                }
+                replica_schema_ok(name, &spec).await?;
+                tracing::warn!(
+                    "{down}; starting with the {} shard read-only",
+                    name.as_str()
+                );
+            }
+            handles.push(ShardHandle::start(name, &spec).await?);
         }
         let transaction = handles
             .pop()
@@ -68,13 +83,58 @@ impl Shards {
     }
 }
 
-/// How long opening a shard may wait for its database to answer.
-const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// Where `config` puts one shard's nodes.
+pub fn node_spec(config: &Config, name: ShardName) -> NodeSpec {
+    let d = &config.database;
+    NodeSpec {
+        url: config.shard_url(name),
+        replicas: config.replica_urls(name).to_vec(),
+        read_connections: d.read_connections,
+        timeout: Duration::from_millis(d.primary_timeout_ms),
+        max_replica_lag: Duration::from_secs(d.max_replica_lag_secs),
+    }
+}
+
+/// A shard whose primary is down at start-up may serve reads from a replica only if that
+/// replica's schema is the one this gudang knows (it cannot migrate a replica).
+async fn replica_schema_ok(name: ShardName, spec: &NodeSpec) -> Result<()> {
+    let s = name.as_str();
+    let mut last = String::new();
+    for url in &spec.replicas {
+        let probe = async {
+            let mut c = AnyConnection::connect(url).await?;
+            let v = migrate::current_version(&mut c, s).await;
+            let _ = c.close().await;
+            Ok::<_, sqlx::Error>(v)
+        };
+        match tokio::time::timeout(spec.timeout.max(Duration::from_secs(2)), probe).await {
+            Ok(Ok(Ok(v))) if v == migrate::latest(name) => return Ok(()),
+            Ok(Ok(Ok(v))) => {
+                last = format!(
+                    "its replica {} has schema version {v}, this gudang needs {}",
+                    dialect::redact_url(url),
+                    migrate::latest(name)
+                )
+            }
+            Ok(Ok(Err(e))) => last = e.to_string(),
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => last = format!("{}: no answer", dialect::redact_url(url)),
+        }
+    }
+    Err(Error::Unavailable(format!(
+        "the {s} shard's primary is down and no replica can serve it ({last}); start again when the primary answers"
+    )))
+}
+
+/// How long opening a shard may wait for its database to answer when it has no replicas to
+/// fall back on.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Brings one shard's schema up to date on a short-lived connection of its own. A database
-/// that cannot be reached, does not exist, or compares text in a way gudang cannot rely on is a
-/// clear error naming the shard and its URL (password hidden).
-async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
+/// that does not exist, is a replica, or compares text in a way gudang cannot rely on is a
+/// clear error naming the shard and its URL (password hidden). The inner `Err` is a primary
+/// that cannot be reached (the caller may fall back on replicas).
+async fn migrate_url(name: ShardName, url: &str, timeout: Duration) -> Result<Result<i64>> {
     let backend = Backend::from_url(url)?;
     let s = name.as_str();
     let shown = dialect::redact_url(url);
@@ -83,19 +143,33 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
     } else {
         url.to_string()
     };
-    let mut conn = match tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url_c)).await
-    {
+    let limit = CONNECT_TIMEOUT.max(timeout);
+    let mut conn = match tokio::time::timeout(limit, AnyConnection::connect(&url_c)).await {
         Ok(Ok(c)) => c,
+        Ok(Err(e)) if unreachable(&e) => {
+            return Ok(Err(Error::Config(open_failure(s, &shown, backend, &e))));
+        }
         Ok(Err(e)) => return Err(Error::Config(open_failure(s, &shown, backend, &e))),
         Err(_) => {
-            return Err(Error::Config(format!(
+            return Ok(Err(Error::Config(format!(
                 "cannot open the {s} shard at {shown}: no answer within {} s (is the server running and reachable?)",
-                CONNECT_TIMEOUT.as_secs()
-            )));
+                limit.as_secs()
+            ))));
         }
     };
     for stmt in backend.session_setup() {
         conn.execute(*stmt).await.map_err(Error::db(s))?;
+    }
+    let replica: i64 = sqlx::query_scalar(backend.is_replica_probe())
+        .fetch_one(&mut conn)
+        .await
+        .map_err(Error::db(s))?;
+    if replica != 0 {
+        let _ = conn.close().await;
+        return Err(Error::Config(format!(
+            "database.{s}_url points at {shown}, which says it is a replica (read-only); \
+             gudang writes only to a primary. Put that URL in database.{s}_replicas and {s}_url at the primary"
+        )));
     }
     if let Some(q) = backend.collation_probe() {
         let (collation, byte_order): (String, i64) = sqlx::query_as(q)
@@ -124,7 +198,12 @@ async fn migrate_url(name: ShardName, url: &str) -> Result<i64> {
     }
     let v = migrate::run(&mut conn, backend, name).await?;
     let _ = conn.close().await;
-    Ok(v)
+    Ok(Ok(v))
+}
+
+/// A connection failure that means the server is not there (as opposed to refusing us).
+fn unreachable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut) || e.to_string().contains("refused")
 }
 
 /// The message for a shard whose database refused or failed the first connection.

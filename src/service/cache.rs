@@ -101,6 +101,11 @@ impl LookupCache {
         self.with(|m| put(&mut m.locations, code_norm.to_string(), l.clone(), 0));
     }
 
+    /// Forgets everything (the shards now point at other nodes).
+    pub fn forget_all(&self) {
+        self.with(|m| *m = Maps::default());
+    }
+
     /// Forgets every location (called on any location change).
     pub fn forget_locations(&self) {
         self.with(|m| m.locations.clear());

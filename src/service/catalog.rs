@@ -98,7 +98,7 @@ impl Services {
         let b = self.shards.master.backend();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::list_categories(&p, b).await }))
+            .browse(move |p| Box::pin(async move { master::list_categories(&p, b).await }))
             .await
     }
 
@@ -149,7 +149,7 @@ impl Services {
         let b = self.shards.master.backend();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::list_units(&p, b).await }))
+            .browse(move |p| Box::pin(async move { master::list_units(&p, b).await }))
             .await
     }
 
@@ -168,7 +168,9 @@ impl Services {
         let code = code.to_string();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::product_by_code(&p, b, &code).await }))
+            .read_on(crate::db::Route::PrimaryElseReplica, move |p| {
+                Box::pin(async move { master::product_by_code(&p, b, &code).await })
+            })
             .await
     }
 
@@ -319,7 +321,7 @@ impl Services {
             return self
                 .shards
                 .master
-                .read(move |p| {
+                .browse(move |p| {
                     Box::pin(async move {
                         master::browse_products(&p, b, &f, sort, desc, limit, offset).await
                     })
@@ -330,7 +332,7 @@ impl Services {
         let raw = q.text.clone().unwrap_or_default();
         self.shards
             .master
-            .read(move |p| {
+            .browse(move |p| {
                 Box::pin(async move {
                     let mut out: Vec<Product> = Vec::new();
                     let push = |out: &mut Vec<Product>, rows: Vec<Product>| {
@@ -370,7 +372,7 @@ impl Services {
         let f = f.clone();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::count_products(&p, b, &f).await }))
+            .browse(move |p| Box::pin(async move { master::count_products(&p, b, &f).await }))
             .await
     }
 

@@ -87,7 +87,7 @@ impl Services {
             self.shards.location.backend(),
             self.shards.transaction.backend(),
         );
-        let products = self.shards.master.read(move |p| {
+        let products = self.shards.master.browse(move |p| {
             Box::pin(async move {
                 master::count_products(
                     &p,
@@ -100,17 +100,16 @@ impl Services {
                 .await
             })
         });
-        let stock = self.shards.location.read(move |p| {
+        let stock = self.shards.location.browse(move |p| {
             Box::pin(async move { location::stock_value_and_locations(&p, lb).await })
         });
-        let low = self.shards.location.read(move |p| {
+        let low = self.shards.location.browse(move |p| {
             Box::pin(async move { location::stock_rows(&p, lb, None, None, true, 50).await })
         });
-        let sums = self
-            .shards
-            .transaction
-            .read(move |p| Box::pin(async move { journal::summaries_since(&p, tb, &since).await }));
-        let recent = self.shards.transaction.read(move |p| {
+        let sums = self.shards.transaction.browse(move |p| {
+            Box::pin(async move { journal::summaries_since(&p, tb, &since).await })
+        });
+        let recent = self.shards.transaction.browse(move |p| {
             Box::pin(async move {
                 journal::list_headers(&p, tb, &TxnFilter::default(), Some(10), 0).await
             })

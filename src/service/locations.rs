@@ -143,7 +143,7 @@ impl Services {
         let b = self.shards.location.backend();
         self.shards
             .location
-            .read(move |p| Box::pin(async move { location::list_locations(&p, b).await }))
+            .browse(move |p| Box::pin(async move { location::list_locations(&p, b).await }))
             .await
     }
 
@@ -153,7 +153,9 @@ impl Services {
         let c = code.trim().to_string();
         self.shards
             .location
-            .read(move |p| Box::pin(async move { location::location_by_code(&p, b, &c).await }))
+            .read_on(crate::db::Route::PrimaryElseReplica, move |p| {
+                Box::pin(async move { location::location_by_code(&p, b, &c).await })
+            })
             .await?
             .ok_or_else(|| Error::NotFound(format!("location '{}'", code.trim())))
     }
@@ -186,7 +188,7 @@ impl Services {
         let rows: Vec<StockRow> = self
             .shards
             .location
-            .read(move |p| {
+            .browse(move |p| {
                 Box::pin(async move {
                     location::stock_rows(&p, b, lid.as_deref(), pid.as_deref(), low, limit).await
                 })
@@ -208,7 +210,7 @@ impl Services {
         let products = self
             .shards
             .master
-            .read(move |p| {
+            .browse(move |p| {
                 Box::pin(async move { crate::db::master::products_by_ids(&p, b, &ids).await })
             })
             .await?;

@@ -10,6 +10,7 @@ pub mod check;
 pub mod csvio;
 pub mod dashboard;
 pub mod demo;
+pub mod follow;
 pub mod locations;
 pub mod ping;
 pub mod posting;
@@ -78,8 +79,14 @@ impl Services {
     pub async fn open(config: Config) -> Result<Services> {
         let shards = Shards::open(&config).await?;
         let s = Services::new(shards, config);
-        recovery::catch_up_numbers(&s).await?;
-        recovery::recover(&s, 0).await?;
+        // Recovery writes to both; with either primary down it waits for the periodic pass
+        // that follows the primary's return.
+        if s.posting_primaries_up() {
+            recovery::catch_up_numbers(&s).await?;
+            recovery::recover(&s, 0).await?;
+        } else {
+            tracing::warn!("a primary is down: start-up recovery waits until it answers");
+        }
         Ok(s)
     }
 
@@ -93,6 +100,13 @@ impl Services {
             cache: cache::LookupCache::default(),
             batches: posting::Batches::default(),
         }
+    }
+
+    /// Whether the location and transaction primaries (what recovery writes to) answer.
+    pub fn posting_primaries_up(&self) -> bool {
+        [&self.shards.location, &self.shards.transaction]
+            .iter()
+            .all(|h| h.health().primary_down_since().is_none())
     }
 
     pub fn grace_micros(&self) -> i64 {

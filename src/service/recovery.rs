@@ -142,15 +142,33 @@ pub(crate) async fn catch_up_numbers(s: &Services) -> Result<()> {
         .await
 }
 
-/// Runs [`recover`] every `recovery_interval_secs` until the services are dropped.
+/// Runs [`recover`] every `recovery_interval_secs` until the services are dropped, and at once
+/// (whatever the entries' age) when the location or transaction primary answers again after
+/// being down, so that the outbox a down transaction shard left drains within seconds.
 pub fn spawn_periodic(s: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let every = Duration::from_secs(s.config.posting.recovery_interval_secs.max(1));
-        let mut tick = tokio::time::interval(every);
-        tick.tick().await;
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = tokio::time::Instant::now();
+        let mut was_up = s.posting_primaries_up();
         loop {
             tick.tick().await;
-            if let Err(e) = recover(&s, s.grace_micros()).await {
+            let up = s.posting_primaries_up();
+            let back = up && !was_up;
+            was_up = up;
+            if !up || !(back || last.elapsed() >= every) {
+                continue;
+            }
+            last = tokio::time::Instant::now();
+            let grace = if back { 0 } else { s.grace_micros() };
+            if back {
+                tracing::warn!("the posting primaries answer again: journaling what waited");
+                if let Err(e) = catch_up_numbers(&s).await {
+                    tracing::warn!("carrying numbers over failed: {e}");
+                }
+            }
+            if let Err(e) = recover(&s, grace).await {
                 tracing::warn!("periodic recovery failed: {e}");
             }
         }

@@ -107,7 +107,7 @@ impl Services {
         let rows: Vec<StockRow> = self
             .shards
             .location
-            .read(move |p| {
+            .browse(move |p| {
                 Box::pin(async move {
                     location::stock_page(
                         &p,
@@ -159,7 +159,7 @@ impl Services {
         let rows = self
             .shards
             .location
-            .read(move |pool| {
+            .browse(move |pool| {
                 Box::pin(async move {
                     location::stock_rows(&pool, b, None, Some(&pid), false, 10_000).await
                 })
@@ -177,7 +177,7 @@ impl Services {
         let lines = self
             .shards
             .transaction
-            .read(move |pool| {
+            .browse(move |pool| {
                 Box::pin(async move { journal::product_lines(&pool, tb, &pid, limit).await })
             })
             .await?;

@@ -25,7 +25,7 @@ impl Services {
         let f = f.clone();
         self.shards
             .transaction
-            .read(move |p| {
+            .browse(move |p| {
                 Box::pin(async move { journal::list_headers(&p, b, &f, limit, offset).await })
             })
             .await
@@ -39,14 +39,14 @@ impl Services {
         let header = self
             .shards
             .transaction
-            .read(move |p| Box::pin(async move { journal::header_by_number(&p, b, &n).await }))
+            .browse(move |p| Box::pin(async move { journal::header_by_number(&p, b, &n).await }))
             .await?
             .ok_or_else(|| Error::NotFound(format!("transaction {}", number.trim())))?;
         let id = header.id.clone();
         let lines = self
             .shards
             .transaction
-            .read(move |p| Box::pin(async move { journal::lines_of(&p, b, &id).await }))
+            .browse(move |p| Box::pin(async move { journal::lines_of(&p, b, &id).await }))
             .await?;
         Ok(TxnDetail { header, lines })
     }

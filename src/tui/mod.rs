@@ -45,6 +45,7 @@ pub async fn run(config: Config) -> Result<()> {
     let services = Services::open(config).await?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "app started");
     let recovery = recovery::spawn_periodic(services.clone());
+    let follower = crate::service::follow::spawn_config_follower(services.clone());
     let theme = theme::Theme::from_env(services.config.ui.color);
     let (term, guard) = terminal::enter()?;
     let mut rt = runtime::Runtime::new(term, services.clone(), theme, local_now());
@@ -58,6 +59,9 @@ pub async fn run(config: Config) -> Result<()> {
     stop.store(true, Ordering::SeqCst);
     ticker.abort();
     recovery.abort();
+    if let Some(f) = follower {
+        f.abort();
+    }
     drop(rt);
     drop(guard);
     let _ = input.join();
