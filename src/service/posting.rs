@@ -272,7 +272,16 @@ impl Services {
         };
         let mut number = d.number.clone();
         if d.earlier {
-            if let Some(doc) = d.doc {
+            // With the transaction primary down the decision stands and its journal entry
+            // waits in the outbox for recovery.
+            if let Some(doc) = d.doc
+                && self
+                    .shards
+                    .transaction
+                    .health()
+                    .primary_down_since()
+                    .is_none()
+            {
                 self.journal_now(doc).await?;
             }
         } else if let Some(mut doc) = mine {
