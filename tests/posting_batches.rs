@@ -481,7 +481,7 @@ async fn a_batch_decides_exactly_as_one_posting_at_a_time_would(db: Db) {
     );
 }
 
-for_both_backends!(
+for_all_backends!(
     concurrent_issues_share_batches_but_are_decided_each_on_its_own,
     the_same_id_posted_at_once_many_times_posts_once,
     a_refusal_in_a_batch_sends_only_that_posting_back_and_a_prior_decision_stands,

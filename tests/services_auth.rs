@@ -409,7 +409,7 @@ async fn user_admin_rules(db: Db) {
     assert_eq!(hashes, 1);
 }
 
-for_both_backends!(
+for_all_backends!(
     first_admin_only_once,
     login_succeeds_case_insensitively,
     every_login_failure_says_the_same,

@@ -368,7 +368,7 @@ async fn audit_log_of_master_changes(db: Db) {
     assert_eq!(again.len(), log.len());
 }
 
-for_both_backends!(
+for_all_backends!(
     create_edit_deactivate,
     sku_and_barcode_uniqueness,
     unit_decimals,

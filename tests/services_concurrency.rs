@@ -107,4 +107,4 @@ async fn two_workstations_share_the_shards(db: Db) {
     assert_eq!(negative, 0);
 }
 
-for_both_backends!(two_workstations_share_the_shards);
+for_all_backends!(two_workstations_share_the_shards);

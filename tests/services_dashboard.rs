@@ -146,4 +146,4 @@ async fn figures_follow_postings(db: Db) {
     );
 }
 
-for_both_backends!(figures_follow_postings);
+for_all_backends!(figures_follow_postings);

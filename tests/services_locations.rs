@@ -217,7 +217,7 @@ async fn stock_views_and_low_stock(db: Db) {
     ));
 }
 
-for_both_backends!(
+for_all_backends!(
     nesting,
     no_cycles,
     unique_codes,

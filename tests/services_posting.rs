@@ -428,7 +428,7 @@ async fn mirror_and_prices_follow_the_product(db: Db) {
     assert_eq!(d.header.source_code.as_deref(), Some("A"));
 }
 
-for_both_backends!(
+for_all_backends!(
     all_four_kinds_with_several_lines,
     rejection_names_what_is_left,
     bad_documents_change_nothing,

@@ -330,7 +330,7 @@ async fn numbers_continue_from_an_earlier_build(db: Db) {
     assert_eq!(out.number, format!("RCV-{year}-000042"));
 }
 
-for_both_backends!(
+for_all_backends!(
     replay_posts_once,
     concurrent_replays_post_once,
     numbers_are_unique_and_formatted,

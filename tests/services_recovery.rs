@@ -533,7 +533,7 @@ async fn check_catches_tampering(db: Db) {
     );
 }
 
-for_both_backends!(
+for_all_backends!(
     recovery_journals_what_a_crash_left_in_the_outbox,
     retry_journals_a_decided_posting,
     check_is_clean_after_activity,

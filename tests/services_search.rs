@@ -186,4 +186,4 @@ async fn search_beyond_ascii(db: Db) {
     assert!(find("cafe").await.is_empty(), "accents are not folded");
 }
 
-for_both_backends!(search, search_beyond_ascii);
+for_all_backends!(search, search_beyond_ascii);

@@ -1,29 +1,55 @@
-//! A test environment on either backend: fresh shards on temp SQLite files, or fresh databases
-//! on the process's throwaway PostgreSQL server (see `pg`). Service tests take a [`Db`] and
-//! [`for_both_backends!`](crate::for_both_backends) runs each one on both.
+//! A test environment on any backend: fresh shards on temp SQLite files, or fresh databases on
+//! the process's throwaway PostgreSQL server (see `pg`) or MariaDB server (see `mariadb`).
+//! Service tests take a [`Db`] and [`for_all_backends!`](crate::for_all_backends) runs each one
+//! on all three.
 
 use gudang::config::Config;
-use gudang::db::ShardName;
+use gudang::db::{Backend, ShardName};
 use gudang::domain::{Quantity, Role};
 use gudang::service::catalog::ProductInput;
 use gudang::service::posting::LineRequest;
 use gudang::{Actor, Services};
 use sqlx::{AnyConnection, Connection, Executor};
 
-use super::pg;
+use super::{mariadb, pg};
 
 /// Which database the shards live in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
     Sqlite,
     Postgres,
+    Mariadb,
+}
+
+impl Db {
+    /// The name gudang reports for this backend (`Backend::name`, as in `gudang status`).
+    pub fn backend_name(self) -> &'static str {
+        match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres => "postgres",
+            Db::Mariadb => "mysql",
+        }
+    }
+
+    /// A test's SQL adjusted for this backend. Tests write SQL as gudang does, SQLite-style
+    /// (e.g. integer casts as `CAST(x AS BIGINT)`, values inlined as literals). On MariaDB it
+    /// goes through gudang's own MySQL rewrite (`Backend::dyn_sql`), which among other things
+    /// turns ` AS BIGINT)` into ` AS SIGNED)` (MariaDB has no BIGINT cast target; SIGNED is
+    /// 64-bit too) and ` AS TEXT)` into ` AS CHAR)`. SQLite and PostgreSQL get the text as it
+    /// is (tests use no `?` placeholders here, so PostgreSQL needs no renumbering).
+    pub fn sql(self, sql: &str) -> String {
+        match self {
+            Db::Mariadb => Backend::Mysql.dyn_sql(sql.to_string()).0,
+            Db::Sqlite | Db::Postgres => sql.to_string(),
+        }
+    }
 }
 
 /// The password every test user gets.
 pub const PASSWORD: &str = "correct horse battery";
 
 /// A config whose three shard URLs point at fresh, empty databases of `db`, with the temp
-/// directory that holds the SQLite files (and nothing else, for PostgreSQL).
+/// directory that holds the SQLite files (and nothing else, for the servers).
 pub async fn fresh_config(db: Db) -> (Config, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut c = Config {
@@ -32,8 +58,13 @@ pub async fn fresh_config(db: Db) -> (Config, tempfile::TempDir) {
     };
     c.posting.recovery_grace_secs = 0;
     c.database.read_connections = 2;
-    if db == Db::Postgres {
-        let urls = pg::create_databases(&["master", "location", "transaction"]).await;
+    const SHARDS: [&str; 3] = ["master", "location", "transaction"];
+    let urls = match db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(pg::create_databases(&SHARDS).await),
+        Db::Mariadb => Some(mariadb::create_databases(&SHARDS).await),
+    };
+    if let Some(urls) = urls {
         c.database.master_url = urls[0].clone();
         c.database.location_url = urls[1].clone();
         c.database.transaction_url = urls[2].clone();
@@ -82,18 +113,26 @@ impl TestEnv {
     }
 
     /// A raw connection to one shard, for the test to look at or tamper with the data directly.
+    /// On MariaDB it gets gudang's session settings (standard quoting, strict mode, literals
+    /// compared in the database's byte order), so that a test's SQL means what gudang's does.
     pub async fn raw(&self, shard: ShardName) -> AnyConnection {
         sqlx::any::install_default_drivers();
-        AnyConnection::connect(&self.config.shard_url(shard))
+        let mut c = AnyConnection::connect(&self.config.shard_url(shard))
             .await
-            .expect("raw connection")
+            .expect("raw connection");
+        if self.db == Db::Mariadb {
+            for stmt in Backend::Mysql.session_setup() {
+                c.execute(*stmt).await.expect(stmt);
+            }
+        }
+        c
     }
 
-    /// Runs one statement on a shard; returns the rows it changed.
+    /// Runs one statement on a shard (adjusted by [`Db::sql`]); returns the rows it changed.
     pub async fn exec(&self, shard: ShardName, sql: &str) -> u64 {
         let mut c = self.raw(shard).await;
         let n = c
-            .execute(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(sqlx::AssertSqlSafe(self.db.sql(sql)))
             .await
             .expect(sql)
             .rows_affected();
@@ -101,10 +140,12 @@ impl TestEnv {
         n
     }
 
-    /// The first column of the first row of a query, as an integer (cast it to BIGINT).
+    /// The first column of the first row of a query, as an integer. Cast it with
+    /// `CAST(x AS BIGINT)` (sums and the like); on MariaDB that becomes `AS SIGNED` (see
+    /// [`Db::sql`]).
     pub async fn int(&self, shard: ShardName, sql: &str) -> i64 {
         let mut c = self.raw(shard).await;
-        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(self.db.sql(sql)))
             .fetch_one(&mut c)
             .await
             .expect(sql);
@@ -112,10 +153,10 @@ impl TestEnv {
         v
     }
 
-    /// The first column of the first row of a query, as text.
+    /// The first column of the first row of a query (adjusted by [`Db::sql`]), as text.
     pub async fn text(&self, shard: ShardName, sql: &str) -> String {
         let mut c = self.raw(shard).await;
-        let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(self.db.sql(sql)))
             .fetch_one(&mut c)
             .await
             .expect(sql);
@@ -185,9 +226,9 @@ pub fn line(code: &str, units: i64) -> LineRequest {
 }
 
 /// Instantiates each named `async fn NAME(db: Db)` of the calling file as a test on SQLite
-/// (`sqlite::NAME`) and on PostgreSQL (`postgres::NAME`).
+/// (`sqlite::NAME`), on PostgreSQL (`postgres::NAME`) and on MariaDB (`mariadb::NAME`).
 #[macro_export]
-macro_rules! for_both_backends {
+macro_rules! for_all_backends {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
@@ -205,6 +246,17 @@ macro_rules! for_both_backends {
                         return;
                     }
                     super::$name($crate::common::backend::Db::Postgres).await
+                }
+            )+
+        }
+        mod mariadb {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if $crate::common::mariadb::skipped() {
+                        return;
+                    }
+                    super::$name($crate::common::backend::Db::Mariadb).await
                 }
             )+
         }

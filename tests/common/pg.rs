@@ -6,9 +6,8 @@
 //! fsync on. When we are root (as in CI) it runs as the `postgres` system user through
 //! `runuser`, because PostgreSQL refuses to run as root.
 //!
-//! Clean-up does not rely on the test process ending well: a detached watchdog (`sh`) holds the
-//! read end of a pipe whose write end only this process has. When the process exits for any
-//! reason, even SIGKILL, the pipe closes, and the watchdog stops the server
+//! Clean-up does not rely on the test process ending well: a detached watchdog (see `server`)
+//! notices when this process exits for any reason, even SIGKILL, and then stops the server
 //! (`pg_ctl stop -m immediate`) and deletes the directory.
 //!
 //! Each test asks for its own databases ([`create_databases`]); they are not dropped (a
@@ -17,14 +16,14 @@
 //! Missing PostgreSQL binaries make the PostgreSQL tests FAIL with a message saying what to
 //! install, unless `GUDANG_SKIP_PG=1` is set (then they return at once; see [`skipped`]).
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{AnyConnection, Connection, Executor};
+
+use super::server::{self, free_port, run};
 
 /// The running server.
 pub struct PgServer {
@@ -125,51 +124,9 @@ fn bin_dir() -> Option<PathBuf> {
         .find(|d| has(d))
 }
 
-/// uid and gid of a system user, from /etc/passwd.
-fn system_user(name: &str) -> Option<(u32, u32)> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        (f.len() > 3 && f[0] == name).then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
-    })
-}
-
 /// A command for a PostgreSQL program, run as `postgres` when we are root.
 fn pg_command(bin: &Path, dir: &Path, as_postgres: bool) -> Command {
-    let mut c = if as_postgres {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    c.current_dir(dir);
-    // SAFETY: setsid is async-signal-safe. A new session keeps the server out of our terminal's
-    // process group, so a Ctrl-C aimed at the tests leaves it to the watchdog to stop.
-    unsafe {
-        c.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    c
-}
-
-fn run(mut c: Command, what: &str) -> Result<(), String> {
-    let out = c
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {what}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
+    server::command(bin, dir, as_postgres.then_some("postgres"))
 }
 
 fn start() -> Result<PgServer, String> {
@@ -179,10 +136,9 @@ fn start() -> Result<PgServer, String> {
          the PostgreSQL half of the service tests."
             .to_string()
     })?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = server::is_root();
     let owner = if root {
-        Some(system_user("postgres").ok_or_else(|| {
+        Some(server::system_user("postgres").ok_or_else(|| {
             "the tests run as root and PostgreSQL refuses to; they need a `postgres` system user to run \
              the throwaway server as (the Debian `postgresql` package creates it)"
                 .to_string()
@@ -190,23 +146,17 @@ fn start() -> Result<PgServer, String> {
     } else {
         None
     };
-    // /tmp rather than $TMPDIR: the `postgres` user must be able to reach the directory, and
-    // the unix socket path inside it must stay under the kernel's ~107-byte limit.
-    let base = Some(PathBuf::from("/tmp"))
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = tempfile::Builder::new()
-        .prefix("gudang-pg-")
-        .tempdir_in(base)
-        .map_err(|e| format!("cannot make a temp dir for PostgreSQL: {e}"))?
-        .keep();
-    if let Some((uid, gid)) = owner {
-        std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
-            .map_err(|e| format!("chown {}: {e}", dir.display()))?;
-    }
+    let dir = server::temp_dir("gudang-pg-", owner)?;
     // The watchdog comes first, so that even a failed start leaves nothing behind.
-    let watchdog = spawn_watchdog(&bin, &dir, root)?;
+    let as_pg = if root { "runuser -u postgres -- " } else { "" };
     let data = dir.join("data");
+    let stop = format!(
+        "if [ -f {pid} ]; then {as_pg}{ctl} -D {data} stop -m immediate -w >/dev/null 2>&1; fi",
+        pid = server::sh_quote(&data.join("postmaster.pid")),
+        ctl = server::sh_quote(&bin.join("pg_ctl")),
+        data = server::sh_quote(&data),
+    );
+    let watchdog = server::spawn_watchdog(&dir, &stop)?;
     let mut init = pg_command(&bin.join("initdb"), &dir, root);
     // --no-sync only skips initdb's final flush of its own files; the server runs with fsync on.
     init.arg("-D").arg(&data).args([
@@ -249,8 +199,7 @@ fn start() -> Result<PgServer, String> {
                 });
             }
             Err(e) => {
-                let mut tail = String::new();
-                let _ = std::fs::File::open(&log).and_then(|mut f| f.read_to_string(&mut tail));
+                let tail = server::read_log(&log);
                 last_err = format!("{e}\nserver log:\n{tail}");
                 if !tail.contains("could not bind") && !tail.contains("in use") {
                     break;
@@ -261,47 +210,4 @@ fn start() -> Result<PgServer, String> {
     Err(format!(
         "the throwaway PostgreSQL server did not start: {last_err}"
     ))
-}
-
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
-}
-
-/// Starts the detached watchdog: it waits for this process's end (EOF on its stdin), then stops
-/// the server and deletes `dir`.
-fn spawn_watchdog(bin: &Path, dir: &Path, root: bool) -> Result<ChildStdin, String> {
-    let q = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
-    let as_pg = if root { "runuser -u postgres -- " } else { "" };
-    let script = format!(
-        "cat >/dev/null; if [ -f {pid} ]; then {as_pg}{ctl} -D {data} stop -m immediate -w >/dev/null 2>&1; fi; rm -rf {dir}",
-        pid = q(&dir.join("data").join("postmaster.pid")),
-        ctl = q(&bin.join("pg_ctl")),
-        data = q(&dir.join("data")),
-        dir = q(dir),
-    );
-    let mut c = Command::new("sh");
-    c.arg("-c")
-        .arg(script)
-        .current_dir("/")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: as in `pg_command`; a Ctrl-C aimed at the tests must not kill the watchdog before
-    // it has cleaned up.
-    unsafe {
-        c.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    let mut child = c
-        .spawn()
-        .map_err(|e| format!("cannot start the PostgreSQL watchdog: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or_else(|| "watchdog has no stdin".to_string())
 }
