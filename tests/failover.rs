@@ -154,7 +154,7 @@ fn clerks(
                 n += 1;
                 let sku = format!("P{}", c + 1);
                 let id = new_id();
-                let req = if n % 3 == 0 {
+                let req = if n.is_multiple_of(3) {
                     issue(id.clone(), &sku, 1)
                 } else {
                     receipt(id.clone(), &sku, 1)

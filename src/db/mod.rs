@@ -48,19 +48,25 @@ impl Shards {
         let mut handles = Vec::with_capacity(3);
         for name in ShardName::ALL {
             let spec = node_spec(config, name);
-            if let Err(down) = migrate_url(name, &spec.url, spec.timeout).await? {
+            let down = match migrate_url(name, &spec.url, spec.timeout).await? {
+                Ok(_) => None,
                 // With replicas the shard starts read-only; its primary is migrated by the
                 // first process that starts while it answers.
-                if spec.replicas.is_empty() {
-                    return Err(down);
+                Err(down) if !spec.replicas.is_empty() => {
+                    replica_schema_ok(name, &spec).await?;
+                    tracing::warn!(
+                        "{down}; starting with the {} shard read-only",
+                        name.as_str()
+                    );
+                    Some(down.to_string())
                 }
-                replica_schema_ok(name, &spec).await?;
-                tracing::warn!(
-                    "{down}; starting with the {} shard read-only",
-                    name.as_str()
-                );
+                Err(down) => return Err(down),
+            };
+            let handle = ShardHandle::start(name, &spec).await?;
+            if let Some(reason) = down {
+                handle.mark_primary_down(&reason);
             }
-            handles.push(ShardHandle::start(name, &spec).await?);
+            handles.push(handle);
         }
         let transaction = handles
             .pop()

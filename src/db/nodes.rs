@@ -101,6 +101,8 @@ pub struct NodeHealth {
     pub last_error: Option<String>,
     /// When the monitor last asked (microseconds, UTC).
     pub checked_at: Option<i64>,
+    /// Reads this process has sent to the node.
+    pub reads: u64,
     /// Replicas: the replication position applied (not shown; compared for reads).
     #[serde(skip)]
     pub applied: Option<Position>,
@@ -175,17 +177,22 @@ impl Nodes {
     pub fn pick(&self, route: Route) -> Option<(AnyPool, bool)> {
         let set = self.current();
         let primary_up = self.primary_down_since().is_none();
+        let to_primary = || {
+            lock(&self.primary).reads += 1;
+            Some((set.primary.pool.clone(), false))
+        };
         if route == Route::Primary || set.replicas.is_empty() {
-            return primary_up.then(|| (set.primary.pool.clone(), false));
+            return if primary_up { to_primary() } else { None };
         }
         if route == Route::PrimaryElseReplica && primary_up {
-            return Some((set.primary.pool.clone(), false));
+            return to_primary();
         }
         let mine = lock(&self.last_write).clone();
         let mut freshest: Option<(i64, &Arc<Replica>)> = None;
         for r in &set.replicas {
-            let h = lock(&r.health);
-            if !h.reachable {
+            let mut h = lock(&r.health);
+            // Not yet looked at (just started): worth a try when the primary is down.
+            if !h.reachable && (h.checked_at.is_some() || primary_up) {
                 continue;
             }
             let lag = h.heartbeat_lag_ms.unwrap_or(i64::MAX);
@@ -195,6 +202,7 @@ impl Nodes {
                 (Some(_), None) => false,
             };
             if primary_up && route == Route::Browse && lag <= self.max_lag_ms && has_mine {
+                h.reads += 1;
                 return Some((r.pool.clone(), true));
             }
             if freshest.is_none_or(|(l, _)| lag < l) {
@@ -202,9 +210,12 @@ impl Nodes {
             }
         }
         if primary_up {
-            return Some((set.primary.pool.clone(), false));
+            return to_primary();
         }
-        freshest.map(|(_, r)| (r.pool.clone(), true))
+        freshest.map(|(_, r)| {
+            lock(&r.health).reads += 1;
+            (r.pool.clone(), true)
+        })
     }
 
     /// Every node's health, primary first.

@@ -394,7 +394,23 @@ impl ShardHandle {
             }),
         );
         self.reads.send(job).map_err(|_| self.gone())?;
-        rx.await.map_err(|_| self.gone())?
+        rx.await.map_err(|_| self.unreadable(route))?
+    }
+
+    /// The error for a read no node could take.
+    fn unreadable(&self, route: Route) -> Error {
+        match (&self.nodes, self.refusal()) {
+            (Some(n), Some(down))
+                if route != Route::Primary && !n.current().replicas.is_empty() =>
+            {
+                Error::Unavailable(format!(
+                    "{down}; no replica of the {} shard answers either",
+                    self.name.as_str()
+                ))
+            }
+            (_, Some(down)) => down,
+            _ => self.gone(),
+        }
     }
 
     /// The error for a request the shard dropped: the primary is down, or the task failed.
@@ -585,6 +601,7 @@ async fn writer_loop(
             .as_ref()
             .is_some_and(|n| !n.current().replicas.is_empty());
         let mut down = w.down.clone();
+        let nodes_for_track = w.nodes.clone();
         let result = if *down.borrow() {
             // Refused at once: the callers hear that the primary is down.
             Err(Error::Unavailable(format!(
@@ -593,7 +610,21 @@ async fn writer_loop(
         } else {
             match w.ready(backend, shard).await {
                 Ok(c) => {
-                    let run = run_batch(backend, shard, c, &mut batch, &generation, &mut commit_us);
+                    // Where the batch's commit puts the primary, learnt before any caller hears
+                    // back, so that their next read knows which replicas have it.
+                    let track = nodes_for_track
+                        .as_deref()
+                        .filter(|_| replicated)
+                        .zip(backend.write_position());
+                    let run = run_batch(
+                        backend,
+                        shard,
+                        c,
+                        &mut batch,
+                        &generation,
+                        &mut commit_us,
+                        track,
+                    );
                     // A primary that stops answering mid-batch must not hold the writer (and
                     // every caller queued behind it) until the operating system gives up.
                     let went_down = async {
@@ -612,16 +643,6 @@ async fn writer_loop(
                 Err(e) => Err(e),
             }
         };
-        if result.is_ok()
-            && replicated
-            && let (Some(nodes), Some(q), Some(c)) =
-                (&w.nodes, backend.write_position(), w.conn.as_mut())
-            && let Ok(Some(text)) = sqlx::query_scalar::<_, Option<String>>(q)
-                .fetch_one(c)
-                .await
-        {
-            nodes.note_write(Position::parse(backend, &text));
-        }
         // Jobs that never ran (the batch failed before them) are dropped: their callers see
         // the shard as unable to complete the request.
         batch.clear();
@@ -669,6 +690,7 @@ async fn run_batch(
     batch: &mut Vec<WriteJob>,
     generation: &AtomicU64,
     commit_us: &mut u64,
+    track: Option<(&Nodes, &'static str)>,
 ) -> Result<()> {
     const KEEP_NEXT: &str = "RELEASE SAVEPOINT job; SAVEPOINT job";
     const UNDO_NEXT: &str = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job";
@@ -715,6 +737,13 @@ async fn run_batch(
     .await;
     if outcome.is_ok() {
         generation.fetch_add(1, Ordering::AcqRel);
+        if let Some((nodes, q)) = track
+            && let Ok(Some(text)) = sqlx::query_scalar::<_, Option<String>>(q)
+                .fetch_one(&mut *conn)
+                .await
+        {
+            nodes.note_write(Position::parse(backend, &text));
+        }
     }
     if outcome.is_err() {
         let _ = conn.execute("ROLLBACK").await;

@@ -8,6 +8,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use serde::Serialize;
 
 use super::{Actor, Services, audit, conflict};
+use crate::db::Route;
 use crate::db::master::{self, User};
 use crate::domain::role::Permission;
 use crate::domain::{Role, ids::now_micros, new_id, text};
@@ -147,7 +148,9 @@ impl Services {
         let b = self.shards.master.backend();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::count_users(&p, b).await }))
+            .read_on(Route::PrimaryElseReplica, move |p| {
+                Box::pin(async move { master::count_users(&p, b).await })
+            })
             .await
             .map(|n| n > 0)
     }
@@ -259,15 +262,16 @@ impl Services {
         let users = self
             .shards
             .master
-            .read(move |p| Box::pin(async move { master::list_users(&p, b).await }))
+            .browse(move |p| Box::pin(async move { master::list_users(&p, b).await }))
             .await?;
         Ok(users.iter().map(UserView::from).collect())
     }
 
     /// Finds a user by email for `--as`; the user must be active.
+    /// Read from a replica while the master primary is down, so that read-only commands work.
     pub async fn actor_by_email(&self, email: &str) -> Result<Actor> {
         let u = self
-            .user_by_email(email)
+            .user_by_email_on(Route::PrimaryElseReplica, email)
             .await?
             .ok_or_else(|| Error::NotFound(format!("user {}", email.trim())))?;
         if u.active == 0 {
@@ -276,13 +280,16 @@ impl Services {
         actor_of(&u)
     }
 
-    /// The first active admin (the CLI's default actor).
+    /// The first active admin (the CLI's default actor); from a replica while the master
+    /// primary is down.
     pub async fn first_admin(&self) -> Result<Actor> {
         let b = self.shards.master.backend();
         let users = self
             .shards
             .master
-            .read(move |p| Box::pin(async move { master::list_users(&p, b).await }))
+            .read_on(Route::PrimaryElseReplica, move |p| {
+                Box::pin(async move { master::list_users(&p, b).await })
+            })
             .await?;
         let mut admins: Vec<&User> = users
             .iter()
@@ -296,12 +303,19 @@ impl Services {
         })
     }
 
+    /// For a login: the primary only (its lockout counters are decided on).
     async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        self.user_by_email_on(Route::Primary, email).await
+    }
+
+    async fn user_by_email_on(&self, route: Route, email: &str) -> Result<Option<User>> {
         let b = self.shards.master.backend();
         let email = email.trim().to_lowercase();
         self.shards
             .master
-            .read(move |p| Box::pin(async move { master::user_by_email(&p, b, &email).await }))
+            .read_on(route, move |p| {
+                Box::pin(async move { master::user_by_email(&p, b, &email).await })
+            })
             .await
     }
 
