@@ -115,6 +115,43 @@ async fn non_byte_order_collation_is_refused() {
 }
 
 #[tokio::test]
+async fn missing_mariadb_database_is_a_clear_error() {
+    if common::mariadb::skipped() {
+        return;
+    }
+    let (mut config, _dir) = fresh_config(Db::Mariadb).await;
+    config.database.transaction_url = common::mariadb::url("no_such_database");
+    let msg = open_error(Services::open(config).await);
+    assert!(msg.contains("transaction shard"), "{msg}");
+    assert!(msg.contains("no_such_database"), "{msg}");
+    assert!(msg.contains("create the database first"), "{msg}");
+}
+
+/// MariaDB's usual `utf8mb4_bin` sorts by bytes but pads with spaces ('a' sorts after 'a\t'),
+/// and the default `utf8mb4_general_ci` ignores case: both are refused, naming the database.
+#[tokio::test]
+async fn mariadb_collation_that_is_not_byte_order_is_refused() {
+    if common::mariadb::skipped() {
+        return;
+    }
+    for collation in ["utf8mb4_bin", "utf8mb4_general_ci"] {
+        let (mut config, _dir) = fresh_config(Db::Mariadb).await;
+        config.database.location_url = common::mariadb::create_database(
+            "coll",
+            &format!("CHARACTER SET utf8mb4 COLLATE {collation}"),
+        )
+        .await;
+        let msg = open_error(Services::open(config).await);
+        assert!(
+            msg.contains("location shard") && msg.contains(collation),
+            "{msg}"
+        );
+        assert!(msg.contains("utf8mb4_nopad_bin"), "the fix is named: {msg}");
+        assert!(msg.contains("_coll"), "the database is named: {msg}");
+    }
+}
+
+#[tokio::test]
 async fn postgres_status_and_search_extension() {
     if pg::skipped() {
         return;
