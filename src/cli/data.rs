@@ -1,4 +1,4 @@
-//! Commands on master and location data: init, status, users, categories, units, products,
+//! Commands on master and location data: init, users, categories, units, products,
 //! locations and stock.
 
 use clap::{Args, Subcommand};
@@ -206,52 +206,6 @@ pub async fn init(
         config.data_dir().display()
     );
     Ok(())
-}
-
-pub async fn status(config: Config, json: bool) -> Result<(), Failure> {
-    let report = gudang::service::status::status(&config).await;
-    if json {
-        return out::json(&report);
-    }
-    let rows: Vec<Vec<String>> = report
-        .iter()
-        .map(|r| {
-            vec![
-                r.shard.to_string(),
-                r.backend.clone(),
-                r.url.clone(),
-                if r.reachable {
-                    "yes".into()
-                } else {
-                    "NO".into()
-                },
-                r.latency_ms
-                    .map(|l| format!("{l:.1} ms"))
-                    .unwrap_or_else(|| "-".into()),
-                r.schema_version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                r.error.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    out::table(
-        &[
-            "SHARD",
-            "BACKEND",
-            "URL",
-            "REACHABLE",
-            "LATENCY",
-            "SCHEMA",
-            "ERROR",
-        ],
-        &rows,
-    );
-    if report.iter().all(|r| r.reachable) {
-        Ok(())
-    } else {
-        Err(Failure::Quiet)
-    }
 }
 
 pub async fn user(s: &Services, g: &Global, c: UserCmd) -> Result<(), Failure> {

@@ -6,6 +6,7 @@ mod data;
 mod demo;
 mod out;
 mod post;
+mod status;
 
 use std::path::PathBuf;
 
@@ -88,8 +89,12 @@ pub enum Command {
         #[arg(long, value_name = "SECS")]
         grace: Option<u64>,
     },
-    /// Show each shard: backend, URL, reachable, latency, schema version
+    /// Show each shard's nodes: role, reachable, latency, lag, read-only, schema, durability
+    ///
+    /// Exits 0 when all is well, 1 when a replica is over its lag bound or does not answer,
+    /// 2 when a primary is down (2 wins).
     Status {
+        /// Print a JSON array, one object per node, instead of the table
         #[arg(long)]
         json: bool,
     },
@@ -124,7 +129,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             admin_name,
             password_stdin,
         } => data::init(config, admin_email, admin_name, password_stdin).await,
-        Command::Status { json } => data::status(config, json).await,
+        Command::Status { json } => status::status(config, json).await,
         other => {
             let s = Services::open(config).await?;
             // Every command acts as someone: a wrong, disabled or unknown `--as` is refused
