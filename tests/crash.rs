@@ -1,19 +1,27 @@
-//! Crash test of the cross-shard posting protocol (ARCHITECTURE.md section 4) on the embedded
-//! SQLite default. A real child process (this test binary re-executed in child mode) posts
-//! receipts, issues and transfers of several lines from a few concurrent workers and is killed
-//! with SIGKILL, either by itself at a named failpoint of the protocol (before the decision,
-//! between the decision and the journal, between the journal and the outbox delete, and inside
-//! start-up recovery before and after its journal writes) or by the parent at a random moment.
-//! After every kill the parent looks at the files as they are (the check must already be clean,
-//! and every acknowledged posting durably decided as the client was told, journaled or still in
-//! the outbox), then restarts with recovery and asserts: the check finds no violation, the
-//! outbox is empty, every acknowledged posting is journaled exactly once as the client was told
-//! (number, status, reason), nothing is negative, stock is exactly what the posted documents
-//! imply, the daily summaries count each posted document once, SQLite's integrity check passes
-//! on all three files, and re-posting an id replays it.
+//! Crash test of the cross-shard posting protocol (ARCHITECTURE.md section 4) on every backend: the
+//! embedded SQLite default, PostgreSQL and MariaDB. A real child process (this test binary
+//! re-executed in child mode) posts receipts, issues and transfers of several lines from a few
+//! concurrent workers and is killed with SIGKILL, either by itself at a named failpoint of the
+//! protocol (before the decision, between the decision and the journal, between the journal and the
+//! outbox delete, and inside start-up recovery before and after its journal writes) or by the
+//! parent at a random moment. After every kill the parent looks at the shards as they are (the
+//! check must already be clean, and every acknowledged posting durably decided as the client was
+//! told, journaled or still in the outbox), then restarts with recovery and asserts: the check
+//! finds no violation, the outbox is empty, every acknowledged posting is journaled exactly once as
+//! the client was told (number, status, reason), nothing is negative, stock is exactly what the
+//! posted documents imply, the daily summaries count each posted document once, the database's own
+//! integrity check passes on all three shards, and re-posting an id replays it.
 //!
-//! `GUDANG_CRASH_KILLS=N` raises the number of kills (default 200); `GUDANG_CRASH_SEED=S`
-//! replays a run (the seed is printed).
+//! On PostgreSQL and MariaDB the shards are three fresh databases on the test process's
+//! throwaway server, which keeps running while the children die: only the client is killed, as
+//! when an application machine loses power. After a kill the parent first waits for the server to
+//! end the dead child's sessions (a COMMIT sent just before the kill may still land), so that it
+//! looks at the shards as the kill left them. The child gets the shards as a config file.
+//!
+//! Kills per backend: `GUDANG_CRASH_KILLS=N` for SQLite (default 200),
+//! `GUDANG_CRASH_KILLS_PG=N` and `GUDANG_CRASH_KILLS_MARIADB=N` (default 50 each);
+//! `GUDANG_CRASH_SEED=S` replays a run (the seed is printed). `GUDANG_SKIP_PG=1` and
+//! `GUDANG_SKIP_MARIADB=1` skip a server backend as in the other tests.
 
 mod common;
 
@@ -29,23 +37,25 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use gudang::Config;
 use gudang::domain::ids;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use child::{CHILD_DIR_ENV, CHILD_JOURNAL_ENV, CHILD_SEED_ENV, Record, Req};
+use child::{CHILD_CONFIG_ENV, CHILD_JOURNAL_ENV, CHILD_SEED_ENV, Record, Req};
+use common::backend::{Db, TestEnv};
 use verify::{Ack, Ledger, Snapshot, State};
 
 /// How long a child may take to reach its failpoint or its next acknowledgement. Generous: the
 /// CI machine is small and shared; a healthy child needs milliseconds.
 const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The child: runs only when re-executed by [`crash_kills`] (which sets the data directory).
+/// The child: runs only when re-executed by a `crash_kills_*` test (which sets the config path).
 #[test]
-#[ignore = "child process of crash_kills; does nothing unless re-executed by it"]
+#[ignore = "child process of crash_kills_*; does nothing unless re-executed by one"]
 fn crash_child() {
-    if let Ok(dir) = std::env::var(CHILD_DIR_ENV) {
-        child::child_main(PathBuf::from(dir));
+    if let Ok(config) = std::env::var(CHILD_CONFIG_ENV) {
+        child::child_main(Path::new(&config));
     }
 }
 
@@ -68,7 +78,7 @@ struct Child {
 }
 
 impl Child {
-    fn spawn(dir: &Path, journal: PathBuf, seed: u64, failpoint: Option<&str>) -> Child {
+    fn spawn(config: &Path, journal: PathBuf, seed: u64, failpoint: Option<&str>) -> Child {
         let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
         cmd.args([
             "--exact",
@@ -77,7 +87,7 @@ impl Child {
             "--include-ignored",
             "--test-threads=1",
         ])
-        .env(CHILD_DIR_ENV, dir)
+        .env(CHILD_CONFIG_ENV, config)
         .env(CHILD_JOURNAL_ENV, &journal)
         .env(CHILD_SEED_ENV, seed.to_string())
         .env_remove("GUDANG_FAILPOINT")
@@ -202,6 +212,10 @@ const PLANS: [Plan; 8] = [
 const RECOVERY_ROUND: usize = 500;
 
 struct Run {
+    /// The shards, and the file the children read them from.
+    config: Config,
+    config_file: PathBuf,
+    /// Where the children's journals go.
     dir: PathBuf,
     rng: StdRng,
     ledger: Ledger,
@@ -219,7 +233,7 @@ impl Run {
     fn kill_child(&mut self, failpoint: Option<String>, random: Option<(usize, u64)>) -> Snapshot {
         let journal = self.journal();
         let seed = self.rng.random();
-        let c = Child::spawn(&self.dir, journal, seed, failpoint.as_deref());
+        let c = Child::spawn(&self.config_file, journal, seed, failpoint.as_deref());
         let (status, stderr, records) = match random {
             None => c.wait_exit(),
             Some((acks, delay_us)) => {
@@ -236,7 +250,7 @@ impl Run {
         assert_sigkilled(status, &stderr, failpoint.as_deref());
         self.kills += 1;
         self.ledger.absorb(records);
-        phase(verify::inspect(&self.dir, &self.ledger))
+        phase(verify::inspect(&self.config, &self.ledger))
     }
 
     fn round(&mut self, plan: Plan) -> verify::Stats {
@@ -307,8 +321,8 @@ impl Run {
                 self.kill_child(None, Some((acks, delay)));
             }
         }
-        let (dir, ledger, rng) = (self.dir.clone(), &mut self.ledger, &mut self.rng);
-        phase(verify::verify_after_restart(&dir, ledger, rng))
+        let (config, ledger, rng) = (&self.config, &mut self.ledger, &mut self.rng);
+        phase(verify::verify_after_restart(config, ledger, rng))
     }
 
     /// What a kill at a posting failpoint must have left: evidence of a posting cut off there.
@@ -339,11 +353,19 @@ impl Run {
     }
 }
 
-/// Seeds the catalog once: products P1..P4, locations A, B, C, and opening stock.
-fn seed_catalog(ledger: &mut Ledger) -> tempfile::TempDir {
+/// Opening stock of every product at every location. Low enough that issues and transfers
+/// (1 to 12 units a line) run a location out of a product early even in a short run (the 50 kills
+/// on a server): rejected postings must be crash-tested too.
+const OPENING_UNITS: i64 = 15;
+
+/// Creates fresh shards on `db` and seeds the catalog once: products P1..P4, locations A, B, C,
+/// and opening stock. Returns the shards' config and the temp directory (SQLite files, journals).
+fn seed_catalog(db: Db, ledger: &mut Ledger) -> (Config, tempfile::TempDir) {
     phase(async {
-        let env = common::sqlite_env().await;
-        common::seed(&env, child::PRODUCTS.len()).await;
+        // The default read pool size, as the crash test has always run with on SQLite.
+        let read_connections = Config::default().database.read_connections;
+        let env = TestEnv::with(db, |c| c.database.read_connections = read_connections).await;
+        env.seed(child::PRODUCTS.len()).await;
         let s = &env.services;
         s.add_location(&env.admin, "C", "Warehouse C", None)
             .await
@@ -356,7 +378,12 @@ fn seed_catalog(ledger: &mut Ledger) -> tempfile::TempDir {
                 dest: Some(loc.into()),
                 lines: child::PRODUCTS
                     .iter()
-                    .map(|p| (p.to_string(), gudang::domain::Quantity::units(30).0))
+                    .map(|p| {
+                        (
+                            p.to_string(),
+                            gudang::domain::Quantity::units(OPENING_UNITS).0,
+                        )
+                    })
                     .collect(),
             };
             let out = s
@@ -375,25 +402,52 @@ fn seed_catalog(ledger: &mut Ledger) -> tempfile::TempDir {
             ledger.tried.insert(req.id.clone(), req);
         }
         s.settled().await;
-        let common::Env { dir, .. } = env;
-        dir
+        let TestEnv { config, dir, .. } = env;
+        (config, dir)
     })
 }
 
 #[test]
-fn crash_kills() {
-    let target: usize = std::env::var("GUDANG_CRASH_KILLS")
+fn crash_kills_sqlite() {
+    crash_kills(Db::Sqlite, "GUDANG_CRASH_KILLS", 200);
+}
+
+#[test]
+fn crash_kills_postgres() {
+    if common::pg::skipped() {
+        return;
+    }
+    crash_kills(Db::Postgres, "GUDANG_CRASH_KILLS_PG", 50);
+}
+
+#[test]
+fn crash_kills_mariadb() {
+    if common::mariadb::skipped() {
+        return;
+    }
+    crash_kills(Db::Mariadb, "GUDANG_CRASH_KILLS_MARIADB", 50);
+}
+
+/// Kills children on `db` until `kills_env` (or `default_kills`) kills are done, verifying after
+/// each.
+fn crash_kills(db: Db, kills_env: &str, default_kills: usize) {
+    let name = db.backend_name();
+    let target: usize = std::env::var(kills_env)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(default_kills);
     let seed: u64 = std::env::var("GUDANG_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(rand::random);
-    eprintln!("crash test: {target} kills, GUDANG_CRASH_SEED={seed}");
+    eprintln!("crash test on {name}: {target} kills ({kills_env}), GUDANG_CRASH_SEED={seed}");
     let mut ledger = Ledger::default();
-    let tmp = seed_catalog(&mut ledger);
+    let (config, tmp) = seed_catalog(db, &mut ledger);
+    let config_file = tmp.path().join("crash-config.toml");
+    child::write_config(&config, &config_file);
     let mut run = Run {
+        config,
+        config_file,
         dir: tmp.path().to_path_buf(),
         rng: StdRng::seed_from_u64(seed),
         ledger,
@@ -417,9 +471,9 @@ fn crash_kills() {
         .filter(|a| a.status == "rejected")
         .count();
     eprintln!(
-        "crash test: {} kills in {rounds} rounds ({} children), {} postings acknowledged ({rejected} rejected), \
+        "crash test on {name}: {} kills in {rounds} rounds ({} children), {} postings acknowledged ({rejected} rejected), \
          {recovered} cut-off postings found decided and replayed, {reposted} never decided and re-posted, \
-         {headers} headers, {:.1?}",
+         {headers} headers, {:.1?} (GUDANG_CRASH_SEED={seed})",
         run.kills,
         run.children,
         run.ledger.acked.len(),
@@ -427,6 +481,6 @@ fn crash_kills() {
     );
     assert!(
         rejected > 0,
-        "the mix never ran out of stock: rejections went untested"
+        "the mix never ran out of stock on {name}: rejections went untested"
     );
 }

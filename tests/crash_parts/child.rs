@@ -3,6 +3,10 @@
 //! parent reads after the kill. Every posting is journalled twice: `try` (with the full request)
 //! before the first write, `ack` (with the outcome) once `post` returned; each record is fsynced
 //! before the worker goes on, so an `ack` in the file is a posting the clerk was told about.
+//!
+//! The child gets its shards as a config file written by the parent ([`write_config`]): temp
+//! SQLite files, or databases on the parent's throwaway PostgreSQL or MariaDB server (which
+//! lives on while the child is killed).
 
 use std::fs::File;
 use std::io::Write;
@@ -11,13 +15,13 @@ use std::sync::{Arc, Mutex};
 
 use gudang::domain::{Quantity, TxKind, ids};
 use gudang::service::posting::{LineRequest, PostRequest};
-use gudang::{Actor, Services};
+use gudang::{Actor, Config, Services};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-/// Set (to the data directory) only in the re-executed child.
-pub const CHILD_DIR_ENV: &str = "GUDANG_CRASH_CHILD_DIR";
+/// Set (to the path of the config file) only in the re-executed child.
+pub const CHILD_CONFIG_ENV: &str = "GUDANG_CRASH_CHILD_CONFIG";
 pub const CHILD_JOURNAL_ENV: &str = "GUDANG_CRASH_JOURNAL";
 pub const CHILD_SEED_ENV: &str = "GUDANG_CRASH_CHILD_SEED";
 
@@ -127,6 +131,22 @@ pub fn read_journal(path: &Path) -> Vec<Record> {
         .collect()
 }
 
+/// Writes the config the children open their shards with, as a gudang config file.
+pub fn write_config(config: &Config, path: &Path) {
+    let text = toml::to_string(config).expect("config as TOML");
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// Reads a config written by [`write_config`], as gudang reads a config file (no environment
+/// overrides: the child must open exactly the parent's shards).
+pub fn read_config(path: &Path) -> Config {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let config = Config::from_sources(Some(&text), &[]).expect("child config");
+    config.validate().expect("valid child config");
+    config
+}
+
 fn append(file: &Mutex<File>, rec: &Record) {
     let mut line = serde_json::to_string(rec).expect("json");
     line.push('\n');
@@ -137,7 +157,8 @@ fn append(file: &Mutex<File>, rec: &Record) {
 
 /// The child process: opens the services (which runs recovery, where the recovery failpoints
 /// fire), then posts from [`WORKERS`] workers until killed.
-pub fn child_main(dir: PathBuf) {
+pub fn child_main(config: &Path) {
+    let config = read_config(config);
     let journal = PathBuf::from(std::env::var(CHILD_JOURNAL_ENV).expect("journal path"));
     let seed: u64 = std::env::var(CHILD_SEED_ENV)
         .expect("seed")
@@ -149,7 +170,7 @@ pub fn child_main(dir: PathBuf) {
         .build()
         .expect("runtime");
     rt.block_on(async move {
-        let s = Services::open(crate::common::sqlite_config(&dir))
+        let s = Services::open(config)
             .await
             .expect("open services in child");
         let actor = s.first_admin().await.expect("admin");

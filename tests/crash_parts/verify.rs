@@ -1,20 +1,22 @@
 //! What the crash test asserts about the shards after a kill: the parent's ledger of everything
-//! the children tried and were told, a look at the files before recovery (where a posting can be
+//! the children tried and were told, a look at the shards before recovery (where a posting can be
 //! decided but not yet journaled, or journaled but still in the outbox), and the full list of
-//! invariants after a restart with recovery.
+//! invariants after a restart with recovery. The same on every backend: the SQL below is written
+//! SQLite-style and rewritten by gudang's own `Backend::sql`; only the storage integrity checks
+//! differ (SQLite's `integrity_check`, MariaDB's `CHECK TABLE`, PostgreSQL's amcheck).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::time::{Duration, Instant};
 
 use gudang::db::journal::JournalDoc;
 use gudang::db::location::Decision;
-use gudang::db::{ShardHandle, Shards};
+use gudang::db::{Backend, ShardHandle, ShardName, Shards};
 use gudang::domain::TxKind;
 use gudang::{Config, Services};
 use rand::Rng;
 use rand::rngs::StdRng;
-use sqlx::FromRow;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Connection, FromRow, Row};
 
 use crate::child::{Record, Req};
 
@@ -168,6 +170,7 @@ pub async fn rows<T>(shard: &ShardHandle, sql: &'static str) -> Vec<T>
 where
     T: for<'r> FromRow<'r, AnyRow> + Send + Unpin + 'static,
 {
+    let sql = shard.backend().sql(sql);
     shard
         .read(move |p| {
             Box::pin(async move {
@@ -311,8 +314,9 @@ fn assert_acked(ledger: &Ledger, snap: &Snapshot, journaled: bool) {
 /// Looks at the shards exactly as the kill left them, without recovery: the check must already
 /// be clean (documents on their way from the outbox are within the grace period) and every
 /// acknowledged posting durably decided as the client was told.
-pub async fn inspect(dir: &Path, ledger: &Ledger) -> Snapshot {
-    let mut config = crate::common::sqlite_config(dir);
+pub async fn inspect(config: &Config, ledger: &Ledger) -> Snapshot {
+    dead_sessions_gone(config).await;
+    let mut config = config.clone();
     config.posting.recovery_grace_secs = 24 * 3600;
     let shards = Shards::open(&config)
         .await
@@ -332,17 +336,18 @@ pub async fn inspect(dir: &Path, ledger: &Ledger) -> Snapshot {
 /// Restarts the services with recovery grace 0 and asserts every invariant; then re-posts a few
 /// acknowledged ids (they must replay) and retries the round's unacknowledged ones, as a clerk
 /// would after a crash (each ends posted or rejected, exactly once).
-pub async fn verify_after_restart(dir: &Path, ledger: &mut Ledger, rng: &mut StdRng) -> Stats {
-    let config: Config = crate::common::sqlite_config(dir);
+pub async fn verify_after_restart(config: &Config, ledger: &mut Ledger, rng: &mut StdRng) -> Stats {
     assert_eq!(config.posting.recovery_grace_secs, 0);
-    let s = Services::open(config).await.expect("restart with recovery");
+    let s = Services::open(config.clone())
+        .await
+        .expect("restart with recovery");
     let report = s.check().await.expect("check");
     assert!(
         report.ok(),
         "check after recovery: {:#?}",
         report.violations
     );
-    integrity(&s).await;
+    integrity(&s, config).await;
     let snap = snapshot(&s).await;
     assert!(
         snap.outbox.is_empty(),
@@ -484,16 +489,146 @@ async fn summaries_in_step(s: &Services) {
     );
 }
 
-async fn integrity(s: &Services) {
+/// The database's own check of its storage, on every shard.
+async fn integrity(s: &Services, config: &Config) {
     for shard in s.shards.all() {
-        let res: Vec<(String,)> = rows(shard, "PRAGMA integrity_check").await;
-        assert_eq!(
-            res,
-            vec![("ok".to_string(),)],
-            "integrity_check of the {} shard",
-            shard.name().as_str()
-        );
+        let name = shard.name().as_str();
+        let url = config.shard_url(shard.name());
+        match shard.backend() {
+            Backend::Sqlite => {
+                let res: Vec<(String,)> = rows(shard, "PRAGMA integrity_check").await;
+                assert_eq!(
+                    res,
+                    vec![("ok".to_string(),)],
+                    "integrity_check of the {name} shard"
+                );
+            }
+            Backend::Mysql => {
+                let mut c = connect(&url).await;
+                let tables: Vec<(String,)> = sqlx::query_as("SHOW TABLES")
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("SHOW TABLES");
+                assert!(!tables.is_empty(), "no tables in the {name} shard");
+                // All tables in one statement, sent as plain text (not prepared), as the
+                // mariadb client would. One or more rows per table; the last says OK.
+                let list: Vec<String> = tables.iter().map(|(t,)| format!("`{t}`")).collect();
+                let sql = format!("CHECK TABLE {}", list.join(", "));
+                let res = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                    .fetch_all(&mut c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let mut msgs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+                for r in &res {
+                    let get = |i: usize| r.try_get::<String, _>(i).expect("CHECK TABLE column");
+                    let table = get(0);
+                    let table = table.rsplit('.').next().unwrap_or(&table).to_string();
+                    msgs.entry(table).or_default().push((get(2), get(3)));
+                }
+                for (t,) in &tables {
+                    let m = msgs.get(t).cloned().unwrap_or_default();
+                    assert!(
+                        m.iter().any(|(ty, text)| ty == "status" && text == "OK")
+                            && !m.iter().any(|(ty, _)| ty == "error"),
+                        "CHECK TABLE {t} on the {name} shard: {m:?}"
+                    );
+                }
+                let _ = c.close().await;
+            }
+            Backend::Postgres => {
+                let mut c = connect(&url).await;
+                // amcheck ships with Debian's PostgreSQL server package; a server without it
+                // just skips this look.
+                if sqlx::raw_sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+                    .execute(&mut c)
+                    .await
+                    .is_err()
+                {
+                    eprintln!(
+                        "amcheck is not available: the {name} shard's storage goes unchecked"
+                    );
+                    continue;
+                }
+                // The relations are picked first (MATERIALIZED), so the checks run on exactly
+                // them; each check raises an error on a corrupt index.
+                let checked: i64 = sqlx::query_scalar(
+                    "WITH ix AS MATERIALIZED (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = 'public' AND c.relkind = 'i' AND a.amname = 'btree') SELECT CAST(COUNT(*) AS BIGINT) FROM ix WHERE CAST(bt_index_check(ix.oid, true) AS TEXT) = ''",
+                )
+                .fetch_one(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("amcheck of the {name} shard's indexes: {e}"));
+                assert!(checked > 0, "no indexes checked in the {name} shard");
+                let heap: Vec<(String,)> = sqlx::query_as(
+                    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r') SELECT CAST(v.msg AS TEXT) FROM t, verify_heapam(t.oid) v",
+                )
+                .fetch_all(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("amcheck of the {name} shard's tables: {e}"));
+                assert!(
+                    heap.is_empty(),
+                    "corrupt heap in the {name} shard: {heap:?}"
+                );
+                let _ = c.close().await;
+            }
+        }
     }
+}
+
+async fn connect(url: &str) -> AnyConnection {
+    sqlx::any::install_default_drivers();
+    AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
+/// How long a killed child's server sessions may take to end.
+const SESSIONS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// On a server, waits until no session but this one is connected to the three shard databases.
+/// A killed child's statements may still be running (a COMMIT sent just before the kill still
+/// commits): only when its sessions are gone are the shards as the kill left them, as SQLite's
+/// files are the moment the process is dead. The parent's own earlier sessions (previous phases)
+/// end at the same time, which also means no lock they held can get in the way.
+async fn dead_sessions_gone(config: &Config) {
+    let urls: Vec<String> = ShardName::ALL
+        .iter()
+        .map(|s| config.shard_url(*s))
+        .collect();
+    let backend = Backend::from_url(&urls[0]).expect("backend");
+    let sql = match backend {
+        Backend::Sqlite => return,
+        Backend::Postgres => {
+            "SELECT CAST(datname AS TEXT), CAST(COUNT(*) AS BIGINT) FROM pg_stat_activity WHERE CAST(datname AS TEXT) IN (?, ?, ?) AND backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY datname"
+        }
+        Backend::Mysql => {
+            "SELECT CAST(DB AS CHAR), CAST(COUNT(*) AS SIGNED) FROM information_schema.PROCESSLIST WHERE DB IN (?, ?, ?) AND ID <> CONNECTION_ID() GROUP BY DB"
+        }
+    };
+    let names: Vec<String> = urls
+        .iter()
+        .map(|u| {
+            let path = u.split('?').next().unwrap_or(u);
+            path.rsplit('/').next().unwrap_or(path).to_string()
+        })
+        .collect();
+    let mut c = connect(&urls[0]).await;
+    let deadline = Instant::now() + SESSIONS_TIMEOUT;
+    loop {
+        let mut q = sqlx::query_as::<_, (String, i64)>(backend.sql(sql));
+        for n in &names {
+            q = q.bind(n.clone());
+        }
+        let left = q.fetch_all(&mut c).await.expect("sessions");
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "sessions of a killed child still open after {SESSIONS_TIMEOUT:?}: {left:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let _ = c.close().await;
 }
 
 /// Asserts nothing is negative and that stock at every (location, product) is exactly what the
