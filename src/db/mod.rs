@@ -209,7 +209,18 @@ async fn migrate_url(name: ShardName, url: &str, timeout: Duration) -> Result<Re
 
 /// A connection failure that means the server is not there (as opposed to refusing us).
 fn unreachable(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut) || e.to_string().contains("refused")
+    !tls_refused(e)
+        && (matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut)
+            || e.to_string().contains("refused"))
+}
+
+/// A TLS handshake that failed on the certificate: the server is there, the set-up is wrong
+/// (sqlx reports it as an I/O error).
+fn tls_refused(e: &sqlx::Error) -> bool {
+    let d = e.to_string();
+    matches!(e, sqlx::Error::Tls(_))
+        || d.contains("certificate")
+        || d.contains("CertificateRequired")
 }
 
 /// The message for a shard whose database refused or failed the first connection.
@@ -225,6 +236,10 @@ fn open_failure(shard: &str, shown: &str, backend: Backend, e: &sqlx::Error) -> 
         && detail.to_lowercase().contains("database")
     {
         msg.push_str(&format!(" (create the database first; see {doc})"));
+    } else if tls_refused(e) {
+        msg.push_str(" (the server's TLS certificate was refused: check that ssl-ca / sslrootcert is the CA that signed it and that it names the host in the URL; see docs/replication.md section 4)");
+    } else if backend == Backend::Mysql && detail.contains("1045") {
+        msg.push_str(" (a wrong user or password; or the server requires TLS — require_secure_transport or REQUIRE SSL — and the URL lacks ssl-mode=VERIFY_IDENTITY&ssl-ca=...; see docs/replication.md section 4)");
     } else if matches!(e, sqlx::Error::Io(_)) || detail.contains("refused") {
         msg.push_str(&format!(
             " (is the {server} server running and listening there?)"

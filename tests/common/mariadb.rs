@@ -191,6 +191,9 @@ fn start() -> Result<MariadbServer, String> {
             "--skip-test-db",
             "--skip-name-resolve",
         ])
+        // Its own temp dir: the bootstrap's temporary tables are named after its PID, which
+        // another process (in another PID namespace) may share in a common /tmp.
+        .arg(format!("--tmpdir={}", dir.display()))
         .args(user_arg);
     run(init, "mariadb-install-db")?;
 

@@ -78,6 +78,7 @@ impl ReplPair {
                 .arg(format!("--datadir={}", data.display()))
                 .arg("--auth-root-authentication-method=normal")
                 .arg("--skip-test-db")
+                .arg(format!("--tmpdir={}", self.dir.display()))
                 .args(MARIADB_SIZES);
             if self.owner.is_some() {
                 c.arg("--user=mysql");
@@ -102,6 +103,9 @@ impl ReplPair {
             .arg("--bootstrap")
             .arg(format!("--datadir={}", data.display()))
             .args(["--log-warnings=0", "--enforce-storage-engine="])
+            // Its own temp dir: temporary tables are named after the PID, which another
+            // process (in another PID namespace) may share in a common /tmp.
+            .arg(format!("--tmpdir={}", self.dir.display()))
             .args(["--max-allowed-packet=8M", "--net-buffer-length=16K"])
             .args(MARIADB_SIZES)
             // The bootstrap only: it need not survive a power cut; the servers run durably.
