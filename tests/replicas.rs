@@ -202,6 +202,25 @@ async fn starts_read_only_with_the_primary_down(engine: Engine) {
         .expect("browse from the replica");
     assert_eq!(found.len(), 1);
     let admin = admin.expect("the admin, read from the replica");
+    // The admin CLI's read-only commands work too.
+    let file = dir.path().join("gudang.toml");
+    std::fs::write(&file, toml::to_string(&*s.config).expect("config as TOML")).expect("config");
+    for args in [&["product", "list"][..], &["stock"], &["txn", "list"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gudang"))
+            .arg("--config")
+            .arg(&file)
+            .args(args)
+            .output()
+            .expect("run gudang");
+        assert!(
+            out.status.success(),
+            "gudang {args:?} with the primary down: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if args[0] == "product" {
+            assert!(String::from_utf8_lossy(&out.stdout).contains("P1"));
+        }
+    }
     let refused = s
         .add_product(&admin, &product("P2", "Refused", None))
         .await

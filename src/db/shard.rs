@@ -191,13 +191,18 @@ impl ShardHandle {
                 epoch: 0,
                 fixed: primary_opts,
                 nodes: nodes.clone(),
-                down: down_rx,
+                down: down_rx.clone(),
             },
             wrx,
             health.clone(),
             generation.clone(),
         ));
-        tokio::spawn(dispatch_loop(rx, primary_pool, nodes.clone()));
+        tokio::spawn(dispatch_loop(
+            rx,
+            primary_pool,
+            nodes.clone(),
+            down_rx.clone(),
+        ));
         if let Some(n) = &nodes {
             tokio::spawn(super::monitor::monitor_loop(
                 name,
@@ -501,16 +506,36 @@ async fn dispatch_loop(
     mut rx: mpsc::UnboundedReceiver<ReadJob>,
     pool: AnyPool,
     nodes: Option<Arc<Nodes>>,
+    down: watch::Receiver<bool>,
 ) {
     while let Some((route, job)) = rx.recv().await {
         let chosen = match &nodes {
-            None => Some(pool.clone()),
-            Some(n) => n.pick(route).map(|(p, _)| p),
+            None => Some((pool.clone(), false)),
+            Some(n) => n.pick(route),
         };
         // No node can serve it: dropping the job tells the caller (see `ShardHandle::gone`).
-        if let Some(p) = chosen {
-            tokio::spawn(job(p));
-        }
+        let Some((p, on_replica)) = chosen else {
+            continue;
+        };
+        let mut down = down.clone();
+        let watched = nodes.is_some() && !on_replica;
+        tokio::spawn(async move {
+            if !watched {
+                job(p).await;
+                return;
+            }
+            // A read on a primary that stops answering (a host gone, no reset) is abandoned
+            // once the monitor sees it down, rather than hanging until the system gives up.
+            tokio::select! {
+                _ = job(p) => {}
+                _ = async {
+                    // No monitor any more: nothing will say "down".
+                    if down.wait_for(|d| *d).await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                } => {}
+            }
+        });
     }
     pool.close().await;
 }
