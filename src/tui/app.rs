@@ -271,7 +271,13 @@ impl App {
 
     fn tick(&mut self, t: Tick) {
         let minute = |d: NaiveDateTime| d.format("%H:%M").to_string();
-        if minute(t.now) != minute(self.shell.now) || t.shards != self.shell.shards {
+        let nodes_shown = self.logged_in() && self.tab == Tab::Dashboard;
+        if minute(t.now) != minute(self.shell.now)
+            || t.shards
+                .iter()
+                .zip(&self.shell.shards)
+                .any(|(new, old)| new.redraws(old, nodes_shown))
+        {
             self.dirty = true;
         }
         self.shell.now = t.now;

@@ -47,10 +47,11 @@ fn tick(app: &mut App, secs: i64) -> Vec<Request> {
         app,
         Event::Tick(Tick {
             now: t0() + chrono::Duration::seconds(secs),
-            shards: [ShardMark {
+            shards: std::array::from_fn(|_| ShardMark {
                 known: true,
                 reachable: true,
-            }; 3],
+                ..Default::default()
+            }),
         }),
     )
 }

@@ -8,6 +8,7 @@ use crossterm::event::KeyEvent;
 
 use super::panes::{admin, dashboard, login, products, stock, txn};
 use crate::Actor;
+use crate::db::nodes::NodeHealth;
 use crate::db::{Health, ShardName};
 use crate::service::Services;
 
@@ -32,19 +33,81 @@ pub struct Tick {
     pub shards: [ShardMark; 3],
 }
 
-/// One shard as the status bar shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// One shard as the status bar, the primary-down banner and the dashboard's Shards box show it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShardMark {
     pub known: bool,
     pub reachable: bool,
+    /// The primary does not answer (as a primary): what the banner says.
+    pub down: Option<PrimaryDown>,
+    /// Server shards: the primary, then each replica. Empty for SQLite.
+    pub nodes: Vec<NodeMark>,
+}
+
+/// A shard whose primary is down: since when, and how old the data now read is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrimaryDown {
+    /// Microseconds, UTC.
+    pub since: i64,
+    /// Whether any replica answers (reads then come from the freshest of them).
+    pub replica_answers: bool,
+    /// The freshest answering replica's heartbeat lag (ms), when one has a heartbeat.
+    pub data_age_ms: Option<i64>,
+}
+
+/// One node of a server shard, as the monitor last saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NodeMark {
+    pub primary: bool,
+    pub url: String,
+    pub reachable: bool,
+    pub read_only: Option<bool>,
+    pub latency_us: Option<u64>,
+    /// Replicas: how old the data is, by the heartbeat row (ms).
+    pub lag_ms: Option<i64>,
+    /// The primary: since when (µs UTC) it has not answered as a primary.
+    pub down_since: Option<i64>,
+    pub error: Option<String>,
+}
+
+impl NodeMark {
+    fn of(n: &NodeHealth) -> NodeMark {
+        NodeMark {
+            primary: n.role == "primary",
+            url: n.url.clone(),
+            reachable: n.reachable,
+            read_only: n.read_only,
+            latency_us: n.latency_us,
+            lag_ms: n.heartbeat_lag_ms,
+            down_since: n.down_since,
+            error: n.last_error.clone(),
+        }
+    }
 }
 
 impl ShardMark {
     pub fn of(h: &Health) -> ShardMark {
+        let down = h.primary_down_since().map(|since| {
+            let answering = || h.nodes.iter().skip(1).filter(|n| n.reachable);
+            PrimaryDown {
+                since,
+                replica_answers: answering().next().is_some(),
+                data_age_ms: answering().filter_map(|n| n.heartbeat_lag_ms).min(),
+            }
+        });
         ShardMark {
             known: true,
             reachable: h.reachable,
+            down,
+            nodes: h.nodes.iter().map(NodeMark::of).collect(),
         }
+    }
+
+    /// Whether the screen would change from `old` to `self`: the status bar and the banner
+    /// always; the nodes (whose latencies move with every probe) only when `nodes_shown`.
+    pub fn redraws(&self, old: &ShardMark, nodes_shown: bool) -> bool {
+        let bar = |m: &ShardMark| (m.known, m.reachable, m.down);
+        bar(self) != bar(old) || (nodes_shown && self.nodes != old.nodes)
     }
 }
 
@@ -141,4 +204,78 @@ pub struct Request {
 /// The message for a call that could not even reach its service (no actor = not logged in).
 pub fn need_actor(actor: Option<Actor>) -> Result<Actor, String> {
     actor.ok_or_else(|| "not logged in".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(role: &'static str, reachable: bool, lag_ms: Option<i64>) -> NodeHealth {
+        NodeHealth {
+            role,
+            url: format!("mysql://g@127.0.0.1/{role}"),
+            reachable,
+            heartbeat_lag_ms: lag_ms,
+            ..Default::default()
+        }
+    }
+
+    fn health(nodes: Vec<NodeHealth>) -> Health {
+        Health {
+            reachable: true,
+            nodes,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_down_primary_names_the_freshest_answering_replica() {
+        let mut primary = node("primary", false, None);
+        primary.down_since = Some(1_000);
+        let h = health(vec![
+            primary.clone(),
+            // Fresher, but it does not answer: its lag is from before.
+            node("replica", false, Some(5)),
+            node("replica", true, Some(41_000)),
+            node("replica", true, Some(37_000)),
+        ]);
+        let m = ShardMark::of(&h);
+        assert_eq!(
+            m.down,
+            Some(PrimaryDown {
+                since: 1_000,
+                replica_answers: true,
+                data_age_ms: Some(37_000)
+            })
+        );
+        assert_eq!(m.nodes.len(), 4);
+        assert!(m.nodes[0].primary && !m.nodes[1].primary);
+
+        let alone = ShardMark::of(&health(vec![primary, node("replica", false, Some(5))]));
+        assert_eq!(
+            alone.down.map(|d| (d.replica_answers, d.data_age_ms)),
+            Some((false, None))
+        );
+    }
+
+    #[test]
+    fn sqlite_and_answering_primaries_have_no_banner() {
+        assert_eq!(ShardMark::of(&health(Vec::new())).down, None);
+        let up = ShardMark::of(&health(vec![node("primary", true, None)]));
+        assert_eq!(up.down, None);
+    }
+
+    #[test]
+    fn latencies_redraw_only_where_the_nodes_are_shown() {
+        let mut a = ShardMark::of(&health(vec![node("primary", true, None)]));
+        let mut b = a.clone();
+        b.nodes[0].latency_us = Some(412);
+        assert!(!b.redraws(&a, false) && b.redraws(&a, true));
+        a.down = Some(PrimaryDown {
+            since: 1,
+            replica_answers: false,
+            data_age_ms: None,
+        });
+        assert!(b.redraws(&a, false), "the banner goes away");
+    }
 }

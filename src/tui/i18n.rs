@@ -269,6 +269,31 @@ texts! {
     DashUnreachable => "UNREACHABLE", "TIDAK TERJANGKAU";
     DashUpdated => "updated {}", "diperbarui {}";
     DashFailed => "Could not load the dashboard: {}", "Dasbor gagal dimuat: {}";
+    // A shard's nodes (dashboard) and the banner while a primary is down.
+    NodePrimary => "primary", "primer";
+    NodeReplica => "replica", "replika";
+    NodeDown => "DOWN", "MATI";
+    NodeReadOnly => "read-only", "hanya-baca";
+    NodeReadWrite => "read-write", "baca-tulis";
+    NodeRo => "ro", "hb";
+    NodeRw => "rw", "bt";
+    NodeSince => "since {}", "sejak {}";
+    NodeLag => "lag {}", "lag {}";
+    BannerDown => "{} primary down since {}", "primer {} mati sejak {}";
+    BannerDownMany => "{} primaries down since {}", "primer {} mati sejak {}";
+    BannerDataAge => "data {} old", "data {} lalu";
+    BannerRefusedOne => "writes to it refused", "penulisan ke sana ditolak";
+    BannerRefusedMany => "writes to them refused", "penulisan ke sana ditolak";
+    BannerNoReplica => "no replica answers", "tak ada replika yang menjawab";
+    BannerAgeUnknown => "data age unknown", "umur data tak diketahui";
+    AgeSecs => "{} s", "{} dtk";
+    AgeMins => "{} min", "{} mnt";
+    AgeHours => "{} h", "{} jam";
+    AgeDays => "{} d", "{} hari";
+    AgeSecsShort => "{}s", "{}d";
+    AgeMinsShort => "{}m", "{}m";
+    AgeHoursShort => "{}h", "{}j";
+    AgeDaysShort => "{}d", "{}h";
     // Products.
     ProductsTitle => "Products", "Produk";
     SearchLabel => "Search", "Cari";
@@ -358,6 +383,28 @@ pub fn money(lang: Lang, cents: i64) -> String {
     out
 }
 
+/// How old something is, `ms` milliseconds: tenths of a second while under ten seconds, then
+/// seconds, minutes, hours, days. `short` is the unspaced form for narrow columns (`37s`).
+pub fn age(lang: Lang, ms: i64, short: bool) -> String {
+    let ms = ms.max(0);
+    let secs = ms / 1000;
+    let (m, n) = match () {
+        _ if short && secs < 60 => (Msg::AgeSecsShort, secs.to_string()),
+        _ if short && secs < 3600 => (Msg::AgeMinsShort, (secs / 60).to_string()),
+        _ if short && secs < 48 * 3600 => (Msg::AgeHoursShort, (secs / 3600).to_string()),
+        _ if short => (Msg::AgeDaysShort, (secs / 86_400).to_string()),
+        _ if secs < 10 => {
+            let point = if lang == Lang::Id { ',' } else { '.' };
+            (Msg::AgeSecs, format!("{secs}{point}{}", (ms % 1000) / 100))
+        }
+        _ if secs < 120 => (Msg::AgeSecs, secs.to_string()),
+        _ if secs < 120 * 60 => (Msg::AgeMins, (secs / 60).to_string()),
+        _ if secs < 48 * 3600 => (Msg::AgeHours, (secs / 3600).to_string()),
+        _ => (Msg::AgeDays, (secs / 86_400).to_string()),
+    };
+    fill(m.text(lang), &[&n])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +425,22 @@ mod tests {
             assert!(!en.is_empty() && !id.is_empty(), "{m:?}");
             assert_eq!(en.matches("{}").count(), id.matches("{}").count(), "{m:?}");
         }
+    }
+
+    #[test]
+    fn ages_in_both_languages() {
+        assert_eq!(age(Lang::En, 300, false), "0.3 s");
+        assert_eq!(age(Lang::Id, 9_950, false), "9,9 dtk");
+        assert_eq!(age(Lang::En, 37_000, false), "37 s");
+        assert_eq!(age(Lang::En, 600_000, false), "10 min");
+        assert_eq!(age(Lang::Id, 3 * 3_600_000, false), "3 jam");
+        assert_eq!(age(Lang::En, 3 * 86_400_000, false), "3 d");
+        assert_eq!(age(Lang::En, -5, false), "0.0 s");
+        assert_eq!(age(Lang::En, 37_000, true), "37s");
+        assert_eq!(age(Lang::Id, 37_000, true), "37d");
+        assert_eq!(age(Lang::En, 61_000, true), "1m");
+        assert_eq!(age(Lang::Id, 5 * 3_600_000, true), "5j");
+        assert_eq!(age(Lang::En, 50 * 3_600_000, true), "2d");
     }
 
     #[test]

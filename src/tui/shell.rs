@@ -42,7 +42,7 @@ impl Shell {
             theme,
             now,
             actor: None,
-            shards: [ShardMark::default(); 3],
+            shards: Default::default(),
             pinged: [None; 3],
             page_size: page_size.max(10),
             toast: None,

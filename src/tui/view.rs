@@ -28,14 +28,19 @@ pub fn draw(f: &mut Frame, app: &App) {
         return;
     }
     let hint = shell.t(app.hint());
+    // The bottom lines: the message line, the banner while a shard's primary is down, and
+    // the status bar.
+    let banner = u16::from(widgets::banner_text(shell).is_some());
+    let [area, msg, banner_line, status] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(banner),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let body = if app.logged_in() {
-        let [tabs, body, msg, status] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         widgets::tab_bar(f, tabs, shell, app.tab);
         match app.tab {
             Tab::Dashboard => app.dashboard.draw(f, body, shell),
@@ -44,21 +49,14 @@ pub fn draw(f: &mut Frame, app: &App) {
             Tab::Transactions => app.txns.draw(f, body, shell),
             Tab::Admin => app.admin.draw(f, body, shell),
         }
-        widgets::message_line(f, msg, shell, hint);
-        widgets::status_bar(f, status, shell, app.spin);
         body
     } else {
-        let [body, msg, status] = Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        app.login.draw(f, body, shell);
-        widgets::message_line(f, msg, shell, hint);
-        widgets::status_bar(f, status, shell, app.spin);
-        body
+        app.login.draw(f, area, shell);
+        area
     };
+    widgets::message_line(f, msg, shell, hint);
+    widgets::banner(f, banner_line, shell);
+    widgets::status_bar(f, status, shell, app.spin);
     overlay(f, app, body);
 }
 

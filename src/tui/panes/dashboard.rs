@@ -123,14 +123,17 @@ impl DashboardPane {
             } else {
                 th.dim()
             };
-            let [msg, shards] =
-                Layout::vertical([Constraint::Length(3), Constraint::Length(5)]).areas(area);
+            let [msg, shards] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Length(self.shard_line_count(shell) + 2),
+            ])
+            .areas(area);
             f.render_widget(
                 Paragraph::new(Span::styled(text, style))
                     .wrap(ratatui::widgets::Wrap { trim: true }),
                 msg,
             );
-            if !self.pings.is_empty() {
+            if self.shard_line_count(shell) > 0 {
                 self.draw_shards(
                     f,
                     Rect {
@@ -154,8 +157,10 @@ impl DashboardPane {
         let issues: Vec<u64> = d.daily.iter().map(|p| p.issues.max(0) as u64).collect();
         spark(f, rin, shell, Msg::DashReceipts, &receipts, th.spark_in());
         spark(f, rout, shell, Msg::DashIssues, &issues, th.spark_out());
+        // Three lines (one a shard) unless the shards have replicas; at most half the column.
+        let shards_h = (self.shard_line_count(shell).max(3) + 2).min(right.height / 2);
         let [shards, low, recent] = Layout::vertical([
-            Constraint::Length(5),
+            Constraint::Length(shards_h),
             Constraint::Fill(1),
             Constraint::Fill(1),
         ])
@@ -207,37 +212,6 @@ impl DashboardPane {
                     Span::raw(" ".repeat(pad)),
                     Span::styled(v.clone(), th.title()),
                 ])
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-
-    fn draw_shards(&self, f: &mut Frame, area: Rect, shell: &Shell) {
-        let th = &shell.theme;
-        let block = block(shell, Msg::DashShards);
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let lines: Vec<Line> = self
-            .pings
-            .iter()
-            .map(|p| {
-                let (mark, word, style) = match p.latency_us {
-                    Some(_) => ("●", shell.t(Msg::DashReachable), th.ok()),
-                    None => ("✗", shell.t(Msg::DashUnreachable), th.error()),
-                };
-                let latency = p
-                    .latency_us
-                    .map(|us| format!("{:>5}.{} ms", us / 1000, (us % 1000) / 100))
-                    .unwrap_or_default();
-                let mut spans = vec![
-                    Span::raw(format!("{:<12}", p.shard.as_str())),
-                    Span::styled(format!("{mark} {word:<12}"), style),
-                    Span::styled(latency, th.dim()),
-                ];
-                if let Some(e) = &p.error {
-                    spans.push(Span::styled(format!(" {e}"), th.error()));
-                }
-                Line::from(spans)
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
@@ -371,3 +345,9 @@ fn spark(
         area,
     );
 }
+
+#[path = "dashboard_shards.rs"]
+mod shards;
+#[cfg(test)]
+#[path = "dashboard_tests.rs"]
+pub(crate) mod tests;

@@ -12,7 +12,7 @@ use crate::tui::i18n::{Msg, money};
 use crate::tui::panes::pick::titled;
 use crate::tui::panes::txn::kind_msg;
 use crate::tui::shell::Shell;
-use crate::tui::widgets::centered;
+use crate::tui::widgets::{centered, fit, wrap};
 
 impl Doc {
     pub(super) fn draw_confirm(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -49,7 +49,26 @@ impl Doc {
             head.push(Line::from(Span::styled(format!(" ! {text}"), th.warn())));
         }
         if let Some(e) = &self.error {
-            head.push(Line::from(Span::styled(format!(" ✗ {e}"), th.error())));
+            // All of it (a refusal says whether anything was saved), wrapped, within a third of
+            // the screen.
+            let mut parts = wrap(e, usize::from(area.width.saturating_sub(3)));
+            let most = usize::from(area.height / 3).max(1);
+            if parts.len() > most {
+                parts.truncate(most);
+                if let Some(last) = parts.last_mut() {
+                    *last = fit(
+                        &format!("{last} …"),
+                        usize::from(area.width.saturating_sub(3)),
+                    );
+                }
+            }
+            for (i, part) in parts.into_iter().enumerate() {
+                let lead = if i == 0 { " ✗ " } else { "   " };
+                head.push(Line::from(Span::styled(
+                    format!("{lead}{part}"),
+                    th.error(),
+                )));
+            }
         }
         let [top, lines, totals, action] = Layout::vertical([
             Constraint::Length(head.len() as u16),

@@ -1,5 +1,5 @@
-//! More pure tests of the transactions pane: roles, transfers, the list's filters, and keys
-//! typed before the locations arrive.
+//! More pure tests of the transactions pane: roles, transfers, the list's filters, keys
+//! typed before the locations arrive, and a posting refused while a primary is down.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -8,10 +8,10 @@ use super::*;
 use crate::Actor;
 use crate::config::UiConfig;
 use crate::db::journal::Header;
-use crate::domain::{Quantity, Role};
+use crate::domain::{Quantity, Role, TxStatus};
 use crate::service::txns::TxnDetail;
 use crate::tui::app::{App, update};
-use crate::tui::event::Event;
+use crate::tui::event::{self as ev, Event, Request};
 use crate::tui::panes::txn_doc::{Focus, Step};
 use crate::tui::theme::Theme;
 
@@ -259,4 +259,109 @@ fn a_long_document_scrolls_in_its_detail() {
     assert_eq!(a.txns.detail.as_ref().map(|d| d.scroll), Some(0));
     press(&mut a, KeyCode::Esc);
     assert!(a.txns.detail.is_none());
+}
+
+/// The screen at 80x24, one string per line.
+fn screen(a: &App) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| crate::tui::view::draw(f, a)).unwrap();
+    let buf = term.backend().buffer();
+    buf.content
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+fn posts(reqs: &[Request]) -> usize {
+    reqs.iter()
+        .filter(|r| matches!(r.call, ev::Call::Txn(Call::Post { .. })))
+        .count()
+}
+
+#[test]
+fn a_posting_refused_while_the_primary_is_down_stays_on_screen_and_posts_once_when_it_is_back() {
+    use crate::tui::panes::dashboard::tests::{all_up, primary_down, tick};
+    let mut a = on_txns(Role::Clerk);
+    new_doc(&mut a, "iss");
+    let (id, d, _) = lookup_of(&scan(&mut a, "P1")).unwrap();
+    reply(
+        &mut a,
+        id,
+        Reply::Lookup {
+            doc: d,
+            found: found(&["P1"]),
+        },
+    );
+    typed(&mut a, "3*P1");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(doc(&a).step, Step::Confirm);
+    let lines = qtys(&a);
+    assert_eq!(lines, [("P1".to_string(), Quantity::units(4))]);
+    let doc_id = doc(&a).id.clone();
+    let (pid, first) = post_of(&press(&mut a, KeyCode::Enter));
+
+    // The transaction shard's primary stops answering; the service refuses the write at once.
+    let since = t0() - chrono::Duration::seconds(37);
+    tick(&mut a, 1, primary_down(2, since, 37_000));
+    let refused = crate::error::Error::PrimaryDown {
+        shard: "transaction",
+        url: "mysql://g:***@127.0.0.1:3306/t".into(),
+        since: crate::tui::panes::dashboard::tests::micros(since),
+        reason: "no answer within 1000 ms".into(),
+    }
+    .to_string();
+    reply(
+        &mut a,
+        pid,
+        Reply::Posted {
+            doc: doc_id.clone(),
+            result: Err(refused),
+        },
+    );
+    let d = doc(&a);
+    assert_eq!((d.step, d.id.as_str()), (Step::Confirm, doc_id.as_str()));
+    assert_eq!(qtys(&a), lines, "the lines are all still there");
+    let shown = screen(&a);
+    assert!(
+        shown.contains("Not posted: the transaction shard's primary")
+            && shown.contains("nothing was saved")
+            && shown.contains("transaction primary down since"),
+        "the error in the pane and the banner under it:\n{shown}"
+    );
+
+    // A look at the dashboard and back: the document waits where it was.
+    press(&mut a, KeyCode::Char('1'));
+    press(&mut a, KeyCode::Char('4'));
+    assert_eq!(
+        (doc(&a).step, doc(&a).id.as_str()),
+        (Step::Confirm, doc_id.as_str())
+    );
+
+    // It answers again: the banner goes, and Enter posts the same document, once.
+    tick(&mut a, 2, all_up());
+    assert!(!screen(&a).contains("primary down"));
+    let reqs = press(&mut a, KeyCode::Enter);
+    assert_eq!(posts(&reqs), 1);
+    let (pid, again) = post_of(&reqs);
+    assert_eq!(
+        again.id.as_deref(),
+        Some(doc_id.as_str()),
+        "the same transaction id"
+    );
+    assert_eq!(format!("{:?}", again.lines), format!("{:?}", first.lines));
+    assert_eq!(
+        posts(&press(&mut a, KeyCode::Enter)),
+        0,
+        "not while it is in flight"
+    );
+    reply(
+        &mut a,
+        pid,
+        Reply::Posted {
+            doc: doc_id,
+            result: Ok(outcome(TxStatus::Posted, None)),
+        },
+    );
+    assert_eq!(doc(&a).step, Step::Done);
 }

@@ -6,12 +6,13 @@ pub mod picker;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
 use super::action::Tab;
 use super::event::SHARD_LETTERS;
-use super::i18n::Msg;
+use super::i18n::{Msg, age};
 use super::shell::Shell;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -129,10 +130,17 @@ pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
     };
     let mut right = Vec::new();
     for (i, (_, letter)) in SHARD_LETTERS.iter().enumerate() {
-        let m = shell.shards[i];
-        // Down if its writes failed or it did not answer the last ping.
-        let reachable = m.reachable && shell.pinged[i] != Some(false);
-        let (mark, style) = match (m.known || shell.pinged[i].is_some(), reachable) {
+        let m = &shell.shards[i];
+        // Down if its writes failed or it did not answer the last ping. A server shard's
+        // monitor looks every half second: its view (in `m`) is fresher than the dashboard's
+        // last ping, which may date from before the primary came back.
+        let pinged = if m.nodes.is_empty() {
+            shell.pinged[i]
+        } else {
+            None
+        };
+        let reachable = m.reachable && pinged != Some(false);
+        let (mark, style) = match (m.known || pinged.is_some(), reachable) {
             (false, _) => ("·", th.dim()),
             (true, true) => ("●", th.ok()),
             (true, false) => ("✗", th.error()),
@@ -161,6 +169,101 @@ pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
         Paragraph::new(Line::from(right)).alignment(Alignment::Right),
         area,
     );
+}
+
+/// A moment (microseconds, UTC) as local time: `09:29:23` on the day of `shell.now`, else
+/// with its date.
+pub fn local_clock(shell: &Shell, micros: i64) -> String {
+    let Some(t) = chrono::DateTime::from_timestamp_micros(micros) else {
+        return "?".into();
+    };
+    let t = t.with_timezone(&chrono::Local).naive_local();
+    if t.date() == shell.now.date() {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// What the primary-down banner says, or `None` while every primary answers: per shard whose
+/// primary is down, since when and how old the data now read (from a replica) is, then that
+/// writes to it are refused. Shards down since the same second (one server for several) share
+/// a part, with the oldest of their data ages. The most telling words come first, for the cut.
+pub fn banner_text(shell: &Shell) -> Option<String> {
+    // (shard names, since, whether a replica answers for every one, the oldest data age).
+    let mut groups: Vec<(Vec<&str>, String, bool, Option<i64>)> = Vec::new();
+    for ((name, _), m) in SHARD_LETTERS.iter().zip(&shell.shards) {
+        let Some(d) = m.down else {
+            continue;
+        };
+        let since = local_clock(shell, d.since);
+        let age = d.data_age_ms.filter(|_| d.replica_answers);
+        match groups.iter_mut().find(|g| g.1 == since) {
+            Some(g) => {
+                g.0.push(name.as_str());
+                g.2 &= d.replica_answers;
+                g.3 = g.3.max(age);
+            }
+            None => groups.push((vec![name.as_str()], since, d.replica_answers, age)),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(names, since, answers, age_ms)| {
+            let down = match names.as_slice() {
+                [one] => shell.tf(Msg::BannerDown, &[one, since]),
+                many => shell.tf(Msg::BannerDownMany, &[&many.join(", "), since]),
+            };
+            let age = match (answers, age_ms) {
+                (false, _) => shell.t(Msg::BannerNoReplica).to_string(),
+                (true, None) => shell.t(Msg::BannerAgeUnknown).to_string(),
+                (true, Some(ms)) => shell.tf(Msg::BannerDataAge, &[&age(shell.lang, *ms, false)]),
+            };
+            format!("{down} · {age}")
+        })
+        .collect();
+    let shards: usize = groups.iter().map(|g| g.0.len()).sum();
+    let refused = shell.t(if shards == 1 {
+        Msg::BannerRefusedOne
+    } else {
+        Msg::BannerRefusedMany
+    });
+    Some(format!("✗ {} · {refused}", parts.join(" · ")))
+}
+
+/// The one-line banner above the status bar while a shard's primary is down; cut to the width.
+pub fn banner(f: &mut Frame, area: Rect, shell: &Shell) {
+    let Some(text) = banner_text(shell) else {
+        return;
+    };
+    let w = area.width as usize;
+    let text = format!(" {}", fit(&text, w.saturating_sub(1)));
+    let pad = w.saturating_sub(text.chars().count());
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            shell.theme.error().add_modifier(Modifier::REVERSED),
+        )),
+        area,
+    );
+}
+
+/// Spans cut to `w` columns in all (the last one that does not fit ends in `…`).
+pub fn fit_spans(spans: Vec<(String, Style)>, w: usize) -> Line<'static> {
+    let mut left = w;
+    let mut out = Vec::new();
+    for (text, style) in spans {
+        if left == 0 {
+            break;
+        }
+        let text = fit(&text, left);
+        left -= text.chars().count();
+        out.push(Span::styled(text, style));
+    }
+    Line::from(out)
 }
 
 /// The `?` overlay: global keys, then this screen's.
