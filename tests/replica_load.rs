@@ -152,6 +152,11 @@ async fn under_load(engine: Engine) {
     );
     let report = s.check().await.expect("check");
     assert!(report.violations.is_empty(), "{:?}", report.violations);
+    eprintln!(
+        "{}: check clean over {} journaled documents ({n} acknowledged)",
+        engine.name(),
+        report.headers
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

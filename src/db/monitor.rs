@@ -1,7 +1,7 @@
 //! A shard's monitor: every half second it asks each node of a server-backed shard whether it
 //! answers and whether it is a replica, within `primary_timeout_ms`, and records what it saw in
-//! [`Nodes`]; while the shard has replicas it also beats the primary's heartbeat every second
-//! and reads each replica's. It ends when the shard's handles are gone.
+//! [`Nodes`]; while the shard has replicas it also beats the primary's heartbeat at each look
+//! and reads each replica's a moment later. It ends when the shard's handles are gone.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -16,10 +16,11 @@ use super::shard::ShardName;
 use crate::domain::ids::now_micros;
 
 const TICK: Duration = Duration::from_millis(500);
+/// How long after a beat the replicas are read; the floor of the lag the monitor reports.
+const SETTLE: Duration = Duration::from_millis(50);
 
 pub(crate) async fn monitor_loop(name: ShardName, nodes: Weak<Nodes>, down: watch::Sender<bool>) {
     let mut conn: Option<(u64, AnyConnection)> = None;
-    let mut ticks: u64 = 0;
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -27,12 +28,11 @@ pub(crate) async fn monitor_loop(name: ShardName, nodes: Weak<Nodes>, down: watc
         let Some(nodes) = nodes.upgrade() else {
             return;
         };
-        ticks += 1;
         let set = nodes.current();
         if conn.as_ref().is_some_and(|(epoch, _)| *epoch != set.epoch) {
             conn = None;
         }
-        let beat = !set.replicas.is_empty() && ticks.is_multiple_of(2);
+        let beat = !set.replicas.is_empty();
         let started = Instant::now();
         let probed = tokio::time::timeout(nodes.timeout, async {
             if conn.is_none() {
@@ -73,7 +73,14 @@ pub(crate) async fn monitor_loop(name: ShardName, nodes: Weak<Nodes>, down: watc
         if outcome.is_err() {
             conn = None;
         }
+        let beaten = beat && outcome.is_ok();
         record_primary(name, &nodes, outcome, latency, &down);
+        if beaten {
+            // A replica keeping up applies the beat within milliseconds: read it a moment
+            // later, so that a healthy replica's lag reads as that moment, not as the time
+            // between two beats.
+            tokio::time::sleep(SETTLE).await;
+        }
         let probes = set
             .replicas
             .iter()

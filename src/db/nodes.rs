@@ -4,7 +4,7 @@
 //! Every half second the monitor asks each node the same question (is it a replica?) within
 //! `primary_timeout_ms`; a primary that does not answer, or that says it is a replica, is *down*
 //! from that moment until it answers as a primary again. While a shard has replicas the monitor
-//! also writes the time into the primary's heartbeat row every second and reads it back on each
+//! also writes the time into the primary's heartbeat row every half second and reads it back on each
 //! replica: the difference is how old that replica's data is, measured the same way on every
 //! engine. The engine's own view (Seconds_Behind_Master, replay timestamp) is kept beside it.
 //!

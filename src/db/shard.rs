@@ -625,6 +625,12 @@ async fn writer_loop(
             .nodes
             .as_ref()
             .is_some_and(|n| !n.current().replicas.is_empty());
+        // The primary went down (and maybe came back) since the last batch: the connection
+        // the writer holds died with it.
+        if w.down.has_changed().unwrap_or(false) {
+            w.down.borrow_and_update();
+            w.conn = None;
+        }
         let mut down = w.down.clone();
         let nodes_for_track = w.nodes.clone();
         let result = if *down.borrow() {
