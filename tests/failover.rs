@@ -37,34 +37,15 @@ struct Placement {
 }
 
 fn config(dir: &std::path::Path, p: &Placement) -> Config {
-    let mut c = Config {
-        data_dir: Some(dir.to_path_buf()),
-        ..Config::default()
-    };
-    c.posting.recovery_grace_secs = 0;
-    c.database.read_connections = 2;
-    c.database.primary_timeout_ms = 500;
-    c.database.max_replica_lag_secs = 2;
-    c.database.master_url = p.urls[0].clone();
-    c.database.location_url = p.urls[1].clone();
-    c.database.transaction_url = p.urls[2].clone();
-    c.database.master_replicas = p.replicas[0].clone();
-    c.database.location_replicas = p.replicas[1].clone();
-    c.database.transaction_replicas = p.replicas[2].clone();
-    c
+    repl::gudang_config(dir, p.urls.clone(), p.replicas.clone())
 }
 
 /// All three shards on the pair.
 async fn on_pair(pair: &ReplPair) -> Placement {
-    let names: Vec<String> = ["m", "l", "t"]
-        .iter()
-        .map(|s| repl::unique_name(&format!("fo_{s}")))
-        .collect();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    pair.create_databases(&refs).await.expect("lab databases");
+    let names = repl::three_databases(pair, "fo").await;
     Placement {
-        urls: [0, 1, 2].map(|i| pair.primary_url(&names[i])),
-        replicas: [0, 1, 2].map(|i| vec![pair.replica_url(&names[i])]),
+        urls: names.clone().map(|n| pair.primary_url(&n)),
+        replicas: names.map(|n| vec![pair.replica_url(&n)]),
     }
 }
 
@@ -445,32 +426,16 @@ async fn one_primary_down(engine: Engine, shard: ShardName) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mariadb_whole_pair_fails_over() {
-    whole_pair_fails_over(Engine::MariaDb).await
+async fn master_primary_down(engine: Engine) {
+    one_primary_down(engine, ShardName::Master).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_whole_pair_fails_over() {
-    whole_pair_fails_over(Engine::Postgres).await
+async fn transaction_primary_down(engine: Engine) {
+    one_primary_down(engine, ShardName::Transaction).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mariadb_postings_go_on_with_the_master_primary_down() {
-    one_primary_down(Engine::MariaDb, ShardName::Master).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mariadb_postings_go_on_with_the_transaction_primary_down() {
-    one_primary_down(Engine::MariaDb, ShardName::Transaction).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_postings_go_on_with_the_master_primary_down() {
-    one_primary_down(Engine::Postgres, ShardName::Master).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_postings_go_on_with_the_transaction_primary_down() {
-    one_primary_down(Engine::Postgres, ShardName::Transaction).await
-}
+crate::for_both_engines!(
+    whole_pair_fails_over,
+    master_primary_down,
+    transaction_primary_down
+);

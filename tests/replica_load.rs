@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use common::backend::{PASSWORD, line, product};
 use gudang::Services;
-use gudang::config::Config;
 use gudang::domain::{TxKind, new_id};
 use gudang::service::posting::PostRequest;
 use gudang::service::stock_view::StockQuery;
@@ -38,20 +37,12 @@ async fn under_load(engine: Engine) {
     let Some(pair) = ReplPair::start_or_skip(engine).await else {
         return;
     };
-    let names = ["m", "l", "t"].map(|s| repl::unique_name(&format!("ld_{s}")));
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    pair.create_databases(&refs).await.expect("databases");
+    let names = repl::three_databases(&pair, "ld").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut c = Config {
-        data_dir: Some(dir.path().to_path_buf()),
-        ..Config::default()
-    };
-    c.database.master_url = pair.primary_url(&names[0]);
-    c.database.location_url = pair.primary_url(&names[1]);
-    c.database.transaction_url = pair.primary_url(&names[2]);
-    c.database.master_replicas = vec![pair.replica_url(&names[0])];
-    c.database.location_replicas = vec![pair.replica_url(&names[1])];
-    c.database.transaction_replicas = vec![pair.replica_url(&names[2])];
+    let mut c = repl::pair_config(&pair, dir.path(), &names);
+    // The app's defaults, not the drill's short timeouts.
+    c.database.primary_timeout_ms = 1000;
+    c.database.read_connections = 4;
     let s = Services::open(c.clone()).await.expect("open");
     let admin = s
         .create_first_admin("admin@example.test", "Admin", PASSWORD)

@@ -18,26 +18,10 @@ use repl::{Engine, Node, ReplPair};
 use sqlx::{AnyConnection, Connection, Executor};
 
 /// Three fresh databases on the pair, and a config that uses the pair's primary and replica
-/// for every shard; `file` set means the config is also written there (and read from it).
+/// for every shard.
 async fn lab_config(pair: &ReplPair, dir: &std::path::Path) -> (Config, [String; 3]) {
-    let names = ["m", "l", "t"].map(|s| repl::unique_name(&format!("rp_{s}")));
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    pair.create_databases(&refs).await.expect("lab databases");
-    let mut c = Config {
-        data_dir: Some(dir.to_path_buf()),
-        ..Config::default()
-    };
-    c.posting.recovery_grace_secs = 0;
-    c.database.read_connections = 2;
-    c.database.primary_timeout_ms = 500;
-    c.database.max_replica_lag_secs = 2;
-    c.database.master_url = pair.primary_url(&names[0]);
-    c.database.location_url = pair.primary_url(&names[1]);
-    c.database.transaction_url = pair.primary_url(&names[2]);
-    c.database.master_replicas = vec![pair.replica_url(&names[0])];
-    c.database.location_replicas = vec![pair.replica_url(&names[1])];
-    c.database.transaction_replicas = vec![pair.replica_url(&names[2])];
-    (c, names)
+    let names = repl::three_databases(pair, "rp").await;
+    (repl::pair_config(pair, dir, &names), names)
 }
 
 async fn with_catalog(c: Config) -> (Services, Actor) {
@@ -328,42 +312,9 @@ async fn follows_a_promotion_without_restart(engine: Engine) {
     follower.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_browsing_follows_lag_and_own_writes() {
-    browsing_follows_lag_and_own_writes(Engine::MariaDb).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_browsing_follows_lag_and_own_writes() {
-    browsing_follows_lag_and_own_writes(Engine::Postgres).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_replica_as_primary_is_refused() {
-    replica_as_primary_is_refused(Engine::MariaDb).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_replica_as_primary_is_refused() {
-    replica_as_primary_is_refused(Engine::Postgres).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_starts_read_only_with_the_primary_down() {
-    starts_read_only_with_the_primary_down(Engine::MariaDb).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_starts_read_only_with_the_primary_down() {
-    starts_read_only_with_the_primary_down(Engine::Postgres).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_follows_a_promotion_without_restart() {
-    follows_a_promotion_without_restart(Engine::MariaDb).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_follows_a_promotion_without_restart() {
-    follows_a_promotion_without_restart(Engine::Postgres).await
-}
+crate::for_both_engines!(
+    browsing_follows_lag_and_own_writes,
+    replica_as_primary_is_refused,
+    starts_read_only_with_the_primary_down,
+    follows_a_promotion_without_restart
+);

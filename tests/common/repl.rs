@@ -478,3 +478,72 @@ impl ReplPair {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 }
+
+/// Three fresh databases on the pair, named `<prefix>_m`, `_l`, `_t` plus a unique tail, and
+/// already on the replica.
+pub async fn three_databases(pair: &ReplPair, prefix: &str) -> [String; 3] {
+    let names = ["m", "l", "t"].map(|s| unique_name(&format!("{prefix}_{s}")));
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    pair.create_databases(&refs).await.expect("lab databases");
+    names
+}
+
+/// A gudang config for the tests on a pair: the shards (master, location, transaction) at
+/// `urls`, each with its `replicas`, the short timeouts of a failover drill, and recovery with
+/// no grace period.
+pub fn gudang_config(
+    dir: &Path,
+    urls: [String; 3],
+    replicas: [Vec<String>; 3],
+) -> gudang::config::Config {
+    let mut c = gudang::config::Config {
+        data_dir: Some(dir.to_path_buf()),
+        ..Default::default()
+    };
+    c.posting.recovery_grace_secs = 0;
+    c.database.read_connections = 2;
+    c.database.primary_timeout_ms = 500;
+    c.database.max_replica_lag_secs = 2;
+    let [m, l, t] = urls;
+    let [mr, lr, tr] = replicas;
+    c.database.master_url = m;
+    c.database.location_url = l;
+    c.database.transaction_url = t;
+    c.database.master_replicas = mr;
+    c.database.location_replicas = lr;
+    c.database.transaction_replicas = tr;
+    c
+}
+
+/// Every shard on the pair's primary, each with the pair's replica.
+pub fn pair_config(pair: &ReplPair, dir: &Path, names: &[String; 3]) -> gudang::config::Config {
+    gudang_config(
+        dir,
+        names.clone().map(|n| pair.primary_url(&n)),
+        names.clone().map(|n| vec![pair.replica_url(&n)]),
+    )
+}
+
+/// Instantiates each named `async fn NAME(engine: Engine)` of the calling file as a test on a
+/// MariaDB pair (`mariadb_pair::NAME`) and on a PostgreSQL pair (`postgres_pair::NAME`).
+#[macro_export]
+macro_rules! for_both_engines {
+    ($($name:ident),+ $(,)?) => {
+        mod mariadb_pair {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::repl::Engine::MariaDb).await
+                }
+            )+
+        }
+        mod postgres_pair {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::repl::Engine::Postgres).await
+                }
+            )+
+        }
+    };
+}
