@@ -113,6 +113,7 @@ pub async fn run(cli: Cli) -> i32 {
             1
         }
         Err(Failure::Quiet) => 1,
+        Err(Failure::Exit(code)) => code,
     }
 }
 

@@ -11,6 +11,8 @@ pub enum Failure {
     Error(String),
     /// Already reported on stdout/stderr (e.g. `check` violations, a rejected posting).
     Quiet,
+    /// Already reported, with an exit code of its own (`status`: 2 when a primary is down).
+    Exit(i32),
 }
 
 impl From<gudang::Error> for Failure {

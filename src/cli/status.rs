@@ -2,8 +2,6 @@
 //! exit code says it all: 0 all well, 1 a replica over its lag bound or not answering, 2 a
 //! primary down (2 wins).
 
-use std::io::Write;
-
 use gudang::Config;
 use gudang::service::status::{NodeStatus, exit_code, status as probe};
 
@@ -25,10 +23,7 @@ pub async fn status(config: Config, json: bool) -> Result<(), Failure> {
         }
         _ => {
             eprintln!("status: a primary is down");
-            // The CLI's failures all exit 1; this one command has a second code, and nothing
-            // is left to clean up (status opens no pools and starts no tasks).
-            let _ = std::io::stdout().flush();
-            std::process::exit(code)
+            Err(Failure::Exit(code))
         }
     }
 }
