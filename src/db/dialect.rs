@@ -347,6 +347,35 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
+// ---- product search --------------------------------------------------------------------
+
+/// How a backend finds the products whose name contains a word (see
+/// `master::products_containing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubstringSearch {
+    /// SQLite: the FTS5 trigram table `products_fts` (master migration 2) answers words of three
+    /// characters or more; shorter words filter by LIKE.
+    Fts5,
+    /// PostgreSQL: a pg_trgm index on `name_norm` (master migration 2) serves `LIKE '%word%'`
+    /// itself.
+    IndexedLike,
+    /// MySQL/MariaDB, which has no trigram index: the table `product_trigrams` (master migration
+    /// 5, kept by triggers), a few of each word's trigrams joined on the product, the rarest
+    /// driving, then LIKE to confirm.
+    TrigramTable,
+}
+
+impl Backend {
+    /// This backend's way of searching product names for substrings.
+    pub fn substring_search(self) -> SubstringSearch {
+        match self {
+            Backend::Sqlite => SubstringSearch::Fts5,
+            Backend::Postgres => SubstringSearch::IndexedLike,
+            Backend::Mysql => SubstringSearch::TrigramTable,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

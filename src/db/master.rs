@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-use super::dialect::Backend;
+use super::dialect::{Backend, SubstringSearch};
 use crate::error::{Error, Result};
 
 const S: &str = "master";
@@ -435,7 +435,8 @@ pub async fn products_with_prefix(
 }
 
 /// Products whose name contains every word of `needle` (normalised), in any order: a trigram
-/// index where the backend has one, a bounded scan for words too short for trigrams.
+/// index where the backend has one (see [`SubstringSearch`]), a bounded scan for words too short
+/// for trigrams.
 pub async fn products_containing(
     p: &AnyPool,
     b: Backend,
@@ -443,7 +444,6 @@ pub async fn products_containing(
     f: &ProductFilter,
     limit: i64,
 ) -> Result<Vec<Product>> {
-    let (w, args) = f.sql();
     let mut words: Vec<&str> = Vec::new();
     for word in needle.split_whitespace() {
         if !words.contains(&word) {
@@ -453,58 +453,173 @@ pub async fn products_containing(
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let like = |word: &str| {
-        format!(
-            "%{}%",
-            word.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
+    let mut rows = match b.substring_search() {
+        SubstringSearch::Fts5 => containing_fts5(p, b, &words, f, limit).await?,
+        SubstringSearch::IndexedLike => containing_like(p, b, &words, f, limit).await?,
+        SubstringSearch::TrigramTable => containing_trigrams(p, b, &words, f, limit).await?,
     };
-    // SQLite's trigram index answers the words of three characters or more; shorter ones (and
-    // every word on PostgreSQL, whose trigram index serves LIKE itself) filter by LIKE.
-    let (indexed, scanned): (Vec<&str>, Vec<&str>) = words
-        .iter()
-        .partition(|word| b == Backend::Sqlite && word.chars().count() >= 3);
-    let likes: String = scanned
-        .iter()
-        .map(|_| " AND name_norm LIKE ? ESCAPE '\\'")
-        .collect();
-    let rows = if indexed.is_empty() {
-        let sql = format!("SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{likes}{w} LIMIT ?");
-        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
-        for word in &scanned {
-            q = q.bind(like(word));
-        }
-        for a in &args {
-            q = q.bind(a);
-        }
-        q.bind(limit).fetch_all(p).await.map_err(Error::db(S))?
-    } else {
-        let sql = format!(
-            "SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){likes}{w}"
-        );
-        let pattern = indexed
-            .iter()
-            .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        // Filters apply after the index, so ask it for more than one page when there are any.
-        let unfiltered = args.is_empty() && f.active.is_none() && scanned.is_empty();
-        let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql))
-            .bind(pattern)
-            .bind(limit.saturating_mul(if unfiltered { 1 } else { 20 }));
-        for word in &scanned {
-            q = q.bind(like(word));
-        }
-        for a in &args {
-            q = q.bind(a);
-        }
-        q.fetch_all(p).await.map_err(Error::db(S))?
-    };
-    let mut rows = rows;
     rows.truncate(limit.max(0) as usize);
     Ok(rows)
+}
+
+/// `%word%` for `LIKE ? ESCAPE '\'`, the word's own `%`, `_` and `\` taken literally.
+fn like_pattern(word: &str) -> String {
+    format!(
+        "%{}%",
+        word.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// One ` AND name_norm LIKE ?` per word.
+fn like_conditions(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|_| " AND name_norm LIKE ? ESCAPE '\\'")
+        .collect()
+}
+
+/// Every word by LIKE alone: PostgreSQL's trigram index serves it, and on every backend it is
+/// the way for words too short for trigrams (a scan that stops at `limit`).
+async fn containing_like(
+    p: &AnyPool,
+    b: Backend,
+    words: &[&str],
+    f: &ProductFilter,
+    limit: i64,
+) -> Result<Vec<Product>> {
+    let (w, args) = f.sql();
+    let likes = like_conditions(words);
+    let sql = format!("SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{likes}{w} LIMIT ?");
+    let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
+    for word in words {
+        q = q.bind(like_pattern(word));
+    }
+    for a in &args {
+        q = q.bind(a);
+    }
+    q.bind(limit).fetch_all(p).await.map_err(Error::db(S))
+}
+
+/// SQLite: the FTS5 trigram index answers the words of three characters or more; shorter ones
+/// filter by LIKE.
+async fn containing_fts5(
+    p: &AnyPool,
+    b: Backend,
+    words: &[&str],
+    f: &ProductFilter,
+    limit: i64,
+) -> Result<Vec<Product>> {
+    let (indexed, scanned): (Vec<&str>, Vec<&str>) =
+        words.iter().partition(|word| word.chars().count() >= 3);
+    if indexed.is_empty() {
+        return containing_like(p, b, &scanned, f, limit).await;
+    }
+    let (w, args) = f.sql();
+    let likes = like_conditions(&scanned);
+    let sql = format!(
+        "SELECT {PRODUCT_COLS} FROM products WHERE rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ? LIMIT ?){likes}{w}"
+    );
+    let pattern = indexed
+        .iter()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    // Filters apply after the index, so ask it for more than one page when there are any.
+    let unfiltered = args.is_empty() && f.active.is_none() && scanned.is_empty();
+    let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql))
+        .bind(pattern)
+        .bind(limit.saturating_mul(if unfiltered { 1 } else { 20 }));
+    for word in &scanned {
+        q = q.bind(like_pattern(word));
+    }
+    for a in &args {
+        q = q.bind(a);
+    }
+    q.fetch_all(p).await.map_err(Error::db(S))
+}
+
+/// At most this many trigrams are joined. Each costs the optimizer an estimate of its range
+/// (two index descents) and each candidate a key lookup, so a few, spread over the words, do
+/// better than all: they already leave LIKE few candidates to reject.
+const MAX_GRAMS: usize = 4;
+
+/// The trigrams the trigram join uses, from the words of three characters or more: each word's
+/// first, last and middle ones before the rest, taken from the words in turn, without repeats.
+fn query_grams(words: &[&str]) -> Vec<String> {
+    let per_word: Vec<Vec<String>> = words
+        .iter()
+        .map(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            let grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+            let n = grams.len();
+            let mut order: Vec<usize> = vec![0, n.saturating_sub(1), n / 2];
+            order.extend(1..n);
+            let mut picked: Vec<String> = Vec::new();
+            for i in order {
+                if let Some(g) = grams.get(i)
+                    && !picked.contains(g)
+                {
+                    picked.push(g.clone());
+                }
+            }
+            picked
+        })
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let longest = per_word.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..longest {
+        for grams in &per_word {
+            if let Some(g) = grams.get(i)
+                && !out.contains(g)
+                && out.len() < MAX_GRAMS
+            {
+                out.push(g.clone());
+            }
+        }
+    }
+    out
+}
+
+/// MySQL/MariaDB: one alias of `product_trigrams` per trigram, joined on the product. The
+/// optimizer estimates each gram's range from the index and drives with the rarest; the others
+/// are single key lookups, and the product row is read only for a candidate holding them all.
+/// LIKE then confirms each word (trigrams say nothing about their order), and short words
+/// filter by LIKE alone. The join stops at `limit` rows.
+async fn containing_trigrams(
+    p: &AnyPool,
+    b: Backend,
+    words: &[&str],
+    f: &ProductFilter,
+    limit: i64,
+) -> Result<Vec<Product>> {
+    let grams = query_grams(words);
+    if grams.is_empty() {
+        return containing_like(p, b, words, f, limit).await;
+    }
+    let (w, args) = f.sql();
+    let joins: String = (1..grams.len())
+        .map(|i| format!(" JOIN product_trigrams g{i} ON g{i}.product_no = g0.product_no"))
+        .collect();
+    let on_grams: String = (1..grams.len())
+        .map(|i| format!(" AND g{i}.gram = ?"))
+        .collect();
+    let likes = like_conditions(words);
+    let sql = format!(
+        "SELECT {PRODUCT_COLS} FROM product_trigrams g0{joins} JOIN products ON products.search_no = g0.product_no WHERE g0.gram = ?{on_grams}{likes}{w} LIMIT ?"
+    );
+    let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
+    for g in &grams {
+        q = q.bind(g.as_str());
+    }
+    for word in words {
+        q = q.bind(like_pattern(word));
+    }
+    for a in &args {
+        q = q.bind(a);
+    }
+    q.bind(limit).fetch_all(p).await.map_err(Error::db(S))
 }
 
 // ---- audit -------------------------------------------------------------------------------

@@ -73,6 +73,16 @@ const MASTER: &[Migration] = &[
             "../../migrations/master/mysql/004_heartbeat.sql"
         )),
     },
+    Migration {
+        version: 5,
+        name: "product_trigrams",
+        portable: None,
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/master/mysql/005_product_trigrams.sql"
+        )),
+    },
 ];
 
 const LOCATION: &[Migration] = &[
