@@ -3,6 +3,7 @@
 
 use clap::Args;
 use gudang::Services;
+use gudang::service::bench::floor::FloorPhase;
 use gudang::service::bench::{BenchOptions, BenchReport};
 use gudang::service::demo::DemoOptions;
 
@@ -71,6 +72,17 @@ pub struct BenchArgs {
     history_lines: u64,
     #[arg(long, default_value_t = 2026)]
     seed: u64,
+    /// After the run, measure the floor: the same writes, as many postings per job, committed
+    /// by a minimal program on scratch copies of the location and transaction shards
+    /// (dropped after; on MySQL this creates databases, on PostgreSQL schemas), S seconds for
+    /// each of its measurements. See docs/bench.md.
+    #[arg(long)]
+    floor: bool,
+    /// A statement the floor runs on its own connections before measuring, to try a session
+    /// setting or a schema change on the scratch copies only (repeatable), e.g.
+    /// "SET SESSION binlog_row_image = MINIMAL"
+    #[arg(long, value_name = "SQL", requires = "floor")]
+    floor_session: Vec<String>,
     /// Print only one JSON object on stdout
     #[arg(long)]
     json: bool,
@@ -85,9 +97,19 @@ pub async fn bench(s: &Services, g: &Global, a: BenchArgs) -> Result<(), Failure
         history_lines: a.history_lines,
         seed: a.seed,
     };
-    let r = s
+    let mut r = s
         .bench(&who, &opts, &|msg: &str| eprintln!("bench: {msg}..."))
         .await?;
+    if a.floor {
+        eprintln!(
+            "bench: measuring the floor ({:.0} postings a job)...",
+            r.postings_per_job
+        );
+        let f = s
+            .bench_floor(&who, &r, a.seconds, a.seed, a.floor_session)
+            .await?;
+        r.set_floor(f);
+    }
     if a.json {
         let line = serde_json::to_string(&r).map_err(|e| Failure::Error(e.to_string()))?;
         println!("{line}");
@@ -95,6 +117,15 @@ pub async fn bench(s: &Services, g: &Global, a: BenchArgs) -> Result<(), Failure
         print_report(&r);
     }
     Ok(())
+}
+
+/// `what 0.12, what 0.34, ...`: a floor phase's time per job by trip.
+fn by_trip(p: &FloorPhase) -> String {
+    p.ms_by_trip
+        .iter()
+        .map(|(what, ms)| format!("{what} {ms:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_report(r: &BenchReport) {
@@ -159,6 +190,33 @@ fn print_report(r: &BenchReport) {
             l.ms_per_batch,
             l.commit_ms_per_batch,
             l.busy * 100.0
+        );
+    }
+    println!(
+        "  jobs       {:.1} postings per decision job, {:.1} documents per journal job",
+        r.postings_per_job, r.docs_per_journal_job
+    );
+    if let (Some(f), Some(pct)) = (&r.floor, r.percent_of_floor) {
+        println!(
+            "  floor      {:>9.0} /s  the same writes by a minimal program ({} postings and {} trips a job, {:.2} ms each, {:.2} ms committing); bench at {:.0}%   [{} target 70%]",
+            f.sent.postings_per_sec,
+            f.postings_per_job,
+            f.sent.trips_per_job,
+            f.sent.ms_per_job,
+            f.sent.commit_ms_per_job,
+            pct,
+            mark(pct >= 70.0)
+        );
+        println!("             ms a job by trip: {}", by_trip(&f.sent));
+        if let Some(o) = &f.one_trip {
+            println!(
+                "             {:>9.0} /s  the same statements in one trip ({} trips a job, {:.2} ms each, {:.2} ms committing)",
+                o.postings_per_sec, o.trips_per_job, o.ms_per_job, o.commit_ms_per_job
+            );
+        }
+        println!(
+            "             {:>9.0} durable commits/s of a one-row update, back to back",
+            f.commits_per_sec
         );
     }
     println!("  memory     peak RSS {:.0} MiB", r.peak_rss_mb);

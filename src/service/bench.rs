@@ -15,8 +15,13 @@
 //!
 //! `durable` is true only if every shard's write connection commits synchronously (SQLite
 //! `synchronous` FULL or EXTRA, PostgreSQL `synchronous_commit` not off), asked of the database.
+//!
+//! 5. Floor, on request ([`Services::bench_floor`], `gudang bench --floor`): the same writes
+//!    committed by a minimal program on scratch copies of the shards, job sizes as this run
+//!    had them (see [`floor`]); the report then gives the run as a percentage of that floor.
 
 mod clerks;
+pub mod floor;
 mod history;
 mod search;
 
@@ -28,7 +33,7 @@ use serde::Serialize;
 use super::demo::{Rng, Sources};
 use super::{Actor, Services};
 use crate::db::master::ProductFilter;
-use crate::db::{Backend, ShardHandle};
+use crate::db::{Backend, ShardHandle, ShardName};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 
@@ -107,6 +112,23 @@ pub struct BenchReport {
     pub setup_seconds: f64,
     /// Peak resident memory of this process (VmHWM), MiB.
     pub peak_rss_mb: f64,
+    /// Acknowledged postings per write job on the location shard (decision jobs, mostly),
+    /// and per write job on the transaction shard (journal jobs): the job sizes the floor
+    /// repeats.
+    pub postings_per_job: f64,
+    pub docs_per_journal_job: f64,
+    /// With `--floor`: the floor, and `postings_per_sec` as a percentage of its `sent` phase.
+    pub floor: Option<floor::FloorReport>,
+    pub percent_of_floor: Option<f64>,
+}
+
+impl BenchReport {
+    /// Records the floor measured for this run.
+    pub fn set_floor(&mut self, f: floor::FloorReport) {
+        self.percent_of_floor = (f.sent.postings_per_sec > 0.0)
+            .then(|| self.postings_per_sec / f.sent.postings_per_sec * 100.0);
+        self.floor = Some(f);
+    }
 }
 
 /// One shard's write batches over the posting run.
@@ -349,7 +371,50 @@ impl Services {
         r.posting_p99_ms = quantile_ms(&t.latencies_us, 0.99);
         r.posting_max_ms = quantile_ms(&t.latencies_us, 1.0);
         r.peak_rss_mb = peak_rss_mb();
+        let jobs = |shard: &str| {
+            r.shard_batches
+                .get(shard)
+                .map_or(0.0, |l| l.batches as f64 * l.jobs_per_batch)
+        };
+        let per = |n: f64| if n > 0.0 { r.postings as f64 / n } else { 0.0 };
+        r.postings_per_job = per(jobs("location"));
+        r.docs_per_journal_job = per(jobs("transaction"));
         Ok(r)
+    }
+
+    /// The floor of the posting run `r` reported (see [`floor`]): the same writes, as many
+    /// postings per job, committed for `seconds` per measurement by a minimal program on
+    /// scratch copies of the location and transaction shards, dropped after. `session`
+    /// statements run on the floor's connections first.
+    pub async fn bench_floor(
+        &self,
+        actor: &Actor,
+        r: &BenchReport,
+        seconds: u64,
+        seed: u64,
+        session: Vec<String>,
+    ) -> Result<floor::FloorReport> {
+        for p in [Permission::ManageLocations, Permission::PostMovement] {
+            actor.require(p)?;
+        }
+        if !(1..=3600).contains(&seconds) {
+            return Err(Error::Invalid(
+                "--seconds must be between 1 and 3600".into(),
+            ));
+        }
+        let size = |x: f64| (x.round() as usize).clamp(1, floor::MAX_JOB);
+        floor::run(
+            &self.config.shard_url(ShardName::Location),
+            &self.config.shard_url(ShardName::Transaction),
+            &floor::FloorOptions {
+                seconds,
+                postings_per_job: size(r.postings_per_job),
+                docs_per_journal_job: size(r.docs_per_journal_job),
+                seed,
+                session,
+            },
+        )
+        .await
     }
 
     /// Copies every SQLite shard's write-ahead log into its database and empties the log.
