@@ -51,6 +51,10 @@ mod mariadb;
 mod postgres;
 #[path = "repl/process.rs"]
 mod process;
+// Also loaded by `common` where a test has both: the lab must build without `common` too.
+#[allow(clippy::duplicate_mod)]
+#[path = "server.rs"]
+mod server;
 
 use mariadb::{my_exec, my_opt_string, my_opt_u64, my_string};
 use postgres::pg_exec;

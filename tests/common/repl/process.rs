@@ -335,47 +335,12 @@ pub(super) const PG_FREE_SHM: &str = "for f in $d/primary/postmaster.pid $d/repl
    done\n\
  done\n";
 
-pub(super) fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 pub(super) fn whoami() -> String {
     std::env::var("USER").unwrap_or_else(|_| "root".into())
 }
 
-/// uid and gid of a system user, from /etc/passwd.
-pub(super) fn system_user(name: &str) -> Option<(u32, u32)> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        (f.len() > 3 && f[0] == name).then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
-    })
-}
-
-pub(super) fn free_port() -> LabResult<u16> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
-}
-
-pub(super) fn run(mut c: Command, what: &str) -> LabResult<()> {
-    let out = c
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {what}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
+// The plain process helpers are the single-server harness's own (tests/common/server.rs).
+pub(super) use super::server::{free_port, is_root, run, system_user};
 
 /// Runs `f` until it is true, `POLL` apart, for at most `timeout`.
 pub(super) async fn wait_for(
