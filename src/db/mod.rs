@@ -14,6 +14,7 @@ pub mod monitor;
 pub mod multi;
 pub mod nodes;
 pub mod shard;
+pub mod writer;
 
 pub use dialect::Backend;
 pub use nodes::Route;
