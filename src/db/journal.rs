@@ -291,7 +291,7 @@ impl JournalDoc {
 const ROWS: usize = 100;
 
 /// Headers, lines and daily-summary counts of `docs`, in one trip.
-fn journal_statements(docs: &[&JournalDoc], opening: &str) -> Statements {
+pub(crate) fn journal_statements(docs: &[&JournalDoc], opening: &str) -> Statements {
     let mut st = Statements::default();
     if !opening.is_empty() {
         st.push(opening, vec![]);

@@ -97,6 +97,12 @@ impl Statements {
         self.list.is_empty()
     }
 
+    /// The statements and their arguments, in order (for `gudang bench --floor`, which sends
+    /// exactly what gudang sends, its own way).
+    pub(crate) fn into_parts(self) -> Vec<(String, Vec<Arg>)> {
+        self.list
+    }
+
     /// Runs every statement; one result per statement, in order.
     pub async fn run(
         self,

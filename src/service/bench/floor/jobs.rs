@@ -358,84 +358,8 @@ fn widen(single: &str, n: usize) -> String {
 
 /// A journal job's statements, as the journal's batch writes them.
 pub(super) fn journal_job(docs: &[JournalDoc]) -> Vec<Stmt> {
-    let mut st: Vec<Stmt> = vec![("SAVEPOINT journal".into(), vec![])];
-    for chunk in docs.chunks(100) {
-        let args = chunk
-            .iter()
-            .flat_map(|d| {
-                let h = &d.header;
-                [
-                    Arg::from(&h.id),
-                    (&h.number).into(),
-                    (&h.kind).into(),
-                    (&h.status).into(),
-                    (&h.source_id).into(),
-                    (&h.source_code).into(),
-                    (&h.dest_id).into(),
-                    (&h.dest_code).into(),
-                    (&h.partner).into(),
-                    (&h.reference).into(),
-                    (&h.notes).into(),
-                    (&h.reason).into(),
-                    (&h.created_by).into(),
-                    h.created_at.into(),
-                    h.decided_at.into(),
-                    (&h.day).into(),
-                    h.line_count.into(),
-                    h.total_qty.into(),
-                    h.total_value.into(),
-                ]
-            })
-            .collect();
-        st.push((bulk::values_sql("INSERT INTO transactions (id, number, kind, status, source_id, source_code, dest_id, dest_code, partner, reference, notes, reason, created_by, created_at, decided_at, day, line_count, total_qty, total_value)", 19, chunk.len(), ""), args));
-    }
-    let lines: Vec<&Line> = docs.iter().flat_map(|d| &d.lines).collect();
-    for chunk in lines.chunks(100) {
-        let args = chunk
-            .iter()
-            .flat_map(|l| {
-                [
-                    Arg::from(&l.txn_id),
-                    l.line_no.into(),
-                    (&l.product_id).into(),
-                    (&l.sku).into(),
-                    (&l.product_name).into(),
-                    l.quantity.into(),
-                    l.unit_price.into(),
-                    l.total.into(),
-                    l.applied_delta.into(),
-                    l.at.into(),
-                ]
-            })
-            .collect();
-        st.push((bulk::values_sql("INSERT INTO transaction_lines (txn_id, line_no, product_id, sku, product_name, quantity, unit_price, total, applied_delta, at)", 10, chunk.len(), ""), args));
-    }
-    let mut days: Vec<((&str, &str), [i64; 4])> = Vec::new();
-    for h in docs.iter().map(|d| &d.header) {
-        let add = [1, h.line_count, h.total_qty, h.total_value];
-        match days
-            .iter_mut()
-            .find(|(k, _)| *k == (h.day.as_str(), h.kind.as_str()))
-        {
-            Some((_, t)) => t.iter_mut().zip(add).for_each(|(a, b)| *a += b),
-            None => days.push(((h.day.as_str(), h.kind.as_str()), add)),
-        }
-    }
-    let args = days
-        .iter()
-        .flat_map(|((day, kind), t)| {
-            [
-                Arg::from(*day),
-                (*kind).into(),
-                t[0].into(),
-                t[1].into(),
-                t[2].into(),
-                t[3].into(),
-            ]
-        })
-        .collect();
-    st.push((bulk::values_sql("INSERT INTO daily_summary (day, kind, txn_count, line_count, total_qty, total_value)", 6, days.len(), " ON CONFLICT (day, kind) DO UPDATE SET txn_count = daily_summary.txn_count + excluded.txn_count, line_count = daily_summary.line_count + excluded.line_count, total_qty = daily_summary.total_qty + excluded.total_qty, total_value = daily_summary.total_value + excluded.total_value"), args));
-    st
+    let refs: Vec<&JournalDoc> = docs.iter().collect();
+    crate::db::journal::journal_statements(&refs, "SAVEPOINT journal").into_parts()
 }
 
 #[cfg(test)]
