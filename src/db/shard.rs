@@ -108,18 +108,6 @@ pub struct NodeSpec {
     pub max_replica_lag: Duration,
 }
 
-impl NodeSpec {
-    pub fn new(url: &str) -> NodeSpec {
-        NodeSpec {
-            url: url.to_string(),
-            replicas: Vec::new(),
-            read_connections: 4,
-            timeout: Duration::from_secs(1),
-            max_replica_lag: Duration::from_secs(2),
-        }
-    }
-}
-
 /// A cheap, cloneable way to reach one shard's task.
 #[derive(Clone)]
 pub struct ShardHandle {
@@ -299,13 +287,6 @@ impl ShardHandle {
         }
     }
 
-    /// Whether the shard has replicas configured.
-    pub fn has_replicas(&self) -> bool {
-        self.nodes
-            .as_ref()
-            .is_some_and(|n| !n.current().replicas.is_empty())
-    }
-
     /// The refusal for a write (or a primary read) while the primary is down, if it is.
     fn refusal(&self) -> Option<Error> {
         let nodes = self.nodes.as_ref()?;
@@ -404,11 +385,12 @@ impl ShardHandle {
     /// The error for a read no node could take.
     fn unreadable(&self, route: Route) -> Error {
         match (&self.nodes, self.refusal()) {
-            (Some(n), Some(down))
+            // A read saves nothing: say what cannot be reached, not what to retry saving.
+            (Some(n), Some(Error::PrimaryDown { url, reason, .. }))
                 if route != Route::Primary && !n.current().replicas.is_empty() =>
             {
                 Error::Unavailable(format!(
-                    "{down}; no replica of the {} shard answers either",
+                    "the {} shard cannot be read: its primary ({url}) is down ({reason}) and no replica answers either; try again in a moment",
                     self.name.as_str()
                 ))
             }
