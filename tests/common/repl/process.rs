@@ -156,24 +156,7 @@ impl ReplPair {
             if ok.is_ok() {
                 return Ok(());
             }
-            {
-                let mut procs = self
-                    .procs
-                    .lock()
-                    .map_err(|_| "lab lock poisoned".to_string())?;
-                if let Some(child) = procs[node.index()].as_mut()
-                    && let Ok(Some(status)) = child.try_wait()
-                {
-                    procs[node.index()] = None;
-                    let _ = std::fs::remove_file(self.pid_file(node));
-                    return Err(format!(
-                        "the {} {} server exited ({status}); its log:\n{}",
-                        self.engine.name(),
-                        node.name(),
-                        self.log_tail(node)
-                    ));
-                }
-            }
+            self.fail_if_exited(node)?;
             if Instant::now() > deadline {
                 return Err(format!(
                     "the {} {} server did not answer within {READY_TIMEOUT:?} ({}); its log:\n{}",
@@ -193,42 +176,78 @@ impl ReplPair {
     pub(super) async fn wait_replica_connected(&self, timeout: Duration) -> LabResult<()> {
         let deadline = Instant::now() + timeout;
         loop {
-            let on_primary = match self.engine {
-                Engine::MariaDb => {
-                    let mut c = self.my_admin(Node::Primary).await?;
-                    let n: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM information_schema.PROCESSLIST \
-                         WHERE COMMAND = 'Binlog Dump'",
-                    )
-                    .fetch_one(&mut c)
-                    .await
-                    .map_err(|e| format!("PROCESSLIST on the primary: {e}"))?;
-                    let _ = c.close().await;
-                    n
-                }
-                Engine::Postgres => {
-                    let mut c = self.pg_admin(Node::Primary).await?;
-                    let n: i64 = sqlx::query_scalar(
-                        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
-                    )
-                    .fetch_one(&mut c)
-                    .await
-                    .map_err(|e| format!("pg_stat_replication on the primary: {e}"))?;
-                    let _ = c.close().await;
-                    n
+            // A server just restarted after a kill may drop the first connections while it
+            // finishes recovery: an error here is retried until the deadline, unless the
+            // process has exited.
+            let last = match self.primary_streams_to_replica().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => "not streaming yet".to_string(),
+                Err(e) => {
+                    self.fail_if_exited(Node::Primary)?;
+                    e
                 }
             };
-            if on_primary > 0 && self.replica_connected().await? {
-                return Ok(());
-            }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "the replica did not connect to the primary within {timeout:?}; its log:\n{}",
+                    "the replica did not connect to the primary within {timeout:?} ({last}); \
+                     the primary's log:\n{}\nthe replica's log:\n{}",
+                    self.log_tail(Node::Primary),
                     self.log_tail(Node::Replica)
                 ));
             }
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Whether the primary has a replication client and the replica says it receives.
+    async fn primary_streams_to_replica(&self) -> LabResult<bool> {
+        let on_primary = match self.engine {
+            Engine::MariaDb => {
+                let mut c = self.my_admin(Node::Primary).await?;
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST \
+                     WHERE COMMAND = 'Binlog Dump'",
+                )
+                .fetch_one(&mut c)
+                .await
+                .map_err(|e| format!("PROCESSLIST on the primary: {e}"))?;
+                let _ = c.close().await;
+                n
+            }
+            Engine::Postgres => {
+                let mut c = self.pg_admin(Node::Primary).await?;
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
+                )
+                .fetch_one(&mut c)
+                .await
+                .map_err(|e| format!("pg_stat_replication on the primary: {e}"))?;
+                let _ = c.close().await;
+                n
+            }
+        };
+        Ok(on_primary > 0 && self.replica_connected().await?)
+    }
+
+    /// Fails with the node's log when its process has exited.
+    fn fail_if_exited(&self, node: Node) -> LabResult<()> {
+        let mut procs = self
+            .procs
+            .lock()
+            .map_err(|_| "lab lock poisoned".to_string())?;
+        if let Some(child) = procs[node.index()].as_mut()
+            && let Ok(Some(status)) = child.try_wait()
+        {
+            procs[node.index()] = None;
+            let _ = std::fs::remove_file(self.pid_file(node));
+            return Err(format!(
+                "the {} {} server exited ({status}); its log:\n{}",
+                self.engine.name(),
+                node.name(),
+                self.log_tail(node)
+            ));
+        }
+        Ok(())
     }
 }
 
