@@ -106,10 +106,11 @@ pub enum Command {
 
 /// Runs a parsed command line; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
+    let lang = out::language(cli.global.config.as_deref(), cli.global.data_dir.as_deref());
     match dispatch(cli).await {
         Ok(()) => 0,
         Err(Failure::Error(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", out::error_line(lang, &e));
             1
         }
         Err(Failure::Quiet) => 1,

@@ -2,7 +2,10 @@
 //! that becomes "error: ..." on stderr with exit code 1.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::Path;
 
+use gudang::Config;
+use gudang::domain::say::{self, Lang};
 use serde::Serialize;
 
 /// Why a command failed.
@@ -25,6 +28,32 @@ impl From<String> for Failure {
     fn from(e: String) -> Self {
         Failure::Error(e)
     }
+}
+
+/// The configured language (`ui.language`), for messages. A config that does not load still
+/// gets its language from `GUDANG_UI_LANGUAGE` or the file's `[ui] language`, so that its own
+/// error is said in that language.
+pub fn language(config: Option<&Path>, data_dir: Option<&Path>) -> Lang {
+    if let Ok(c) = Config::load(config, data_dir) {
+        return Lang::from_code(&c.ui.language);
+    }
+    if let Ok(code) = std::env::var("GUDANG_UI_LANGUAGE") {
+        return Lang::from_code(&code);
+    }
+    let path = config.map(Path::to_path_buf).or_else(Config::default_path);
+    path.and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("ui")?.get("language")?.as_str().map(Lang::from_code))
+        .unwrap_or_default()
+}
+
+/// `error: <message>` (`kesalahan: <pesan>`), the message in `lang`.
+pub fn error_line(lang: Lang, message: &str) -> String {
+    let lead = match lang {
+        Lang::En => "error",
+        Lang::Id => "kesalahan",
+    };
+    format!("{lead}: {}", say::tr(lang, message))
 }
 
 /// Prints `v` as pretty JSON on stdout.

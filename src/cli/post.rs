@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use gudang::Services;
 use gudang::db::journal::TxnFilter;
 use gudang::domain::ids::display_time;
+use gudang::domain::say::{self, Lang};
 use gudang::domain::{Money, Quantity, TxKind};
 use gudang::service::posting::{PostRequest, parse_line_spec};
 
@@ -163,11 +164,13 @@ pub async fn post(s: &Services, g: &Global, c: PostCmd) -> Result<(), Failure> {
         Ok(())
     } else {
         if !common.json {
-            eprintln!(
-                "error: {} rejected: {}",
+            let lang = Lang::from_code(&s.config.ui.language);
+            let line = format!(
+                "{} rejected: {}",
                 outcome.number,
                 outcome.reason.unwrap_or_default()
             );
+            eprintln!("{}", out::error_line(lang, &line));
         }
         Err(Failure::Quiet)
     }
@@ -276,6 +279,11 @@ pub async fn txn(s: &Services, _g: &Global, c: TxnCmd) -> Result<(), Failure> {
                 ("reason", &h.reason),
             ] {
                 if let Some(v) = v {
+                    // A rejection's reason is the services' message: in the configured language.
+                    let v = match label {
+                        "reason" => say::tr(Lang::from_code(&s.config.ui.language), v),
+                        _ => v.clone(),
+                    };
                     println!("{label:<8} {v}");
                 }
             }

@@ -4,6 +4,7 @@
 pub mod ids;
 pub mod qty;
 pub mod role;
+pub mod say;
 pub mod text;
 pub mod txn;
 

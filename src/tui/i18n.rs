@@ -2,24 +2,8 @@
 //! `shell.t(Msg::X)`; texts with values use `{}` placeholders filled by [`fill`]. Messages
 //! that come from the services (validation, rejections) stay as the services word them.
 
-/// Interface language (`ui.language`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Id,
-}
-
-impl Lang {
-    /// `"id"` is Bahasa Indonesia; anything else is English.
-    pub fn from_code(code: &str) -> Lang {
-        if code.trim().eq_ignore_ascii_case("id") {
-            Lang::Id
-        } else {
-            Lang::En
-        }
-    }
-}
+/// Interface language (`ui.language`); it lives with the services' message catalog.
+pub use crate::domain::say::Lang;
 
 macro_rules! texts {
     ($($name:ident => $en:literal, $id:literal;)*) => {

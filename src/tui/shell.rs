@@ -10,6 +10,8 @@ use super::i18n::{Lang, Msg, fill};
 use super::theme::Theme;
 use crate::Actor;
 use crate::domain::role::Permission;
+use crate::domain::say;
+use crate::domain::{Money, Quantity};
 
 /// A one-line message under the screen; errors stay until the next key, notes for a while.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,36 @@ impl Shell {
     /// A text with its `{}` filled in.
     pub fn tf(&self, m: Msg, args: &[&str]) -> String {
         fill(m.text(self.lang), args)
+    }
+
+    /// A message from the services (English) in the shell's language.
+    pub fn say(&self, text: &str) -> String {
+        say::tr(self.lang, text)
+    }
+
+    /// A quantity as the language writes it (`1234.5` / `1.234,5`).
+    pub fn qty(&self, q: Quantity) -> String {
+        say::qty(self.lang, q)
+    }
+
+    /// An amount as the language writes it, grouped (`1,234.50` / `1.234,50`).
+    pub fn money(&self, m: Money) -> String {
+        say::money_grouped(self.lang, m)
+    }
+
+    /// A count (rows, lines) as the language writes it (`1234` / `1.234`).
+    pub fn int(&self, n: i64) -> String {
+        say::int(self.lang, n)
+    }
+
+    /// A date as the language writes it (`2026-11-26` / `26/11/2026`).
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        say::date(self.lang, d)
+    }
+
+    /// A date and time to the minute (`2026-11-26 14:30` / `26/11/2026 14:30`).
+    pub fn datetime(&self, t: NaiveDateTime) -> String {
+        say::datetime(self.lang, t)
     }
 
     /// Queues a service call. It supersedes any request of the same pane and slot still in
@@ -117,17 +149,19 @@ impl Shell {
         false
     }
 
+    /// A note on the message line; a service's message is shown in the shell's language.
     pub fn info(&mut self, text: String) {
         self.toast = Some(Toast {
-            text,
+            text: self.say(&text),
             error: false,
             until: Some(self.now + chrono::Duration::seconds(5)),
         });
     }
 
+    /// An error on the message line; a service's message is shown in the shell's language.
     pub fn error(&mut self, text: String) {
         self.toast = Some(Toast {
-            text,
+            text: self.say(&text),
             error: true,
             until: None,
         });

@@ -1,0 +1,43 @@
+//! Words the services put into messages as values: kinds, statuses, roles, shards, what a
+//! permission allows, form fields. One line per word: `("English", "Indonesian"),`.
+
+#[rustfmt::skip]
+pub(super) const WORDS: &[(&str, &str)] = &[
+    // Transaction kinds and statuses (src/domain/txn.rs).
+    ("receipt", "penerimaan"),
+    ("issue", "pengeluaran"),
+    ("transfer", "pemindahan"),
+    ("adjustment", "penyesuaian"),
+    ("posted", "terposting"),
+    ("rejected", "ditolak"),
+    ("pending", "tertunda"),
+    // Roles and permissions (src/domain/role.rs).
+    ("viewer", "pengamat"),
+    ("clerk", "petugas"),
+    ("supervisor", "supervisor"),
+    ("admin", "admin"),
+    ("read data", "membaca data"),
+    ("post receipts, issues and transfers", "memposting penerimaan, pengeluaran dan pemindahan"),
+    ("post stock adjustments", "memposting penyesuaian stok"),
+    ("manage products, categories and units", "mengelola produk, kategori dan satuan"),
+    ("manage locations", "mengelola lokasi"),
+    ("manage users", "mengelola pengguna"),
+    // Shards.
+    ("master", "master"),
+    ("location", "lokasi"),
+    ("transaction", "transaksi"),
+    // Form fields named in field errors (src/service/catalog.rs).
+    ("sku", "SKU"),
+    ("name", "nama"),
+    ("barcode", "barcode"),
+    ("category", "kategori"),
+    ("unit", "satuan"),
+    ("price", "harga"),
+    ("min_qty", "jumlah minimum"),
+    ("email", "email"),
+    ("password", "kata sandi"),
+    ("role", "peran"),
+    ("code", "kode"),
+    ("parent", "induk"),
+    ("quantity", "jumlah"),
+];
