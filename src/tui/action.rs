@@ -111,6 +111,12 @@ pub enum Action {
     /// Answers to a yes/no question.
     Yes,
     No,
+    /// Space: mark or unmark the row (a count's line for a recount).
+    Mark,
+    /// `x`: recount the marked lines of a count.
+    Recount,
+    /// `v`: only the lines with a variance, or all.
+    OnlyVariances,
     /// Editing the focused text field.
     Input(InputRequest),
 }

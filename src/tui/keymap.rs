@@ -98,6 +98,9 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::Delete | KeyCode::Backspace => Action::Delete,
         KeyCode::Char('+') => Action::Increase,
         KeyCode::Char('-') => Action::Decrease,
+        KeyCode::Char(' ') => Action::Mark,
+        KeyCode::Char('x') => Action::Recount,
+        KeyCode::Char('v') => Action::OnlyVariances,
         _ => return None,
     })
 }
@@ -149,7 +152,7 @@ mod tests {
             Some(Action::Input(InputRequest::InsertChar('N')))
         );
         assert_eq!(map(ch('L'), CMD), Some(Action::Logout));
-        assert_eq!(map(ch('x'), CMD), None);
+        assert_eq!(map(ch('z'), CMD), None);
     }
 
     #[test]
@@ -246,6 +249,22 @@ mod tests {
             "Ctrl-S reviews from inside the scan field"
         );
         assert_eq!(map(ctrl_s, CMD), Some(Action::Finish));
+    }
+
+    #[test]
+    fn keys_of_counts() {
+        assert_eq!(map(ch(' '), CMD), Some(Action::Mark));
+        assert_eq!(map(ch('x'), CMD), Some(Action::Recount));
+        assert_eq!(map(ch('v'), CMD), Some(Action::OnlyVariances));
+        assert_eq!(
+            map(ch('x'), TEXT),
+            Some(Action::Input(InputRequest::InsertChar('x'))),
+            "a code may hold it"
+        );
+        assert_eq!(
+            map(ch(' '), TEXT),
+            Some(Action::Input(InputRequest::InsertChar(' ')))
+        );
     }
 
     #[test]
