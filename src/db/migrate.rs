@@ -132,6 +132,14 @@ const LOCATION: &[Migration] = &[
             "../../migrations/location/mysql/004_heartbeat.sql"
         )),
     },
+    Migration {
+        version: 5,
+        name: "counts",
+        portable: Some(include_str!("../../migrations/location/005_counts.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: None,
+    },
 ];
 
 const TRANSACTION: &[Migration] = &[

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod bulk;
 pub mod coalesce;
+pub mod counts;
 pub mod dialect;
 pub mod journal;
 pub mod location;

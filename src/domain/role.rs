@@ -24,6 +24,10 @@ pub enum Permission {
     ManageCatalog,
     ManageLocations,
     ManageUsers,
+    /// Scan what is found in an open count (stock opname).
+    CountScan,
+    /// Open, review, recount, post and cancel counts.
+    ManageCounts,
 }
 
 impl Role {
@@ -43,10 +47,11 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         let needed = match p {
             Permission::Read => Role::Viewer,
-            Permission::PostMovement => Role::Clerk,
-            Permission::Adjust | Permission::ManageCatalog | Permission::ManageLocations => {
-                Role::Supervisor
-            }
+            Permission::PostMovement | Permission::CountScan => Role::Clerk,
+            Permission::Adjust
+            | Permission::ManageCatalog
+            | Permission::ManageLocations
+            | Permission::ManageCounts => Role::Supervisor,
             Permission::ManageUsers => Role::Admin,
         };
         self >= needed
@@ -83,6 +88,8 @@ impl fmt::Display for Permission {
             Permission::ManageCatalog => "manage products, categories and units",
             Permission::ManageLocations => "manage locations",
             Permission::ManageUsers => "manage users",
+            Permission::CountScan => "scan in stock counts",
+            Permission::ManageCounts => "open, review, post or cancel stock counts",
         })
     }
 }
@@ -103,6 +110,10 @@ mod tests {
         assert!(Role::Supervisor.allows(ManageLocations));
         assert!(!Role::Supervisor.allows(ManageUsers));
         assert!(Role::Admin.allows(ManageUsers));
+        assert!(Role::Clerk.allows(CountScan));
+        assert!(!Role::Viewer.allows(CountScan));
+        assert!(!Role::Clerk.allows(ManageCounts));
+        assert!(Role::Supervisor.allows(ManageCounts));
     }
 
     #[test]

@@ -127,11 +127,45 @@ pub struct Leg {
     pub effect: Effect,
 }
 
+/// What an adjustment line's quantity means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdjustMode {
+    /// The counted quantity: the row is set to it (a plain adjustment).
+    #[default]
+    SetCounted,
+    /// A signed change, e.g. a stock count's variance against the book quantity at the time
+    /// of the scan. Applied as a delta, so that movements posted since the scan are kept; a
+    /// removal applies only if enough is there, as for an issue.
+    Delta,
+}
+
 /// The stock effects of a document line: receipts add at the destination, issues remove at the
 /// source, transfers remove at the source then add at the destination (so they create nothing),
 /// adjustments set the source row to the counted quantity.
 pub fn legs(
     kind: TxKind,
+    source: Option<&str>,
+    dest: Option<&str>,
+    line_no: i64,
+    product_id: &str,
+    qty: Quantity,
+) -> Vec<Leg> {
+    legs_with(
+        kind,
+        AdjustMode::SetCounted,
+        source,
+        dest,
+        line_no,
+        product_id,
+        qty,
+    )
+}
+
+/// [`legs`], with adjustments meant as `mode` says: in [`AdjustMode::Delta`] an adjustment
+/// changes the source row by the (signed) quantity instead of setting it.
+pub fn legs_with(
+    kind: TxKind,
+    mode: AdjustMode,
     source: Option<&str>,
     dest: Option<&str>,
     line_no: i64,
@@ -152,7 +186,10 @@ pub fn legs(
             mk(0, source, Effect::Delta(-qty.0)),
             mk(1, dest, Effect::Delta(qty.0)),
         ],
-        TxKind::Adjustment => vec![mk(0, source, Effect::SetTo(qty.0))],
+        TxKind::Adjustment => match mode {
+            AdjustMode::SetCounted => vec![mk(0, source, Effect::SetTo(qty.0))],
+            AdjustMode::Delta => vec![mk(0, source, Effect::Delta(qty.0))],
+        },
     }
 }
 
@@ -180,6 +217,22 @@ mod tests {
         assert_eq!(sum, 0);
         assert_eq!(l[0].location_id, "A");
         assert_eq!(l[1].location_id, "B");
+    }
+
+    #[test]
+    fn delta_adjustments_change_by_the_variance() {
+        let l = legs_with(
+            TxKind::Adjustment,
+            AdjustMode::Delta,
+            Some("A"),
+            None,
+            1,
+            "p",
+            Quantity(-2000),
+        );
+        assert_eq!(l[0].effect, Effect::Delta(-2000));
+        let l = legs(TxKind::Adjustment, Some("A"), None, 1, "p", Quantity(3000));
+        assert_eq!(l[0].effect, Effect::SetTo(3000));
     }
 
     #[test]

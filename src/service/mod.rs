@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cache;
 pub mod catalog;
 pub mod check;
+pub mod counts;
 pub mod csvio;
 pub mod dashboard;
 pub mod demo;

@@ -31,7 +31,7 @@ use crate::db::journal::{self, Header, JournalDoc, Line};
 use crate::db::location::{self, ApplyLeg, Decided, Decision, Location};
 use crate::db::master::Product;
 use crate::domain::role::Permission;
-use crate::domain::txn::legs;
+use crate::domain::txn::{AdjustMode, legs_with};
 use crate::domain::{Money, Quantity, TxKind, TxStatus, ids, text};
 use crate::error::{Error, Result};
 use crate::failpoint;
@@ -163,7 +163,26 @@ impl Services {
     /// input, a role that may not post this kind, or a shard that could not be reached (then
     /// posting the same id again finishes the job).
     pub async fn post(&self, actor: &Actor, req: &PostRequest) -> Result<PostOutcome> {
-        self.post_at(actor, req, None).await
+        self.post_at(actor, req, None, AdjustMode::SetCounted).await
+    }
+
+    /// Posts an adjustment whose lines are signed changes (a stock count's variances) rather
+    /// than counted quantities: each line's quantity is added to (or, negative, taken from) the
+    /// row, so movements posted since the count are kept. A removal larger than the stock left
+    /// is refused like an issue's (the document is `rejected` with the reason). The journal
+    /// line's quantity is the change, as is its applied quantity. Same guarantees as
+    /// [`Self::post`] (idempotent by id, recovered after a crash).
+    pub async fn post_adjustment_delta(
+        &self,
+        actor: &Actor,
+        req: &PostRequest,
+    ) -> Result<PostOutcome> {
+        if req.kind != Some(TxKind::Adjustment) {
+            return Err(Error::Invalid(
+                "only an adjustment can change stock by a signed quantity".into(),
+            ));
+        }
+        self.post_at(actor, req, None, AdjustMode::Delta).await
     }
 
     /// Posts a document dated `at` (microseconds, UTC) instead of now: its header, movements,
@@ -175,7 +194,8 @@ impl Services {
         req: &PostRequest,
         at: i64,
     ) -> Result<PostOutcome> {
-        self.post_at(actor, req, Some(at)).await
+        self.post_at(actor, req, Some(at), AdjustMode::SetCounted)
+            .await
     }
 
     async fn post_at(
@@ -183,6 +203,7 @@ impl Services {
         actor: &Actor,
         req: &PostRequest,
         at: Option<i64>,
+        mode: AdjustMode,
     ) -> Result<PostOutcome> {
         let kind = req
             .kind
@@ -199,7 +220,7 @@ impl Services {
         // No read ahead for an id seen before: the outcome's primary key finds it when the
         // decision is written (below). Only a request that no longer validates (a product
         // deactivated since the first attempt, say) looks first, so its retry still reports.
-        let prepared = match self.prepare(actor, &id, kind, req, at).await {
+        let prepared = match self.prepare(actor, &id, kind, req, at, mode).await {
             Ok(p) => p,
             Err(e) => {
                 if req.id.is_some()
@@ -398,6 +419,7 @@ impl Services {
         kind: TxKind,
         req: &PostRequest,
         at: Option<i64>,
+        mode: AdjustMode,
     ) -> Result<Prepared> {
         if req.lines.is_empty() {
             return Err(Error::Invalid(
@@ -503,6 +525,11 @@ impl Services {
                     )));
                 }
                 seen_adjusted.push(p.id.clone());
+                if mode == AdjustMode::Delta && l.qty.0 == 0 {
+                    return Err(Error::Invalid(format!(
+                        "line {line_no}: a change of zero changes nothing"
+                    )));
+                }
             } else if l.qty.0 <= 0 {
                 return Err(Error::Invalid(format!(
                     "line {line_no}: quantity must be greater than zero"
@@ -521,8 +548,9 @@ impl Services {
             };
             total_qty = total_qty.saturating_add(l.qty.0);
             total_value = total_value.saturating_add(total.0);
-            for leg in legs(
+            for leg in legs_with(
                 kind,
+                mode,
                 source.as_ref().map(|s| s.id.as_str()),
                 dest.as_ref().map(|d| d.id.as_str()),
                 line_no,
