@@ -237,7 +237,7 @@ async fn admin_adds_a_user_a_nested_location_and_sees_every_section() {
     common::seed(&env, 1).await;
     let mut ui = Ui::new(env.services.clone()).await;
     log_in(&mut ui, ADMIN, PASSWORD).await;
-    ui.typ("5").await;
+    ui.typ(&Tab::Admin.number().to_string()).await;
     ui.until("the users", |a| a.admin.users.len() == 1).await;
     ui.snap("admin_users").await;
     ui.typ("n").await;
@@ -309,7 +309,7 @@ async fn a_clerk_has_no_admin_screen_and_no_adjustment() {
         .unwrap();
     let mut ui = Ui::new(env.services.clone()).await;
     log_in(&mut ui, "clerk@example.test", PASSWORD).await;
-    ui.key(KeyCode::F(5)).await;
+    ui.key(KeyCode::F(Tab::Admin.number() as u8)).await;
     assert_eq!(app(&ui).tab, Tab::Dashboard);
     assert!(
         ui.screen().contains("supervisors and admins"),

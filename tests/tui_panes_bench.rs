@@ -374,7 +374,9 @@ async fn stock_transactions_and_admin_with_100k_stock_rows() {
     b.key(KeyCode::Esc);
 
     // Admin: the location tree.
-    b.key(KeyCode::Char('5'));
+    b.key(KeyCode::Char(char::from(
+        b'0' + gudang::tui::action::Tab::Admin.number() as u8,
+    )));
     b.key(KeyCode::Right);
     b.until("locations", |a| a.admin.locations.len() > 90).await;
     println!("draw admin locations  {}", pct(b.draws(300)));

@@ -14,15 +14,17 @@ pub enum Tab {
     Products,
     Stock,
     Transactions,
+    Counts,
     Admin,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Dashboard,
         Tab::Products,
         Tab::Stock,
         Tab::Transactions,
+        Tab::Counts,
         Tab::Admin,
     ];
 
@@ -41,6 +43,7 @@ impl Tab {
             Tab::Products => Msg::TabProducts,
             Tab::Stock => Msg::TabStock,
             Tab::Transactions => Msg::TabTransactions,
+            Tab::Counts => Msg::TabCounts,
             Tab::Admin => Msg::TabAdmin,
         }
     }
@@ -49,6 +52,7 @@ impl Tab {
     pub fn visible_to(self, role: Role) -> bool {
         match self {
             Tab::Admin => role >= Role::Supervisor,
+            Tab::Counts => role >= Role::Clerk,
             _ => true,
         }
     }

@@ -10,6 +10,7 @@ use super::event::{Event, PaneId, Reply, Request, RequestId, Tick};
 use super::i18n::{Lang, Msg};
 use super::keymap::{self, KeyCtx, Modal};
 use super::panes::admin::AdminPane;
+use super::panes::count::CountsPane;
 use super::panes::dashboard::DashboardPane;
 use super::panes::login::LoginPane;
 use super::panes::products::ProductsPane;
@@ -38,6 +39,7 @@ pub struct App {
     pub products: ProductsPane,
     pub stock: StockPane,
     pub txns: TxnPane,
+    pub counts: CountsPane,
     pub admin: AdminPane,
     /// A posting went through since the dashboard last loaded: reload it when shown.
     pub dashboard_stale: bool,
@@ -65,6 +67,7 @@ impl App {
             products: ProductsPane::default(),
             stock: StockPane::default(),
             txns: TxnPane::default(),
+            counts: CountsPane::default(),
             admin: AdminPane::default(),
             dashboard_stale: false,
             overlay: Overlay::None,
@@ -93,6 +96,7 @@ impl App {
             Tab::Products => self.products.text_focused(),
             Tab::Stock => self.stock.text_focused(),
             Tab::Transactions => self.txns.text_focused(),
+            Tab::Counts => self.counts.text_focused(),
             Tab::Admin => self.admin.text_focused(),
             _ => false,
         }
@@ -104,6 +108,7 @@ impl App {
         (!self.logged_in() && self.login.unsaved())
             || self.products.unsaved()
             || self.txns.unsaved()
+            || self.counts.unsaved()
             || self.admin.unsaved()
     }
 
@@ -111,6 +116,7 @@ impl App {
         match self.tab {
             Tab::Products if self.logged_in() => self.products.modal(),
             Tab::Transactions if self.logged_in() => self.txns.modal(),
+            Tab::Counts if self.logged_in() => self.counts.modal(),
             Tab::Admin if self.logged_in() => self.admin.modal(),
             _ => Modal::None,
         }
@@ -138,6 +144,7 @@ impl App {
             Tab::Products => self.products.keys(&self.shell),
             Tab::Stock => self.stock.keys(),
             Tab::Transactions => self.txns.keys(&self.shell),
+            Tab::Counts => self.counts.keys(&self.shell),
             Tab::Admin => self.admin.keys(&self.shell),
         }
     }
@@ -152,6 +159,7 @@ impl App {
             Tab::Products => self.products.hint(),
             Tab::Stock => self.stock.hint(),
             Tab::Transactions => self.txns.hint(),
+            Tab::Counts => self.counts.hint(&self.shell),
             Tab::Admin => self.admin.hint(),
         }
     }
@@ -167,6 +175,7 @@ impl App {
             _ if self.logged_in() && self.tab == Tab::Transactions => {
                 self.txns.question(&self.shell)
             }
+            _ if self.logged_in() && self.tab == Tab::Counts => self.counts.question(&self.shell),
             _ if self.logged_in() && self.tab == Tab::Admin => self.admin.question(&self.shell),
             _ => None,
         }
@@ -192,6 +201,7 @@ impl App {
             Tab::Products => self.products.on_enter(&mut self.shell),
             Tab::Stock => self.stock.on_enter(&mut self.shell),
             Tab::Transactions => self.txns.on_enter(&mut self.shell),
+            Tab::Counts => self.counts.on_enter(&mut self.shell),
             Tab::Admin => self.admin.on_enter(&mut self.shell),
         }
     }
@@ -210,6 +220,7 @@ impl App {
         self.products = ProductsPane::default();
         self.stock = StockPane::default();
         self.txns = TxnPane::default();
+        self.counts = CountsPane::default();
         self.admin = AdminPane::default();
         self.dashboard_stale = false;
     }
@@ -259,6 +270,7 @@ impl App {
                     Tab::Products => self.products.on_action(&mut self.shell, a),
                     Tab::Stock => self.stock.on_action(&mut self.shell, a),
                     Tab::Transactions => self.txns.on_action(&mut self.shell, a),
+                    Tab::Counts => self.counts.on_action(&mut self.shell, a),
                     Tab::Admin => self.admin.on_action(&mut self.shell, a),
                 };
                 if !handled && a == Action::Search {
@@ -321,6 +333,10 @@ impl App {
                 self.dashboard_stale |= TxnPane::decided(&r);
                 self.txns.on_reply(sh, r);
             }
+            Reply::Counts(r) => {
+                self.dashboard_stale |= CountsPane::decided(&r);
+                self.counts.on_reply(sh, r);
+            }
             Reply::Admin(r) => self.admin.on_reply(sh, r),
             Reply::Failed(msg) => {
                 let msg = sh.tf(Msg::RequestFailed, &[&msg]);
@@ -330,6 +346,7 @@ impl App {
                     PaneId::Products => self.products.on_failed(sh, slot, msg),
                     PaneId::Stock => self.stock.on_failed(sh, slot, msg),
                     PaneId::Transactions => self.txns.on_failed(sh, slot, msg),
+                    PaneId::Counts => self.counts.on_failed(sh, slot, msg),
                     PaneId::Admin => self.admin.on_failed(sh, msg),
                 }
             }

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
-use super::panes::{admin, dashboard, login, products, stock, txn};
+use super::panes::{admin, count, dashboard, login, products, stock, txn};
 use crate::Actor;
 use crate::db::nodes::NodeHealth;
 use crate::db::{Health, ShardName};
@@ -140,6 +140,7 @@ pub enum PaneId {
     Products,
     Stock,
     Transactions,
+    Counts,
     Admin,
 }
 
@@ -151,6 +152,7 @@ pub enum Call {
     Products(products::Call),
     Stock(stock::Call),
     Txn(txn::Call),
+    Counts(count::Call),
     Admin(admin::Call),
 }
 
@@ -161,6 +163,7 @@ pub enum Reply {
     Products(products::Reply),
     Stock(stock::Reply),
     Txn(txn::Reply),
+    Counts(count::Reply),
     Admin(admin::Reply),
     /// The call's task died (a bug): the pane is told, so it does not wait forever.
     Failed(String),
@@ -174,6 +177,7 @@ impl Call {
             Call::Products(_) => PaneId::Products,
             Call::Stock(_) => PaneId::Stock,
             Call::Txn(_) => PaneId::Transactions,
+            Call::Counts(_) => PaneId::Counts,
             Call::Admin(_) => PaneId::Admin,
         }
     }
@@ -186,6 +190,7 @@ impl Call {
             Call::Products(c) => Reply::Products(c.run(&s, actor).await),
             Call::Stock(c) => Reply::Stock(c.run(&s).await),
             Call::Txn(c) => Reply::Txn(c.run(&s, actor).await),
+            Call::Counts(c) => Reply::Counts(c.run(&s, actor).await),
             Call::Admin(c) => Reply::Admin(c.run(&s, actor).await),
         }
     }

@@ -43,7 +43,7 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         Modal::None => {}
     }
     let common = match key.code {
-        KeyCode::F(n @ 1..=5) => Some(Action::GoTo(Tab::from_number(n)?)),
+        KeyCode::F(n @ 1..=9) => Some(Action::GoTo(Tab::from_number(n)?)),
         KeyCode::Esc => Some(Action::Back),
         KeyCode::Enter => Some(Action::Submit),
         KeyCode::Tab => Some(Action::NextField),
@@ -74,7 +74,7 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::End | KeyCode::Char('G') => Action::End,
         KeyCode::Char('k') => Action::Up,
         KeyCode::Char('j') => Action::Down,
-        KeyCode::Char(c @ '1'..='5') => Action::GoTo(Tab::from_number(c as u8 - b'0')?),
+        KeyCode::Char(c @ '1'..='9') => Action::GoTo(Tab::from_number(c as u8 - b'0')?),
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('/') => Action::Search,
@@ -162,7 +162,7 @@ mod tests {
                 map(k(KeyCode::F(1)), ctx),
                 Some(Action::GoTo(Tab::Dashboard))
             );
-            assert_eq!(map(k(KeyCode::F(5)), ctx), Some(Action::GoTo(Tab::Admin)));
+            assert_eq!(map(k(KeyCode::F(5)), ctx), Some(Action::GoTo(Tab::Counts)));
             assert_eq!(
                 map(
                     KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
@@ -176,7 +176,7 @@ mod tests {
             assert_eq!(map(k(KeyCode::Esc), ctx), Some(Action::Back));
             assert_eq!(map(k(KeyCode::Down), ctx), Some(Action::Down));
         }
-        assert_eq!(map(k(KeyCode::F(6)), CMD), None);
+        assert_eq!(map(k(KeyCode::F(9)), CMD), None);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             Tab::Products => app.products.draw(f, body, shell),
             Tab::Stock => app.stock.draw(f, body, shell),
             Tab::Transactions => app.txns.draw(f, body, shell),
+            Tab::Counts => app.counts.draw(f, body, shell),
             Tab::Admin => app.admin.draw(f, body, shell),
         }
         body
