@@ -383,6 +383,7 @@ texts! {
     CountPosting => "Posting the count…", "Memposting opname…";
     CountRecounting => "Asking for the recount…", "Meminta hitung ulang…";
     NothingMarked => "Nothing to recount.", "Tidak ada yang dihitung ulang.";
+    CountWaitScans => "Wait: {} scan(s) still on their way.", "Tunggu: {} pindaian masih dikirim.";
     KeyCountScan => "count the code scanned (N*CODE counts N)", "hitung kode terpindai (N*KODE: N)";
     KeyFoundAt => "where it was found", "tempat ditemukan";
     KeyOnlyVariances => "only variances / all lines", "hanya selisih / semua baris";

@@ -237,6 +237,7 @@ impl CountsPane {
                     r.ask_cancel = true;
                     r.load(shell);
                     self.review = Some(r);
+                    self.fill_pickers();
                 }
             }
             _ => return false,
@@ -259,6 +260,7 @@ impl CountsPane {
         let mut r = ReviewView::new(c.number.clone(), Some(c));
         r.load(shell);
         self.review = Some(r);
+        self.fill_pickers();
     }
 
     fn open_scan(&mut self, shell: &mut Shell, c: &CountSummary) {
@@ -398,3 +400,7 @@ pub fn is_open(c: &CountSummary) -> bool {
 
 #[path = "count_reply.rs"]
 mod reply;
+
+#[cfg(test)]
+#[path = "count_tests.rs"]
+mod tests;

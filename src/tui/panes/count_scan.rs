@@ -145,6 +145,11 @@ impl ScanView {
                 self.cursor = (self.cursor + 10).min(self.entries.len().saturating_sub(1))
             }
             Action::Back if !self.input.value().is_empty() => self.input = Input::default(),
+            // Their answers (a refusal to correct) would have nowhere to go.
+            Action::Back if self.busy() => {
+                let n = self.queue.len() + usize::from(self.sending.is_some());
+                shell.error(shell.tf(Msg::CountWaitScans, &[&n.to_string()]));
+            }
             Action::Back => return ScanOut::Leave,
             _ => {}
         }
