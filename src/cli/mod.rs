@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Every command calls the
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
+mod count;
 mod csv;
 mod data;
 mod demo;
@@ -78,6 +79,9 @@ pub enum Command {
     /// List and show transactions
     #[command(subcommand)]
     Txn(post::TxnCmd),
+    /// Stock opname: count sessions (start, scan, review, recount, post, cancel, list, show)
+    #[command(subcommand)]
+    Count(count::CountCmd),
     /// Verify stock, movements and postings across shards (exit 1 on any violation)
     Check {
         #[arg(long)]
@@ -152,6 +156,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Stock(a) => data::stock(&s, &g, a).await,
                 Command::Post(c) => post::post(&s, &g, c).await,
                 Command::Txn(c) => post::txn(&s, &g, c).await,
+                Command::Count(c) => count::count(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
                 Command::Recover { grace } => post::recover(&s, grace).await,
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
