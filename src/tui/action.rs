@@ -16,19 +16,21 @@ pub enum Tab {
     Transactions,
     Counts,
     Admin,
+    Reports,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Dashboard,
         Tab::Products,
         Tab::Stock,
         Tab::Transactions,
         Tab::Counts,
         Tab::Admin,
+        Tab::Reports,
     ];
 
-    /// `1`..`5`, or F1..F5.
+    /// `1`.. or F1.., in the order of [`Tab::ALL`].
     pub fn from_number(n: u8) -> Option<Tab> {
         Tab::ALL.get(usize::from(n).checked_sub(1)?).copied()
     }
@@ -45,6 +47,7 @@ impl Tab {
             Tab::Transactions => Msg::TabTransactions,
             Tab::Counts => Msg::TabCounts,
             Tab::Admin => Msg::TabAdmin,
+            Tab::Reports => Msg::TabReports,
         }
     }
 
@@ -121,6 +124,16 @@ pub enum Action {
     Recount,
     /// `v`: only the lines with a variance, or all.
     OnlyVariances,
+    /// `K`: the stock card (kartu stok) of the product under the cursor.
+    StockCard,
+    /// `p`: the next period preset of a report or a card.
+    Period,
+    /// `b`: a report's grouping (per location, by category...).
+    GroupBy,
+    /// `V`: a report's chart instead of its table (short screens).
+    ToggleChart,
+    /// `E`: export the report on screen to a file.
+    Export,
     /// Editing the focused text field.
     Input(InputRequest),
 }

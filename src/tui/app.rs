@@ -14,6 +14,7 @@ use super::panes::count::CountsPane;
 use super::panes::dashboard::DashboardPane;
 use super::panes::login::LoginPane;
 use super::panes::products::ProductsPane;
+use super::panes::report::{CardKey, ReportsPane};
 use super::panes::stock::StockPane;
 use super::panes::txn::TxnPane;
 use super::shell::Shell;
@@ -41,6 +42,7 @@ pub struct App {
     pub txns: TxnPane,
     pub counts: CountsPane,
     pub admin: AdminPane,
+    pub reports: ReportsPane,
     /// A posting went through since the dashboard last loaded: reload it when shown.
     pub dashboard_stale: bool,
     pub overlay: Overlay,
@@ -69,6 +71,7 @@ impl App {
             txns: TxnPane::default(),
             counts: CountsPane::default(),
             admin: AdminPane::default(),
+            reports: ReportsPane::default(),
             dashboard_stale: false,
             overlay: Overlay::None,
             quit: false,
@@ -98,6 +101,7 @@ impl App {
             Tab::Transactions => self.txns.text_focused(),
             Tab::Counts => self.counts.text_focused(),
             Tab::Admin => self.admin.text_focused(),
+            Tab::Reports => self.reports.text_focused(),
             _ => false,
         }
     }
@@ -141,11 +145,16 @@ impl App {
         }
         match self.tab {
             Tab::Dashboard => self.dashboard.keys(),
-            Tab::Products => self.products.keys(&self.shell),
-            Tab::Stock => self.stock.keys(),
+            Tab::Products => [
+                self.products.keys(&self.shell),
+                vec![("K", Msg::KeyStockCard)],
+            ]
+            .concat(),
+            Tab::Stock => [self.stock.keys(), vec![("K", Msg::KeyStockCard)]].concat(),
             Tab::Transactions => self.txns.keys(&self.shell),
             Tab::Counts => self.counts.keys(&self.shell),
             Tab::Admin => self.admin.keys(&self.shell),
+            Tab::Reports => self.reports.keys(),
         }
     }
 
@@ -161,6 +170,7 @@ impl App {
             Tab::Transactions => self.txns.hint(),
             Tab::Counts => self.counts.hint(&self.shell),
             Tab::Admin => self.admin.hint(),
+            Tab::Reports => self.reports.hint(),
         }
     }
 
@@ -203,6 +213,7 @@ impl App {
             Tab::Transactions => self.txns.on_enter(&mut self.shell),
             Tab::Counts => self.counts.on_enter(&mut self.shell),
             Tab::Admin => self.admin.on_enter(&mut self.shell),
+            Tab::Reports => self.reports.on_enter(&mut self.shell),
         }
     }
 
@@ -222,6 +233,7 @@ impl App {
         self.txns = TxnPane::default();
         self.counts = CountsPane::default();
         self.admin = AdminPane::default();
+        self.reports = ReportsPane::default();
         self.dashboard_stale = false;
     }
 
@@ -264,6 +276,7 @@ impl App {
             Action::GoTo(tab) => self.goto(tab),
             Action::Logout if self.unsaved() => self.overlay = Overlay::ConfirmLogout,
             Action::Logout => self.logout(),
+            Action::StockCard if matches!(self.tab, Tab::Products | Tab::Stock) => self.open_card(),
             _ => {
                 let handled = match self.tab {
                     Tab::Dashboard => self.dashboard.on_action(&mut self.shell, a),
@@ -272,13 +285,35 @@ impl App {
                     Tab::Transactions => self.txns.on_action(&mut self.shell, a),
                     Tab::Counts => self.counts.on_action(&mut self.shell, a),
                     Tab::Admin => self.admin.on_action(&mut self.shell, a),
+                    Tab::Reports => self.reports.on_action(&mut self.shell, a),
                 };
                 if !handled && a == Action::Search {
                     self.goto(Tab::Products);
                     self.products.search_focus = true;
                 }
+                // A stock card closed: back to the screen it was opened from.
+                if let Some(t) = self.reports.leave.take() {
+                    self.tab = t;
+                }
             }
         }
+    }
+
+    /// `K` on the products or stock screen: the stock card of the product under the cursor,
+    /// shown on the Reports screen until Esc brings this screen back.
+    fn open_card(&mut self) {
+        let target = super::panes::card::target(self.tab, &self.products, &self.stock);
+        let Some((sku, location)) = target else {
+            return;
+        };
+        let period = self.reports.period(&self.shell);
+        let key = CardKey {
+            sku,
+            location,
+            period,
+        };
+        self.reports.open_card(&mut self.shell, key, Some(self.tab));
+        self.tab = Tab::Reports;
     }
 
     fn tick(&mut self, t: Tick) {
@@ -338,6 +373,7 @@ impl App {
                 self.counts.on_reply(sh, r);
             }
             Reply::Admin(r) => self.admin.on_reply(sh, r),
+            Reply::Reports(r) => self.reports.on_reply(sh, r),
             Reply::Failed(msg) => {
                 let msg = sh.tf(Msg::RequestFailed, &[&msg]);
                 match pane {
@@ -348,6 +384,7 @@ impl App {
                     PaneId::Transactions => self.txns.on_failed(sh, slot, msg),
                     PaneId::Counts => self.counts.on_failed(sh, slot, msg),
                     PaneId::Admin => self.admin.on_failed(sh, msg),
+                    PaneId::Reports => self.reports.on_failed(sh, slot, msg),
                 }
             }
         }

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
-use super::panes::{admin, count, dashboard, login, products, stock, txn};
+use super::panes::{admin, count, dashboard, login, products, report, stock, txn};
 use crate::Actor;
 use crate::db::nodes::NodeHealth;
 use crate::db::{Health, ShardName};
@@ -142,6 +142,7 @@ pub enum PaneId {
     Transactions,
     Counts,
     Admin,
+    Reports,
 }
 
 /// A service call, one enum per pane (defined next to the pane that makes it).
@@ -154,6 +155,7 @@ pub enum Call {
     Txn(txn::Call),
     Counts(count::Call),
     Admin(admin::Call),
+    Reports(report::Call),
 }
 
 #[derive(Debug)]
@@ -165,6 +167,7 @@ pub enum Reply {
     Txn(txn::Reply),
     Counts(count::Reply),
     Admin(admin::Reply),
+    Reports(report::Reply),
     /// The call's task died (a bug): the pane is told, so it does not wait forever.
     Failed(String),
 }
@@ -179,6 +182,7 @@ impl Call {
             Call::Txn(_) => PaneId::Transactions,
             Call::Counts(_) => PaneId::Counts,
             Call::Admin(_) => PaneId::Admin,
+            Call::Reports(_) => PaneId::Reports,
         }
     }
 
@@ -192,6 +196,7 @@ impl Call {
             Call::Txn(c) => Reply::Txn(c.run(&s, actor).await),
             Call::Counts(c) => Reply::Counts(c.run(&s, actor).await),
             Call::Admin(c) => Reply::Admin(c.run(&s, actor).await),
+            Call::Reports(c) => Reply::Reports(c.run(&s).await),
         }
     }
 }

@@ -400,6 +400,75 @@ texts! {
     HintCountReview => "Space mark  x recount  v variances  l c filter  Ctrl-S post  Del cancel  Esc", "Spasi tandai  x hitung ulang  v selisih  l c saring  Ctrl-S posting  Del batal";
     HintCountClosed => "read-only  ↑↓ scroll  v variances  l location  c category  Esc back", "hanya-baca  ↑↓ gulir  v selisih  l lokasi  c kategori  Esc kembali";
     // End of the counts-tui block.
+    // Reports and the stock card: the reports-tui block.
+    TabReports => "Reports", "Laporan";
+    RptMovement => "Movement", "Mutasi";
+    RptValuation => "Valuation", "Nilai stok";
+    RptReorder => "Reorder", "Pesan ulang";
+    RptThisMonth => "this month", "bulan ini";
+    RptPrevMonth => "previous month", "bulan lalu";
+    RptToday => "today", "hari ini";
+    RptLast7 => "last 7 days", "7 hari terakhir";
+    RptThisYear => "this year", "tahun ini";
+    RptTyped => "typed", "diketik";
+    RptPeriodTitle => "Period", "Periode";
+    RptPeriodIntro => "Dates as YYYY-MM-DD (or today); both days included.", "Tanggal sebagai YYYY-MM-DD (atau hari ini); kedua hari termasuk.";
+    RptBadDate => "not a date like 2026-03-31", "bukan tanggal seperti 2026-03-31";
+    RptTooLong => "at most ten years", "paling lama sepuluh tahun";
+    RptAt => "at the end of {}", "per akhir {}";
+    RptPerLocation => "per location", "per lokasi";
+    RptByLocation => "by location", "per lokasi";
+    RptByCategory => "by category", "per kategori";
+    RptByProduct => "by product", "per produk";
+    RptInexact => "⚠ read on a replica: the newest documents may be missing", "⚠ dibaca dari replika: dokumen terbaru mungkin belum ada";
+    RptComputing => "computing…", "menghitung…";
+    RptFailed => "The report failed: {}", "Laporan gagal: {}";
+    RptRowOf => "row {} of {}", "baris {} dari {}";
+    RptRows => "{} rows", "{} baris";
+    RptNoRows => "Nothing moved and nothing is in stock here.", "Tidak ada mutasi dan tidak ada stok di sini.";
+    RptNothingToReorder => "Nothing is at or below its minimum.", "Tidak ada yang mencapai atau di bawah minimum.";
+    RptOpening => "Opening", "Awal";
+    RptIn => "In", "Masuk";
+    RptOut => "Out", "Keluar";
+    RptClosing => "Closing", "Akhir";
+    RptOpeningValue => "Opening value", "Nilai awal";
+    RptInValue => "Value in", "Nilai masuk";
+    RptOutValue => "Value out", "Nilai keluar";
+    RptClosingValue => "Closing value", "Nilai akhir";
+    RptItems => "Items", "Item";
+    RptShare => "Share", "Porsi";
+    RptMax => "Max", "Maks";
+    RptSuggested => "Suggest", "Saran";
+    RptSurplusAt => "Surplus at", "Lebih di";
+    RptRowsValue => "{} rows · value {}", "{} baris · nilai {}";
+    RptChartInOut => "Value in and out per day", "Nilai masuk dan keluar per hari";
+    RptChartByLocation => "Value by location", "Nilai per lokasi";
+    RptChartByCategory => "Value by category", "Nilai per kategori";
+    RptExportTitle => "Export to a file", "Ekspor ke berkas";
+    RptExportPath => "File", "Berkas";
+    RptExportIntro => "A path ending in .csv or .xlsx; a relative one is from the folder the app started in.", "Path berakhiran .csv atau .xlsx; path relatif dihitung dari folder tempat aplikasi dijalankan.";
+    RptExportFormat => "end the name in .csv or .xlsx", "akhiri nama dengan .csv atau .xlsx";
+    RptExportIsDir => "this is a folder: add a file name", "ini folder: tambahkan nama berkas";
+    RptExported => "Exported {} rows to {}", "{} baris diekspor ke {}";
+    RptExportFailed => "Export failed: {}", "Ekspor gagal: {}";
+    RptKeyReport => "movement / valuation / reorder", "mutasi / nilai stok / pesan ulang";
+    RptKeyPeriod => "period: this month, previous month, today, 7 days, year", "periode: bulan ini, bulan lalu, hari ini, 7 hari, tahun";
+    RptKeyDates => "type the period's dates", "ketik tanggal periode";
+    RptKeyBy => "per location (movement) / group by (valuation)", "per lokasi (mutasi) / kelompok (nilai stok)";
+    RptKeyChart => "chart or table (short screens)", "grafik atau tabel (layar pendek)";
+    RptKeyExport => "export to CSV or XLSX", "ekspor ke CSV atau XLSX";
+    RptKeyCard => "stock card of the row's product", "kartu stok produk baris ini";
+    RptHint => "? help  ←→ report  p D period  l location  c category  E export  Enter card", "? bantuan  ←→ laporan  p D periode  l lokasi  c kategori  E ekspor  Enter kartu";
+    KeyStockCard => "stock card (kartu stok)", "kartu stok";
+    CardTitle => "Stock card", "Kartu stok";
+    CardFigures => "opening {} · in {} · out {} · closing {}", "awal {} · masuk {} · keluar {} · akhir {}";
+    CardOpening => "Opening", "Saldo awal";
+    CardClosing => "Closing", "Saldo akhir";
+    CardCounterpart => "Partner / other", "Mitra / lawan";
+    CardBalance => "Balance", "Saldo";
+    CardKeyEnds => "first / last page", "halaman awal / akhir";
+    CardHint => "Esc back  ↑↓ PgUp PgDn  Home End ends  p D period  r refresh", "Esc kembali  ↑↓ PgUp PgDn  Home End ujung  p D periode  r muat ulang";
+    // End of the reports-tui block.
 }
 
 /// Fills each `{}` in `template` with the next of `args`, in order.

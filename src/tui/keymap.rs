@@ -98,6 +98,11 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::Delete | KeyCode::Backspace => Action::Delete,
         KeyCode::Char('+') => Action::Increase,
         KeyCode::Char('-') => Action::Decrease,
+        KeyCode::Char('K') => Action::StockCard,
+        KeyCode::Char('p') => Action::Period,
+        KeyCode::Char('b') => Action::GroupBy,
+        KeyCode::Char('V') => Action::ToggleChart,
+        KeyCode::Char('E') => Action::Export,
         KeyCode::Char(' ') => Action::Mark,
         KeyCode::Char('x') => Action::Recount,
         KeyCode::Char('v') => Action::OnlyVariances,
@@ -176,7 +181,10 @@ mod tests {
             assert_eq!(map(k(KeyCode::Esc), ctx), Some(Action::Back));
             assert_eq!(map(k(KeyCode::Down), ctx), Some(Action::Down));
         }
-        assert_eq!(map(k(KeyCode::F(9)), CMD), None);
+        assert_eq!(map(k(KeyCode::F(9)), CMD), None, "no ninth screen");
+        assert_eq!(map(ch('K'), CMD), Some(Action::StockCard));
+        assert_eq!(map(ch('p'), CMD), Some(Action::Period));
+        assert_eq!(map(ch('E'), CMD), Some(Action::Export));
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             Tab::Transactions => app.txns.draw(f, body, shell),
             Tab::Counts => app.counts.draw(f, body, shell),
             Tab::Admin => app.admin.draw(f, body, shell),
+            Tab::Reports => app.reports.draw(f, body, shell),
         }
         body
     } else {

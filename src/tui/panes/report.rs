@@ -1,0 +1,462 @@
+//! The Reports screen: the movement report (laporan mutasi), the valuation and the reorder
+//! list, each a table with its totals and, where one says more, a chart (in and out per day;
+//! value per location or category). The period steps through presets (`p`) or is typed (`D`);
+//! `l` and `c` filter by location (with what is inside it) and category; `x` exports what is
+//! on screen to a CSV or XLSX file. The stock card ([`super::card`]) opens from a row here, or
+//! from the products and stock screens, and shows here; Esc takes it back where it came from.
+
+use super::card::Card;
+use super::pick;
+pub use super::report_call::{Call, CardKey, Filters, Kind, MovementData, Reply};
+use super::report_period::{Period, PeriodEvent, Preset, period_form_action};
+use super::report_rows::Rows;
+use crate::db::location::Location;
+use crate::db::master::Category;
+use crate::service::reports::{ReorderReport, Valuation, ValuationBy};
+use crate::tui::action::{Action, Tab};
+use crate::tui::event::{self, PaneId};
+use crate::tui::i18n::Msg;
+use crate::tui::shell::Shell;
+use crate::tui::widgets::form::{Form, FormEvent};
+use crate::tui::widgets::picker::{Item, Picked, Picker};
+
+pub const PANE: PaneId = PaneId::Reports;
+
+/// One report's latest answer: for which filters, the data or the error, and the cursor.
+#[derive(Debug)]
+pub struct Slot<T> {
+    pub key: Option<Filters>,
+    pub data: Option<Box<T>>,
+    pub error: Option<String>,
+    pub rows: Rows,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            key: None,
+            data: None,
+            error: None,
+            rows: Rows::default(),
+        }
+    }
+}
+
+impl<T> Slot<T> {
+    fn answer(&mut self, key: Filters, r: Result<Box<T>, String>) {
+        if self.key.as_ref() != Some(&key) {
+            self.rows.reset();
+        }
+        self.key = Some(key);
+        match r {
+            Ok(d) => {
+                self.data = Some(d);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The data if it answers `f` (older data stays on screen, dimmed, while the new loads).
+    pub fn fresh(&self, f: &Filters) -> bool {
+        self.key.as_ref() == Some(f)
+    }
+}
+
+/// What a picker on this screen chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choosing {
+    Location,
+    Category,
+}
+
+#[derive(Default)]
+pub struct ReportsPane {
+    pub kind: Kind,
+    /// Set when first shown (the presets count from today).
+    pub filters: Option<Filters>,
+    /// On a short screen: the chart instead of the table.
+    pub chart: bool,
+    pub movement: Slot<MovementData>,
+    pub valuation: Slot<Valuation>,
+    pub reorder: Slot<ReorderReport>,
+    pub picker: Option<(Choosing, Picker)>,
+    pub period_form: Option<Form>,
+    pub export_form: Option<(Kind, Form)>,
+    pub card: Option<Card>,
+    /// The card was closed and came from this screen: the app goes back there.
+    pub leave: Option<Tab>,
+    pub locations: Vec<Location>,
+    pub categories: Vec<Category>,
+    lookups_loaded: bool,
+}
+
+fn slot_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Movement => "movement",
+        Kind::Valuation => "valuation",
+        Kind::Reorder => "reorder",
+    }
+}
+
+impl ReportsPane {
+    pub fn text_focused(&self) -> bool {
+        match &self.card {
+            Some(c) => c.text_focused(),
+            None => {
+                self.picker.is_some() || self.period_form.is_some() || self.export_form.is_some()
+            }
+        }
+    }
+
+    /// The filters, made on first use with this month as the period.
+    pub fn filters(&mut self, shell: &Shell) -> &mut Filters {
+        self.filters
+            .get_or_insert_with(|| Filters::new(Period::of(Preset::ThisMonth, shell.now.date())))
+    }
+
+    pub fn on_enter(&mut self, shell: &mut Shell) {
+        if !self.lookups_loaded && !shell.busy(PANE, "lookups") {
+            shell.send("lookups", event::Call::Reports(Call::Lookups));
+        }
+        self.filters(shell);
+        if let Some(c) = &mut self.card {
+            c.reload(shell);
+            return;
+        }
+        self.ensure(shell, false);
+    }
+
+    /// Asks for the report on screen unless it answers the filters already (or `again`).
+    fn ensure(&mut self, shell: &mut Shell, again: bool) {
+        let f = self.filters(shell).clone();
+        let slot = slot_name(self.kind);
+        let have = match self.kind {
+            Kind::Movement => self.movement.fresh(&f),
+            Kind::Valuation => self.valuation.fresh(&f),
+            Kind::Reorder => self.reorder.fresh(&f),
+        };
+        if !again && (have || shell.busy(PANE, slot)) {
+            return;
+        }
+        let call = match self.kind {
+            Kind::Movement => Call::Movement(f),
+            Kind::Valuation => Call::Valuation(f),
+            Kind::Reorder => Call::Reorder(f),
+        };
+        shell.send(slot, event::Call::Reports(call));
+    }
+
+    /// Whether the report on screen is being computed.
+    pub fn loading(&self, shell: &Shell) -> bool {
+        shell.busy(PANE, slot_name(self.kind))
+    }
+
+    pub fn keys(&self) -> Vec<(&'static str, Msg)> {
+        if self.card.is_some() {
+            return Card::keys();
+        }
+        vec![
+            ("←→ Tab", Msg::RptKeyReport),
+            ("↑↓ PgUp PgDn", Msg::KeyMove),
+            ("p", Msg::RptKeyPeriod),
+            ("D", Msg::RptKeyDates),
+            ("l", Msg::KeyFilterLocation),
+            ("c", Msg::KeyFilterCategory),
+            ("b", Msg::RptKeyBy),
+            ("V", Msg::RptKeyChart),
+            ("E", Msg::RptKeyExport),
+            ("Enter K", Msg::RptKeyCard),
+            ("r", Msg::KeyRefresh),
+        ]
+    }
+
+    pub fn hint(&self) -> Msg {
+        match &self.card {
+            Some(c) => c.hint(),
+            None if self.picker.is_some() => Msg::HintPicker,
+            None if self.period_form.is_some() || self.export_form.is_some() => Msg::HintForm,
+            None => Msg::RptHint,
+        }
+    }
+
+    pub fn on_action(&mut self, shell: &mut Shell, a: Action) -> bool {
+        if let Some(c) = &mut self.card {
+            if matches!(a, Action::GoTo(_) | Action::Help) {
+                return false;
+            }
+            if !c.on_action(shell, a) {
+                let back = self.card.take().and_then(|c| c.back);
+                self.leave = back;
+                if back.is_none() {
+                    self.ensure(shell, false);
+                }
+            }
+            return true;
+        }
+        if let Some((what, p)) = &mut self.picker {
+            let what = *what;
+            match p.on_action(a) {
+                Picked::Chosen(item) => {
+                    self.picker = None;
+                    let v = (!item.value.is_empty()).then_some(item.value);
+                    match what {
+                        Choosing::Location => self.filters(shell).location = v,
+                        Choosing::Category => self.filters(shell).category = v,
+                    }
+                    self.refilter(shell);
+                }
+                Picked::Cancelled => self.picker = None,
+                Picked::None => {}
+            }
+            return true;
+        }
+        if let Some(form) = &mut self.period_form {
+            match period_form_action(form, shell, a) {
+                PeriodEvent::Stay => {}
+                PeriodEvent::Cancel => self.period_form = None,
+                PeriodEvent::Chosen(p) => {
+                    self.period_form = None;
+                    self.filters(shell).period = p;
+                    self.refilter(shell);
+                }
+            }
+            return true;
+        }
+        if self.export_form.is_some() {
+            self.on_export_form(shell, a);
+            return true;
+        }
+        let len = self.len();
+        let rows = match self.kind {
+            Kind::Movement => &mut self.movement.rows,
+            Kind::Valuation => &mut self.valuation.rows,
+            Kind::Reorder => &mut self.reorder.rows,
+        };
+        if rows.navigate(&a, len) {
+            return true;
+        }
+        let today = shell.now.date();
+        match a {
+            Action::Right | Action::NextField => self.switch(shell, 1),
+            Action::Left | Action::PrevField => self.switch(shell, Kind::ALL.len() - 1),
+            Action::Period => {
+                let f = self.filters(shell);
+                f.period = f.period.step(today);
+                self.refilter(shell);
+            }
+            Action::FilterDates => {
+                self.period_form = Some(self.filters(shell).period.form(shell));
+            }
+            Action::FilterLocation => {
+                let items = pick::location_items(
+                    &self.locations,
+                    Some(shell.t(Msg::AllLocations)),
+                    Some(shell.t(Msg::FilterInactiveOnly)),
+                );
+                let p = Picker::new(shell.t(Msg::PickLocation).into(), items);
+                self.picker = Some((Choosing::Location, p));
+            }
+            Action::FilterCategory => {
+                let mut items = vec![Item {
+                    value: String::new(),
+                    label: shell.t(Msg::AllCategories).into(),
+                }];
+                items.extend(self.categories.iter().map(|c| Item {
+                    value: c.name.clone(),
+                    label: c.name.clone(),
+                }));
+                let p = Picker::new(shell.t(Msg::PickCategory).into(), items);
+                self.picker = Some((Choosing::Category, p));
+            }
+            Action::GroupBy => {
+                let kind = self.kind;
+                let f = self.filters(shell);
+                match kind {
+                    Kind::Movement => f.by_location = !f.by_location,
+                    Kind::Valuation => {
+                        f.by = match f.by {
+                            ValuationBy::Location => ValuationBy::Category,
+                            ValuationBy::Category => ValuationBy::Product,
+                            ValuationBy::Product => ValuationBy::Location,
+                        }
+                    }
+                    Kind::Reorder => return true,
+                }
+                self.refilter(shell);
+            }
+            Action::ToggleChart => self.chart = !self.chart,
+            Action::Export => {
+                let f = self.filters(shell).clone();
+                self.export_form =
+                    Some((self.kind, super::report_export::form(shell, self.kind, &f)));
+            }
+            Action::Refresh => {
+                self.lookups_loaded = false;
+                if !shell.busy(PANE, "lookups") {
+                    shell.send("lookups", event::Call::Reports(Call::Lookups));
+                }
+                self.ensure(shell, true);
+            }
+            Action::Submit | Action::StockCard => self.open_card_here(shell),
+            _ => return false,
+        }
+        true
+    }
+
+    fn switch(&mut self, shell: &mut Shell, by: usize) {
+        let i = Kind::ALL.iter().position(|k| *k == self.kind).unwrap_or(0);
+        self.kind = Kind::ALL[(i + by) % Kind::ALL.len()];
+        self.ensure(shell, false);
+    }
+
+    fn refilter(&mut self, shell: &mut Shell) {
+        self.ensure(shell, false);
+    }
+
+    /// Rows of the table on screen.
+    pub fn len(&self) -> usize {
+        match self.kind {
+            Kind::Movement => self
+                .movement
+                .data
+                .as_ref()
+                .map_or(0, |d| d.report.rows.len()),
+            Kind::Valuation => self.valuation.data.as_ref().map_or(0, |d| d.rows.len()),
+            Kind::Reorder => self.reorder.data.as_ref().map_or(0, |d| d.rows.len()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The card of the row under the cursor: its product, at the row's location (or the
+    /// filter's), over the report's period.
+    fn open_card_here(&mut self, shell: &mut Shell) {
+        let f = self.filters(shell).clone();
+        let target = match self.kind {
+            Kind::Movement => self.movement.data.as_ref().and_then(|d| {
+                let r = d.report.rows.get(self.movement.rows.cursor)?;
+                Some((r.sku.clone(), r.location.clone().or(f.location.clone())))
+            }),
+            Kind::Valuation => self.valuation.data.as_ref().and_then(|d| {
+                let r = d.rows.get(self.valuation.rows.cursor)?;
+                (d.by == ValuationBy::Product).then(|| (r.key.clone(), f.location.clone()))
+            }),
+            Kind::Reorder => self.reorder.data.as_ref().and_then(|d| {
+                let r = d.rows.get(self.reorder.rows.cursor)?;
+                Some((r.sku.clone(), Some(r.location.clone())))
+            }),
+        };
+        if let Some((sku, location)) = target {
+            let key = CardKey {
+                sku,
+                location,
+                period: f.period,
+            };
+            self.open_card(shell, key, None);
+        }
+    }
+
+    /// Shows the stock card of `key`; `back` is the screen Esc returns to.
+    pub fn open_card(&mut self, shell: &mut Shell, key: CardKey, back: Option<Tab>) {
+        let mut c = Card::new(key, back);
+        c.reload(shell);
+        self.card = Some(c);
+    }
+
+    /// The period a card opened from elsewhere starts with: the report's.
+    pub fn period(&mut self, shell: &Shell) -> Period {
+        self.filters(shell).period
+    }
+
+    fn on_export_form(&mut self, shell: &mut Shell, a: Action) {
+        let Some((kind, form)) = &mut self.export_form else {
+            return;
+        };
+        match form.on_action(a) {
+            FormEvent::Cancel if form.busy => {}
+            FormEvent::Cancel => self.export_form = None,
+            FormEvent::Submit => {
+                form.clear_errors();
+                match super::report_export::check(shell, form.value("path")) {
+                    Err(e) => form.set_errors(&[("path".into(), e)], true),
+                    Ok((path, _)) => {
+                        form.busy = true;
+                        let (kind, filters) = (*kind, self.filters.clone());
+                        if let Some(filters) = filters {
+                            let path = path.display().to_string();
+                            let call = Call::Export {
+                                kind,
+                                filters,
+                                path,
+                            };
+                            shell.send("export", event::Call::Reports(call));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
+        match r {
+            Reply::Lookups(Ok((l, c))) => {
+                self.locations = l;
+                self.categories = c;
+                self.lookups_loaded = true;
+            }
+            Reply::Lookups(Err(e)) => shell.error(e),
+            Reply::Movement(f, d) => self.movement.answer(f, d),
+            Reply::Valuation(f, d) => self.valuation.answer(f, d),
+            Reply::Reorder(f, d) => self.reorder.answer(f, d),
+            Reply::Exported { path, result } => match result {
+                Ok(n) => {
+                    self.export_form = None;
+                    shell.info(shell.tf(Msg::RptExported, &[&n.to_string(), &path]));
+                }
+                Err(e) => {
+                    if let Some((_, form)) = &mut self.export_form {
+                        form.busy = false;
+                        form.set_errors(&[("path".into(), shell.say(&e))], true);
+                    }
+                    shell.error(shell.tf(Msg::RptExportFailed, &[&e]));
+                }
+            },
+            Reply::Card { key, page, data } => {
+                if let Some(c) = &mut self.card {
+                    c.on_reply(key, page, data);
+                }
+            }
+        }
+    }
+
+    pub fn on_failed(&mut self, shell: &mut Shell, slot: &str, msg: String) {
+        match slot {
+            "movement" => self.movement.error = Some(msg.clone()),
+            "valuation" => self.valuation.error = Some(msg.clone()),
+            "reorder" => self.reorder.error = Some(msg.clone()),
+            "card" => {
+                if let Some(c) = &mut self.card {
+                    c.error = Some(msg.clone());
+                }
+            }
+            "export" => {
+                if let Some((_, form)) = &mut self.export_form {
+                    form.busy = false;
+                }
+            }
+            _ => {}
+        }
+        shell.error(msg);
+    }
+}
+
+#[path = "report_draw.rs"]
+mod draw;
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

@@ -1,0 +1,452 @@
+//! Drawing the Reports screen: the report switcher, the line of filters, and the report's
+//! table and chart. A tall screen shows both, the chart under the table; a short one shows
+//! the table, or the chart after `v`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Kind, ReportsPane};
+use crate::service::reports::ValuationBy;
+use crate::tui::i18n::Msg;
+use crate::tui::panes::report_chart;
+use crate::tui::panes::report_fmt::{day, int, money, qty};
+use crate::tui::panes::report_table::{self as table, Col, Styled, fill, num, text};
+use crate::tui::shell::Shell;
+use crate::tui::widgets::{centered, fit};
+
+/// From this height on the chart shows under the table.
+const TALL: u16 = 30;
+/// From this width on the tables show every column.
+const WIDE: u16 = 120;
+
+impl ReportsPane {
+    pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        if let Some(c) = &self.card {
+            c.draw(f, area, shell);
+            return;
+        }
+        let [tabs, info, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        self.draw_tabs(f, tabs, shell);
+        self.draw_info(f, info, shell);
+        let error = match self.kind {
+            Kind::Movement => self.movement.error.as_deref(),
+            Kind::Valuation => self.valuation.error.as_deref(),
+            Kind::Reorder => self.reorder.error.as_deref(),
+        };
+        let have = match self.kind {
+            Kind::Movement => self.movement.data.is_some(),
+            Kind::Valuation => self.valuation.data.is_some(),
+            Kind::Reorder => self.reorder.data.is_some(),
+        };
+        if let Some(e) = error {
+            table::note(
+                f,
+                body,
+                shell,
+                &shell.tf(Msg::RptFailed, &[&shell.say(e)]),
+                true,
+            );
+        } else if !have {
+            table::note(f, body, shell, shell.t(Msg::RptComputing), false);
+        } else {
+            match self.kind {
+                Kind::Movement => self.draw_movement(f, body, shell),
+                Kind::Valuation => self.draw_valuation(f, body, shell),
+                Kind::Reorder => self.draw_reorder(f, body, shell),
+            }
+        }
+        if let Some((_, p)) = &self.picker {
+            p.draw(f, area, shell);
+        }
+        let form = self
+            .period_form
+            .as_ref()
+            .or(self.export_form.as_ref().map(|(_, f)| f));
+        if let Some(form) = form {
+            let (w, footer) = (area.width.min(70), shell.t(Msg::HintForm));
+            let r = centered(area, w, form.height(shell, w, footer));
+            form.draw(f, r, shell, footer);
+        }
+    }
+
+    fn draw_tabs(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let th = &shell.theme;
+        let mut spans = vec![Span::raw(" ")];
+        for k in Kind::ALL {
+            let title = match k {
+                Kind::Movement => Msg::RptMovement,
+                Kind::Valuation => Msg::RptValuation,
+                Kind::Reorder => Msg::RptReorder,
+            };
+            let style = if k == self.kind {
+                th.tab_active()
+            } else {
+                th.tab()
+            };
+            spans.push(Span::styled(format!(" {} ", shell.t(title)), style));
+            spans.push(Span::raw(" "));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        let right = if self.loading(shell) {
+            shell.t(Msg::RptComputing).to_string()
+        } else if self.is_empty() {
+            String::new()
+        } else {
+            let cursor = match self.kind {
+                Kind::Movement => self.movement.rows.cursor,
+                Kind::Valuation => self.valuation.rows.cursor,
+                Kind::Reorder => self.reorder.rows.cursor,
+            };
+            shell.tf(
+                Msg::RptRowOf,
+                &[&(cursor + 1).to_string(), &int(shell, self.len() as u64)],
+            )
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{right} "), th.dim())).right_aligned(),
+            area,
+        );
+    }
+
+    fn draw_info(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let th = &shell.theme;
+        let Some(fl) = &self.filters else { return };
+        let mut parts = Vec::new();
+        match self.kind {
+            Kind::Movement => parts.push(fl.period.label(shell)),
+            Kind::Valuation => parts.push(shell.tf(Msg::RptAt, &[&day(shell, fl.period.to)])),
+            Kind::Reorder => {}
+        }
+        parts.push(match &fl.location {
+            Some(c) => shell.tf(Msg::AtLocation, &[c]),
+            None => shell.t(Msg::AllLocations).to_string(),
+        });
+        parts.push(match &fl.category {
+            Some(c) => c.clone(),
+            None => shell.t(Msg::AllCategories).to_string(),
+        });
+        match self.kind {
+            Kind::Movement if fl.by_location => parts.push(shell.t(Msg::RptPerLocation).into()),
+            Kind::Valuation => parts.push(
+                shell
+                    .t(match fl.by {
+                        ValuationBy::Location => Msg::RptByLocation,
+                        ValuationBy::Category => Msg::RptByCategory,
+                        ValuationBy::Product => Msg::RptByProduct,
+                    })
+                    .into(),
+            ),
+            _ => {}
+        }
+        let inexact = match self.kind {
+            Kind::Movement => self.movement.data.as_ref().is_some_and(|d| !d.report.exact),
+            Kind::Valuation => self.valuation.data.as_ref().is_some_and(|d| !d.exact),
+            Kind::Reorder => false,
+        };
+        let w = usize::from(area.width.saturating_sub(1));
+        let mut spans = vec![Span::styled(
+            format!(" {}", fit(&parts.join(" · "), w)),
+            th.dim(),
+        )];
+        if inexact {
+            spans.push(Span::styled(
+                format!("  {}", shell.t(Msg::RptInexact)),
+                th.warn(),
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The table's area and the chart's: both on a tall screen, else one of them.
+    fn split(&self, area: Rect, has_chart: bool) -> (Option<Rect>, Option<Rect>) {
+        if !has_chart {
+            return (Some(area), None);
+        }
+        if area.height >= TALL {
+            let chart_h = (area.height / 3).max(10);
+            let [t, c] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(chart_h)]).areas(area);
+            (Some(t), Some(c))
+        } else if self.chart {
+            (None, Some(area))
+        } else {
+            (Some(area), None)
+        }
+    }
+
+    fn draw_movement(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let Some(d) = &self.movement.data else { return };
+        let rep = &d.report;
+        let (t_area, c_area) = self.split(area, true);
+        if let Some(c) = c_area {
+            report_chart::in_out_per_day(f, c, shell, &d.days);
+        }
+        let Some(area) = t_area else { return };
+        if rep.rows.is_empty() {
+            table::note(f, area, shell, shell.t(Msg::RptNoRows), false);
+            return;
+        }
+        let wide = area.width >= WIDE;
+        let by_loc = rep.by_location;
+        let mut cols: Vec<Col> = vec![text(Msg::ColSku, if wide { 14 } else { 12 })];
+        if wide || !by_loc {
+            cols.push(fill(Msg::ColName));
+        }
+        if by_loc {
+            cols.push(if wide {
+                text(Msg::ColLocation, 10)
+            } else {
+                fill(Msg::ColLocation)
+            });
+        }
+        let qw = if wide { 11 } else { 9 };
+        if wide {
+            cols.push(text(Msg::ColUnit, 5));
+        }
+        cols.extend([
+            num(Msg::RptOpening, qw),
+            num(Msg::RptIn, qw),
+            num(Msg::RptOut, qw),
+            num(Msg::RptClosing, qw),
+        ]);
+        if wide {
+            cols.extend([
+                num(Msg::RptOpeningValue, 15),
+                num(Msg::RptInValue, 15),
+                num(Msg::RptOutValue, 15),
+            ]);
+        }
+        cols.push(num(Msg::RptClosingValue, if wide { 15 } else { 14 }));
+        let h = table::body_height(area, true);
+        let range = self.movement.rows.window(h, rep.rows.len());
+        let th = &shell.theme;
+        let mut lines: Vec<Styled> = Vec::with_capacity(range.len());
+        for (i, r) in rep.rows[range.clone()].iter().enumerate() {
+            let mut cells = vec![r.sku.clone()];
+            if wide || !by_loc {
+                cells.push(r.name.clone());
+            }
+            if by_loc {
+                cells.push(r.location.clone().unwrap_or_default());
+            }
+            if wide {
+                cells.push(r.unit.clone());
+            }
+            cells.extend([
+                qty(shell, r.opening),
+                qty(shell, r.qty_in),
+                qty(shell, r.qty_out),
+                qty(shell, r.closing),
+            ]);
+            if wide {
+                cells.extend([
+                    money(shell, r.opening_value),
+                    money(shell, r.in_value),
+                    money(shell, r.out_value),
+                ]);
+            }
+            cells.push(money(shell, r.closing_value));
+            let style = if range.start + i == self.movement.rows.cursor {
+                th.selected()
+            } else {
+                th.base()
+            };
+            lines.push((cells, style));
+        }
+        let t = &rep.totals;
+        let mut totals = vec![shell.t(Msg::ColTotal).to_string()];
+        if wide || !by_loc {
+            totals.push(shell.tf(Msg::RptRows, &[&int(shell, t.rows)]));
+        }
+        if by_loc {
+            totals.push(String::new());
+        }
+        if wide {
+            totals.push(String::new());
+        }
+        totals.extend([
+            qty(shell, t.opening),
+            qty(shell, t.qty_in),
+            qty(shell, t.qty_out),
+            qty(shell, t.closing),
+        ]);
+        if wide {
+            totals.extend([
+                money(shell, t.opening_value),
+                money(shell, t.in_value),
+                money(shell, t.out_value),
+            ]);
+        }
+        totals.push(money(shell, t.closing_value));
+        table::draw(f, area, shell, &cols, lines, Some(totals));
+    }
+
+    fn draw_valuation(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let Some(v) = &self.valuation.data else {
+            return;
+        };
+        let has_chart = v.by != ValuationBy::Product && !v.rows.is_empty();
+        let (t_area, c_area) = self.split(area, has_chart);
+        if let Some(c) = c_area {
+            report_chart::value_per_group(f, c, shell, v);
+        }
+        let Some(area) = t_area else { return };
+        if v.rows.is_empty() {
+            table::note(f, area, shell, shell.t(Msg::RptNoRows), false);
+            return;
+        }
+        let wide = area.width >= WIDE;
+        let key = match v.by {
+            ValuationBy::Location => Msg::ColLocation,
+            ValuationBy::Category => Msg::ColCategory,
+            ValuationBy::Product => Msg::ColSku,
+        };
+        let mut cols = vec![if v.by == ValuationBy::Category {
+            fill(key)
+        } else {
+            text(key, if wide { 16 } else { 12 })
+        }];
+        if v.by != ValuationBy::Category {
+            cols.push(fill(Msg::ColName));
+        }
+        cols.extend([
+            num(Msg::RptItems, 7),
+            num(Msg::ColQty, if wide { 14 } else { 11 }),
+            num(Msg::ColValue, if wide { 18 } else { 15 }),
+            num(Msg::RptShare, 6),
+        ]);
+        let h = table::body_height(area, true);
+        let range = self.valuation.rows.window(h, v.rows.len());
+        let th = &shell.theme;
+        let share = |m: i64| {
+            if v.total_value.0 <= 0 {
+                String::new()
+            } else {
+                let tenths = (i128::from(m) * 1000 / i128::from(v.total_value.0)) as i64;
+                format!("{}.{}%", tenths / 10, (tenths % 10).abs())
+            }
+        };
+        let lines: Vec<Styled> = v.rows[range.clone()]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut cells = vec![r.key.clone()];
+                if v.by != ValuationBy::Category {
+                    cells.push(r.name.clone());
+                }
+                cells.extend([
+                    int(shell, r.items),
+                    qty(shell, r.quantity),
+                    money(shell, r.value),
+                    share(r.value.0),
+                ]);
+                let style = if range.start + i == self.valuation.rows.cursor {
+                    th.selected()
+                } else {
+                    th.base()
+                };
+                (cells, style)
+            })
+            .collect();
+        let mut totals = vec![shell.t(Msg::ColTotal).to_string()];
+        if v.by != ValuationBy::Category {
+            totals.push(String::new());
+        }
+        totals.extend([
+            int(shell, v.total_items),
+            qty(shell, v.total_quantity),
+            money(shell, v.total_value),
+            String::new(),
+        ]);
+        table::draw(f, area, shell, &cols, lines, Some(totals));
+    }
+
+    fn draw_reorder(&self, f: &mut Frame, area: Rect, shell: &Shell) {
+        let Some(r) = &self.reorder.data else { return };
+        if r.rows.is_empty() {
+            table::note(f, area, shell, shell.t(Msg::RptNothingToReorder), false);
+            return;
+        }
+        let wide = area.width >= WIDE;
+        let qw = if wide { 11 } else { 8 };
+        let mut cols = vec![
+            text(Msg::ColLocation, if wide { 12 } else { 8 }),
+            text(Msg::ColSku, if wide { 14 } else { 12 }),
+            fill(Msg::ColName),
+            num(Msg::ColQty, qw),
+            num(Msg::ColMin, qw),
+        ];
+        if wide {
+            cols.push(num(Msg::RptMax, qw));
+        }
+        cols.push(num(Msg::RptSuggested, if wide { 11 } else { 9 }));
+        if wide {
+            cols.push(num(Msg::ColValue, 15));
+        }
+        cols.push(text(Msg::RptSurplusAt, if wide { 24 } else { 12 }));
+        let h = table::body_height(area, true);
+        let range = self.reorder.rows.window(h, r.rows.len());
+        let th = &shell.theme;
+        let lines: Vec<Styled> = r.rows[range.clone()]
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut cells = vec![
+                    row.location.clone(),
+                    row.sku.clone(),
+                    row.name.clone(),
+                    qty(shell, row.quantity),
+                    qty(shell, row.min),
+                ];
+                if wide {
+                    cells.push(row.max.map(|m| qty(shell, m)).unwrap_or_default());
+                }
+                cells.push(qty(shell, row.suggested));
+                if wide {
+                    cells.push(money(shell, row.suggested_value));
+                }
+                let surplus = match row.surplus.as_slice() {
+                    [] => String::new(),
+                    [s, rest @ ..] => {
+                        let more = if rest.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" +{}", rest.len())
+                        };
+                        format!("{} {}{more}", s.location, qty(shell, s.available))
+                    }
+                };
+                cells.push(surplus);
+                let style = if range.start + i == self.reorder.rows.cursor {
+                    th.selected()
+                } else {
+                    th.warn()
+                };
+                (cells, style)
+            })
+            .collect();
+        let mut totals = vec![
+            shell.t(Msg::ColTotal).to_string(),
+            String::new(),
+            shell.tf(Msg::RptRows, &[&int(shell, r.rows.len() as u64)]),
+            String::new(),
+            String::new(),
+        ];
+        if wide {
+            totals.push(String::new());
+        }
+        totals.push(String::new());
+        if wide {
+            totals.push(money(shell, r.total_suggested_value));
+        }
+        totals.push(String::new());
+        table::draw(f, area, shell, &cols, lines, Some(totals));
+    }
+}
