@@ -140,6 +140,14 @@ const LOCATION: &[Migration] = &[
         postgres: None,
         mysql: None,
     },
+    Migration {
+        version: 6,
+        name: "stock_max",
+        portable: Some(include_str!("../../migrations/location/006_stock_max.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: None,
+    },
 ];
 
 const TRANSACTION: &[Migration] = &[

@@ -14,6 +14,7 @@ pub mod migrate;
 pub mod monitor;
 pub mod multi;
 pub mod nodes;
+pub mod reports;
 pub mod shard;
 pub mod writer;
 

