@@ -4,6 +4,7 @@
 mod common;
 
 use common::backend::{Db, TestEnv, product};
+use gudang::db::keyset::Seek;
 use gudang::db::master::{ProductFilter, ProductSort};
 use gudang::service::catalog::{ProductInput, ProductQuery};
 
@@ -112,24 +113,35 @@ async fn search(db: Db) {
         "an exact hit outside the filter is not shown"
     );
     // Browsing: sorted, filtered, counted, paged.
-    let browse = |sort: ProductSort, desc: bool, filter: ProductFilter, offset: i64| ProductQuery {
+    let browse = |sort: ProductSort, desc: bool, filter: ProductFilter, seek| ProductQuery {
         text: None,
         filter,
         sort,
         desc,
         limit: 2,
-        offset,
+        seek,
     };
     let page: Vec<String> = s
-        .search_products(&browse(ProductSort::Name, false, all(), 0))
+        .search_products(&browse(ProductSort::Name, false, all(), Seek::First))
         .await
         .unwrap()
         .into_iter()
         .map(|p| p.name)
         .collect();
     assert_eq!(page, ["50% off tape", "Bolt M8 stainless"]);
+    // The next page is asked for after the first row (keyset paging).
+    let first = s
+        .search_products(&browse(ProductSort::Sku, true, active.clone(), Seek::First))
+        .await
+        .unwrap()
+        .remove(0);
     let page: Vec<String> = s
-        .search_products(&browse(ProductSort::Sku, true, active.clone(), 1))
+        .search_products(&browse(
+            ProductSort::Sku,
+            true,
+            active.clone(),
+            Seek::After(ProductSort::Sku.cursor(&first)),
+        ))
         .await
         .unwrap()
         .into_iter()

@@ -209,7 +209,7 @@ async fn keys_and_frames_go_on_while_a_shard_is_slow() {
     }
     ui.rt
         .run_until("the typed text on screen", WAIT, |a| {
-            a.products.key.text == "prod" && !a.dirty
+            a.products.key().text == "prod" && !a.dirty
         })
         .await
         .unwrap();
@@ -231,6 +231,7 @@ async fn keys_and_frames_go_on_while_a_shard_is_slow() {
     ui.key(KeyCode::Char('2')).await;
     ui.until("the search result", |a| {
         a.products
+            .list
             .rows_key
             .as_ref()
             .is_some_and(|k| k.text == "prod")

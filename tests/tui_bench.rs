@@ -237,25 +237,25 @@ async fn frames_and_keys_with_100k_products() {
         let want = i + 1;
         nav.push(
             b.timed(KeyCode::Down, KeyModifiers::NONE, move |a| {
-                a.products.cursor == want
+                a.products.list.cursor == want
             })
             .await,
         );
     }
     for _ in 0..100 {
-        let before = b.rt.app.products.cursor;
+        let before = b.rt.app.products.list.cursor;
         nav.push(
             b.timed(KeyCode::PageDown, KeyModifiers::NONE, move |a| {
-                a.products.cursor > before
+                a.products.list.cursor > before
             })
             .await,
         );
     }
     for _ in 0..100 {
-        let before = b.rt.app.products.cursor;
+        let before = b.rt.app.products.list.cursor;
         nav.push(
             b.timed(KeyCode::Up, KeyModifiers::NONE, move |a| {
-                a.products.cursor < before
+                a.products.list.cursor < before
             })
             .await,
         );
@@ -278,9 +278,9 @@ async fn frames_and_keys_with_100k_products() {
             b.timed(k, KeyModifiers::NONE, move |a| {
                 let p = &a.products;
                 if home {
-                    p.cursor == 0
+                    p.list.cursor == 0
                 } else {
-                    p.cursor == p.len() - 1
+                    p.list.cursor == p.len() - 1
                 }
             })
             .await,
@@ -312,7 +312,11 @@ async fn frames_and_keys_with_100k_products() {
             let want = typed.clone();
             search.push(
                 b.timed(KeyCode::Char(c), KeyModifiers::NONE, move |a| {
-                    a.products.rows_key.as_ref().is_some_and(|k| k.text == want)
+                    a.products
+                        .list
+                        .rows_key
+                        .as_ref()
+                        .is_some_and(|k| k.text == want)
                 })
                 .await,
             );

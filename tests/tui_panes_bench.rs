@@ -220,7 +220,7 @@ async fn stock_transactions_and_admin_with_100k_stock_rows() {
 
     // Stock: the table, moving through it and across pages, searching as you type.
     b.key(KeyCode::Char('3'));
-    b.until("stock", |a| a.stock.list.have() && a.stock.list.more)
+    b.until("stock", |a| a.stock.list.have() && !a.stock.list.at_end)
         .await;
     println!("draw stock table      {}", pct(b.draws(300)));
     let mut nav = Vec::new();

@@ -105,6 +105,7 @@ async fn create_a_product_with_field_errors_first() {
     ui.typ("8990001").await;
     ui.until("the search result", |a| {
         a.products
+            .list
             .rows_key
             .as_ref()
             .is_some_and(|k| k.text == "8990001")
@@ -150,6 +151,7 @@ async fn product_dialogs_categories_units_and_questions() {
     ui.enter().await;
     ui.until("the filtered view", |a| {
         a.products
+            .list
             .rows_key
             .as_ref()
             .is_some_and(|k| k.category.is_some())

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
+use super::keyset::{self, Seek};
 use super::location::Decision;
 use super::multi::{Arg, Statements};
 use crate::domain::{TxKind, TxStatus};
@@ -112,12 +113,31 @@ pub struct TxnFilter {
     pub text: Option<String>,
 }
 
+/// A transaction's place in the list's order (newest first: time, then id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxnCursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+impl TxnCursor {
+    pub fn of(h: &Header) -> TxnCursor {
+        TxnCursor {
+            created_at: h.created_at,
+            id: h.id.clone(),
+        }
+    }
+}
+
+/// Transactions newest first, `limit` of them (`None`: all) from `seek`. Keyset paging on
+/// (created_at, id), which transaction migration 4 indexes alone and after the kind and the
+/// status, so the last page costs what the first does. The rows come back newest first.
 pub async fn list_headers(
     p: &AnyPool,
     b: Backend,
     f: &TxnFilter,
+    seek: &Seek<TxnCursor>,
     limit: Option<i64>,
-    offset: i64,
 ) -> Result<Vec<Header>> {
     let mut sql = format!("SELECT {HEADER_COLS} FROM transactions WHERE 1 = 1");
     let mut args: Vec<String> = Vec::new();
@@ -154,9 +174,17 @@ pub async fn list_headers(
         sql.push_str(" AND created_at < ?");
         ints.push(u);
     }
-    sql.push_str(" ORDER BY created_at DESC, id DESC");
+    let page = keyset::page_sql(
+        &["created_at", "id"],
+        true,
+        &seek
+            .clone()
+            .map(|c| vec![Arg::Int(Some(c.created_at)), Arg::Text(Some(c.id))]),
+    );
+    sql.push_str(&page.condition);
+    sql.push_str(&format!(" ORDER BY {}", page.order_by));
     if limit.is_some() {
-        sql.push_str(" LIMIT ? OFFSET ?");
+        sql.push_str(" LIMIT ?");
     }
     let mut q = sqlx::query_as::<_, Header>(b.dyn_sql(sql));
     for a in args {
@@ -165,10 +193,14 @@ pub async fn list_headers(
     for i in ints {
         q = q.bind(i);
     }
-    if let Some(l) = limit {
-        q = q.bind(l).bind(offset);
+    for a in page.args {
+        q = keyset::bind(q, a);
     }
-    q.fetch_all(p).await.map_err(Error::db(S))
+    if let Some(l) = limit {
+        q = q.bind(l);
+    }
+    let rows = q.fetch_all(p).await.map_err(Error::db(S))?;
+    Ok(keyset::in_order(seek, rows))
 }
 
 /// A posted line of a product, as its history shows it.

@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::Backend;
 use super::journal::JournalDoc;
+use super::keyset::{self, Seek};
 use super::multi::{self, Arg, Statements};
 use crate::domain::txn::{Effect, Leg};
 use crate::error::{Error, Result};
@@ -571,9 +572,18 @@ pub async fn stock_value_and_locations(p: &AnyPool, b: Backend) -> Result<(i64, 
     Ok((value, locations))
 }
 
+/// A stock row's place in the stock screen's order (location id, product id: the key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockCursor {
+    pub location_id: String,
+    pub product_id: String,
+}
+
 /// A page of stock rows in key order (location, product) for the stock screen: rows at any of
 /// `location_ids` and of any of `product_ids` (`None` = no restriction), only those below their
-/// minimum with `low`. Empty id lists match nothing.
+/// minimum with `low`. Empty id lists match nothing. Keyset paging on the primary key: `seek`
+/// names the row the page starts after (or before), so the last page costs what the first
+/// does; the rows come back in key order.
 #[allow(clippy::too_many_arguments)]
 pub async fn stock_page(
     p: &AnyPool,
@@ -581,8 +591,8 @@ pub async fn stock_page(
     location_ids: Option<&[String]>,
     product_ids: Option<&[String]>,
     low: bool,
+    seek: &Seek<StockCursor>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<StockRow>> {
     if location_ids.is_some_and(<[String]>::is_empty)
         || product_ids.is_some_and(<[String]>::is_empty)
@@ -602,7 +612,20 @@ pub async fn stock_page(
     } else {
         sql.push_str(" AND (quantity <> 0 OR min_override IS NOT NULL)");
     }
-    sql.push_str(" ORDER BY location_id, product_id LIMIT ? OFFSET ?");
+    let page = keyset::page_sql(
+        &["location_id", "product_id"],
+        false,
+        &seek.clone().map(|c| {
+            vec![
+                Arg::Text(Some(c.location_id)),
+                Arg::Text(Some(c.product_id)),
+            ]
+        }),
+    );
+    sql.push_str(&format!(
+        "{} ORDER BY {} LIMIT ?",
+        page.condition, page.order_by
+    ));
     let mut q = sqlx::query_as::<_, StockRow>(b.dyn_sql(sql));
     for id in location_ids
         .unwrap_or_default()
@@ -611,9 +634,9 @@ pub async fn stock_page(
     {
         q = q.bind(id.clone());
     }
-    q.bind(limit)
-        .bind(offset)
-        .fetch_all(p)
-        .await
-        .map_err(Error::db(S))
+    for a in page.args {
+        q = keyset::bind(q, a);
+    }
+    let rows = q.bind(limit).fetch_all(p).await.map_err(Error::db(S))?;
+    Ok(keyset::in_order(seek, rows))
 }

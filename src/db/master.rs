@@ -4,6 +4,8 @@ use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::dialect::{Backend, SubstringSearch};
+use super::keyset::{self, Seek};
+use super::multi::Arg;
 use crate::error::{Error, Result};
 
 const S: &str = "master";
@@ -314,13 +316,55 @@ pub enum ProductSort {
 }
 
 impl ProductSort {
-    fn column(self) -> &'static str {
+    /// The columns of the order: the SKU alone (unique), else the value and the id.
+    fn columns(self) -> &'static [&'static str] {
         match self {
-            ProductSort::Sku => "sku_norm",
-            ProductSort::Name => "name_norm",
-            ProductSort::Price => "price",
-            ProductSort::Updated => "updated_at",
+            ProductSort::Sku => &["sku_norm"],
+            ProductSort::Name => &["name_norm", "id"],
+            ProductSort::Price => &["price", "id"],
+            ProductSort::Updated => &["updated_at", "id"],
         }
+    }
+
+    /// Where a product stands in this order.
+    pub fn cursor(self, p: &Product) -> ProductCursor {
+        use crate::domain::text::norm;
+        let value = match self {
+            ProductSort::Sku => SortValue::Text(norm(&p.sku)),
+            ProductSort::Name => SortValue::Text(norm(&p.name)),
+            ProductSort::Price => SortValue::Int(p.price),
+            ProductSort::Updated => SortValue::Int(p.updated_at),
+        };
+        ProductCursor {
+            value,
+            id: p.id.clone(),
+        }
+    }
+}
+
+/// A sort column's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Text(String),
+    Int(i64),
+}
+
+/// A product's place in a sort order (see [`ProductSort::cursor`]), to page from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductCursor {
+    pub value: SortValue,
+    pub id: String,
+}
+
+impl ProductCursor {
+    fn args(&self) -> Vec<Arg> {
+        vec![
+            match &self.value {
+                SortValue::Text(t) => Arg::Text(Some(t.clone())),
+                SortValue::Int(i) => Arg::Int(Some(*i)),
+            },
+            Arg::Text(Some(self.id.clone())),
+        ]
     }
 }
 
@@ -348,31 +392,36 @@ impl ProductFilter {
     }
 }
 
-/// A page of products in a sort order, with filters; no text search.
+/// A page of products in a sort order, with filters; no text search. Keyset paging: `seek`
+/// names the row the page starts after (or before), so every page, the last included, is one
+/// index range (master migration 6 has an index for each order, with and without a category).
+/// The rows come back in the list's order.
+#[allow(clippy::too_many_arguments)]
 pub async fn browse_products(
     p: &AnyPool,
     b: Backend,
     f: &ProductFilter,
     sort: ProductSort,
     desc: bool,
+    seek: &Seek<ProductCursor>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<Product>> {
     let (w, args) = f.sql();
-    let dir = if desc { "DESC" } else { "ASC" };
+    let cols = sort.columns();
+    let page = keyset::page_sql(cols, desc, &seek.clone().map(|c| c.args()));
     let sql = format!(
-        "SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{w} ORDER BY {} {dir}, id {dir} LIMIT ? OFFSET ?",
-        sort.column()
+        "SELECT {PRODUCT_COLS} FROM products WHERE 1 = 1{w}{} ORDER BY {} LIMIT ?",
+        page.condition, page.order_by
     );
     let mut q = sqlx::query_as::<_, Product>(b.dyn_sql(sql));
     for a in args {
         q = q.bind(a);
     }
-    q.bind(limit)
-        .bind(offset)
-        .fetch_all(p)
-        .await
-        .map_err(Error::db(S))
+    for a in page.args {
+        q = keyset::bind(q, a);
+    }
+    let rows = q.bind(limit).fetch_all(p).await.map_err(Error::db(S))?;
+    Ok(keyset::in_order(seek, rows))
 }
 
 pub async fn count_products(p: &AnyPool, b: Backend, f: &ProductFilter) -> Result<i64> {

@@ -83,6 +83,16 @@ const MASTER: &[Migration] = &[
             "../../migrations/master/mysql/005_product_trigrams.sql"
         )),
     },
+    Migration {
+        version: 6,
+        name: "sort_keys",
+        portable: Some(include_str!("../../migrations/master/006_sort_keys.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/master/mysql/006_sort_keys.sql"
+        )),
+    },
 ];
 
 const LOCATION: &[Migration] = &[
@@ -181,6 +191,18 @@ const TRANSACTION: &[Migration] = &[
         postgres: None,
         mysql: Some(include_str!(
             "../../migrations/transaction/mysql/003_heartbeat.sql"
+        )),
+    },
+    Migration {
+        version: 4,
+        name: "list_keys",
+        portable: Some(include_str!(
+            "../../migrations/transaction/004_list_keys.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+        mysql: Some(include_str!(
+            "../../migrations/transaction/mysql/004_list_keys.sql"
         )),
     },
 ];

@@ -7,6 +7,7 @@ pub mod coalesce;
 pub mod counts;
 pub mod dialect;
 pub mod journal;
+pub mod keyset;
 pub mod location;
 pub mod master;
 pub mod master_bulk;

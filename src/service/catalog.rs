@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Actor, Services, audit, conflict};
+use crate::db::keyset::Seek;
 use crate::db::location;
-use crate::db::master::{self, Category, Product, ProductFilter, ProductSort, Unit};
+use crate::db::master::{self, Category, Product, ProductCursor, ProductFilter, ProductSort, Unit};
 use crate::domain::role::Permission;
 use crate::domain::{Money, Quantity, ids::now_micros, new_id, text};
 use crate::error::{Error, Result};
@@ -51,9 +52,30 @@ pub struct ProductView {
     pub price_cents: i64,
     #[serde(skip)]
     pub min_qty_milli: i64,
+    /// Microseconds, UTC (the "updated" order pages by it).
+    #[serde(skip)]
+    pub updated_at: i64,
 }
 
-/// How to list products: a text to search (SKU, barcode, name) or a browse order.
+impl ProductView {
+    /// Where this product stands in `sort` (to page from it).
+    pub fn cursor(&self, sort: ProductSort) -> ProductCursor {
+        use crate::db::master::SortValue;
+        let value = match sort {
+            ProductSort::Sku => SortValue::Text(text::norm(&self.sku)),
+            ProductSort::Name => SortValue::Text(text::norm(&self.name)),
+            ProductSort::Price => SortValue::Int(self.price_cents),
+            ProductSort::Updated => SortValue::Int(self.updated_at),
+        };
+        ProductCursor {
+            value,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// How to list products: a text to search (SKU, barcode, name) or a browse order, from where
+/// (`seek`; a search has one page of best matches and ignores it).
 #[derive(Debug, Clone, Default)]
 pub struct ProductQuery {
     pub text: Option<String>,
@@ -61,7 +83,7 @@ pub struct ProductQuery {
     pub sort: ProductSort,
     pub desc: bool,
     pub limit: i64,
-    pub offset: i64,
+    pub seek: Seek<ProductCursor>,
 }
 
 impl Services {
@@ -317,13 +339,13 @@ impl Services {
         let limit = q.limit.clamp(1, 10_000);
         let text = q.text.as_deref().map(text::norm).filter(|t| !t.is_empty());
         let Some(t) = text else {
-            let (f, sort, desc, offset) = (q.filter.clone(), q.sort, q.desc, q.offset.max(0));
+            let (f, sort, desc, seek) = (q.filter.clone(), q.sort, q.desc, q.seek.clone());
             return self
                 .shards
                 .master
                 .browse(move |p| {
                     Box::pin(async move {
-                        master::browse_products(&p, b, &f, sort, desc, limit, offset).await
+                        master::browse_products(&p, b, &f, sort, desc, &seek, limit).await
                     })
                 })
                 .await;
@@ -402,6 +424,7 @@ impl Services {
                     active: p.active != 0,
                     price_cents: p.price,
                     min_qty_milli: p.min_qty,
+                    updated_at: p.updated_at,
                 }
             })
             .collect())

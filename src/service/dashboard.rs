@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Services;
 use super::locations::StockView;
 use crate::db::journal::{self, DaySummary, Header, TxnFilter};
+use crate::db::keyset::Seek;
 use crate::db::location;
 use crate::db::master::{self, ProductFilter};
 use crate::db::{Health, ShardName};
@@ -111,7 +112,7 @@ impl Services {
         });
         let recent = self.shards.transaction.browse(move |p| {
             Box::pin(async move {
-                journal::list_headers(&p, tb, &TxnFilter::default(), Some(10), 0).await
+                journal::list_headers(&p, tb, &TxnFilter::default(), &Seek::First, Some(10)).await
             })
         });
         let (products, stock, low, sums, recent) = tokio::join!(products, stock, low, sums, recent);

@@ -11,7 +11,8 @@ use super::Services;
 use super::catalog::{ProductQuery, ProductView};
 use super::locations::StockView;
 use crate::db::journal;
-use crate::db::location::{self, Location, StockRow};
+use crate::db::keyset::Seek;
+use crate::db::location::{self, Location, StockCursor, StockRow};
 use crate::db::master::ProductFilter;
 use crate::domain::{Quantity, TxKind};
 use crate::error::{Error, Result};
@@ -28,7 +29,8 @@ pub struct StockQuery {
     pub text: Option<String>,
     pub low: bool,
     pub limit: i64,
-    pub offset: i64,
+    /// Where the page starts (keyset paging, see [`crate::db::keyset`]).
+    pub seek: Seek<StockCursor>,
 }
 
 /// One stock movement with names resolved.
@@ -53,6 +55,29 @@ pub struct ProductStock {
     pub movements: Vec<MovementView>,
 }
 
+/// Each location's full path, its parents' codes and its own joined by `/` (`JKT/A/01`), by
+/// id. A parent that is missing or caught in a cycle ends the path where it is.
+pub fn location_paths(all: &[Location]) -> HashMap<String, String> {
+    let by_id: HashMap<&str, &Location> = all.iter().map(|l| (l.id.as_str(), l)).collect();
+    all.iter()
+        .map(|l| {
+            let mut codes = vec![l.code.as_str()];
+            let mut seen = vec![l.id.as_str()];
+            let mut cur = l.parent_id.as_deref();
+            while let Some(p) = cur.and_then(|id| by_id.get(id)) {
+                if seen.contains(&p.id.as_str()) {
+                    break;
+                }
+                seen.push(p.id.as_str());
+                codes.push(p.code.as_str());
+                cur = p.parent_id.as_deref();
+            }
+            codes.reverse();
+            (l.id.clone(), codes.join("/"))
+        })
+        .collect()
+}
+
 /// The ids of `root` and of every location nested inside it.
 pub fn subtree(all: &[Location], root: &str) -> Vec<String> {
     let mut out = vec![root.to_string()];
@@ -71,6 +96,7 @@ pub fn subtree(all: &[Location], root: &str) -> Vec<String> {
 
 impl Services {
     /// A page of stock rows in a stable order (location, then product, by id), with names.
+    /// Keyset paging: the page starts after (or before) the row `q.seek` names.
     pub async fn stock_page(&self, q: &StockQuery) -> Result<Vec<StockView>> {
         let locations = match q
             .location
@@ -103,7 +129,7 @@ impl Services {
             None => None,
         };
         let b = self.shards.location.backend();
-        let (low, limit, offset) = (q.low, q.limit.clamp(1, 10_000), q.offset.max(0));
+        let (low, limit, seek) = (q.low, q.limit.clamp(1, 10_000), q.seek.clone());
         let rows: Vec<StockRow> = self
             .shards
             .location
@@ -115,8 +141,8 @@ impl Services {
                         locations.as_deref(),
                         products.as_deref(),
                         low,
+                        &seek,
                         limit,
-                        offset,
                     )
                     .await
                 })
@@ -244,5 +270,10 @@ mod tests {
         got.sort();
         assert_eq!(got, ["b1", "b2", "w", "z1"]);
         assert_eq!(subtree(&all, "other"), ["other"]);
+        let paths = location_paths(&all);
+        assert_eq!(paths["b2"], "W/Z1/B2");
+        assert_eq!(paths["other"], "OTHER");
+        let cycle = [loc("p", Some("q")), loc("q", Some("p"))];
+        assert_eq!(location_paths(&cycle)["p"], "Q/P", "a cycle ends the path");
     }
 }

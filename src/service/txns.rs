@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::Services;
-use crate::db::journal::{self, Header, Line, TxnFilter};
+use crate::db::journal::{self, Header, Line, TxnCursor, TxnFilter};
+use crate::db::keyset::Seek;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Serialize)]
@@ -13,12 +14,35 @@ pub struct TxnDetail {
 }
 
 impl Services {
-    /// Transactions newest first; `limit` None means all.
+    /// Transactions newest first; `limit` None means all. `skip` rows are passed over by
+    /// paging from key to key, never by OFFSET (the CLI asks for the first rows).
     pub async fn list_transactions(
         &self,
         f: &TxnFilter,
         limit: Option<i64>,
-        offset: i64,
+        skip: i64,
+    ) -> Result<Vec<Header>> {
+        let mut seek = Seek::First;
+        let mut skip = skip.max(0);
+        while skip > 0 {
+            let step = skip.min(10_000);
+            let passed = self.transactions_page(f, seek.clone(), Some(step)).await?;
+            match passed.last() {
+                Some(h) if passed.len() as i64 == step => seek = Seek::After(TxnCursor::of(h)),
+                _ => return Ok(Vec::new()),
+            }
+            skip -= step;
+        }
+        self.transactions_page(f, seek, limit).await
+    }
+
+    /// A page of transactions newest first, from `seek` (keyset paging on time and id, see
+    /// [`journal::list_headers`]), `limit` rows (None: to the end).
+    pub async fn transactions_page(
+        &self,
+        f: &TxnFilter,
+        seek: Seek<TxnCursor>,
+        limit: Option<i64>,
     ) -> Result<Vec<Header>> {
         self.settled().await;
         let b = self.shards.transaction.backend();
@@ -26,7 +50,7 @@ impl Services {
         self.shards
             .transaction
             .browse(move |p| {
-                Box::pin(async move { journal::list_headers(&p, b, &f, limit, offset).await })
+                Box::pin(async move { journal::list_headers(&p, b, &f, &seek, limit).await })
             })
             .await
     }

@@ -1,6 +1,8 @@
 //! Pure tests of `update` on the products pane: paging, search coalescing, forms, roles.
 
 use super::*;
+use crate::db::keyset::Seek;
+use crate::tui::panes::paged::Place;
 
 #[test]
 fn typing_a_search_coalesces_while_a_page_is_in_flight_and_drops_stale_pages() {
@@ -10,33 +12,29 @@ fn typing_a_search_coalesces_while_a_page_is_in_flight_and_drops_stale_pages() {
     update(&mut a, key(KeyCode::Char('/')));
     assert!(a.text_focused());
     let reqs = typed(&mut a, "wid");
+    assert_eq!(a.products.key().text, "wid");
+    // Each change of the text asks for its matches at once, overtaking the request before.
+    let last = reqs
+        .iter()
+        .rfind(|r| r.slot == "page")
+        .expect("search request");
     assert!(
-        reqs.iter().all(|r| r.slot != "page"),
-        "one page in flight at a time"
+        matches!(&last.call, Call::Products(products::Call::Page { key, .. }) if key.text == "wid")
     );
-    assert_eq!(a.products.key.text, "wid");
-    // The browse page answers: it is for a view no longer shown, so it is dropped and the
-    // search is asked for instead.
-    let reqs = update(
+    // The browse page answers late: it is for a view no longer shown, so it is dropped.
+    update(
         &mut a,
         Event::Reply(
             page,
             Reply::Products(products::Reply::Page {
                 key: Default::default(),
-                offset: 0,
-                limit: 200,
+                place: Place::First,
+                limit: 201,
                 rows: Ok(Vec::new()),
             }),
         ),
     );
-    assert!(a.products.rows_key.is_none());
-    let search = reqs
-        .iter()
-        .find(|r| r.slot == "page")
-        .expect("search request");
-    assert!(
-        matches!(&search.call, Call::Products(products::Call::Page { key, .. }) if key.text == "wid")
-    );
+    assert!(a.products.list.rows_key.is_none());
 }
 
 #[test]
@@ -85,7 +83,7 @@ fn viewers_cannot_open_product_forms() {
 }
 
 #[test]
-fn browsing_fetches_a_window_around_the_cursor_never_everything() {
+fn browsing_fetches_windows_by_key_and_end_reads_the_last_rows() {
     let ui = UiConfig {
         page_size: 20,
         ..UiConfig::default()
@@ -110,15 +108,18 @@ fn browsing_fetches_a_window_around_the_cursor_never_everything() {
     let reqs = update(&mut a, key(KeyCode::Char('2')));
     let page = |reqs: &[Request]| {
         reqs.iter().find_map(|r| match &r.call {
-            Call::Products(products::Call::Page { offset, limit, key }) => {
-                Some((r.id, *offset, *limit, key.clone()))
-            }
+            Call::Products(products::Call::Page {
+                place,
+                seek,
+                limit,
+                key,
+            }) => Some((r.id, *place, seek.clone(), *limit, key.clone())),
             _ => None,
         })
     };
     let count = reqs.iter().find(|r| r.slot == "count").unwrap().id;
-    let (id, offset, limit, view) = page(&reqs).expect("first page");
-    assert_eq!((offset, limit), (0, 20));
+    let (id, place, seek, limit, view) = page(&reqs).expect("first page");
+    assert_eq!((place, &seek), (Place::First, &Seek::First));
     update(
         &mut a,
         Event::Reply(
@@ -129,11 +130,11 @@ fn browsing_fetches_a_window_around_the_cursor_never_everything() {
             }),
         ),
     );
-    let rows = |from: i64| -> Vec<crate::service::catalog::ProductView> {
-        (from..from + 20)
+    let rows = |from: i64, n: i64| -> Vec<crate::service::catalog::ProductView> {
+        (from..from + n)
             .map(|i| crate::service::catalog::ProductView {
                 id: i.to_string(),
-                sku: format!("S{i}"),
+                sku: format!("S{i:06}"),
                 barcode: None,
                 name: format!("N{i}"),
                 category: None,
@@ -144,6 +145,7 @@ fn browsing_fetches_a_window_around_the_cursor_never_everything() {
                 active: true,
                 price_cents: 100,
                 min_qty_milli: 0,
+                updated_at: 0,
             })
             .collect()
     };
@@ -153,28 +155,39 @@ fn browsing_fetches_a_window_around_the_cursor_never_everything() {
             id,
             Reply::Products(products::Reply::Page {
                 key: view.clone(),
-                offset: 0,
-                limit: 20,
-                rows: Ok(rows(0)),
+                place,
+                limit,
+                rows: Ok(rows(0, limit)),
             }),
         ),
     );
     assert_eq!(a.products.len(), 100_000);
-    assert_eq!(a.products.current().map(|p| p.sku.as_str()), Some("S0"));
-    // Moving down inside the window asks for nothing; nearing its edge fetches the next one.
+    assert_eq!(
+        a.products.current().map(|p| p.sku.as_str()),
+        Some("S000000")
+    );
+    // Moving down inside the window asks for nothing; nearing its edge fetches the rows after
+    // a row it holds, by that row's key.
     let mut next = None;
-    for _ in 0..19 {
+    for _ in 0..limit {
         let reqs = update(&mut a, key(KeyCode::Down));
         if let Some(p) = page(&reqs) {
             next = Some(p);
             break;
         }
     }
-    let (id, offset, _, view) = next.expect("a page before the window runs out");
+    let (id, place, seek, limit, view) = next.expect("a page before the window runs out");
+    let (Place::After(at), Seek::After(c)) = (place, &seek) else {
+        panic!("{place:?} {seek:?}")
+    };
+    assert_eq!(
+        c.id,
+        at.at.to_string(),
+        "the key of the row at that position"
+    );
     assert!(
-        offset > 0 && a.products.cursor < 20,
-        "prefetched at cursor {} (offset {offset})",
-        a.products.cursor
+        a.products.list.current().is_some(),
+        "still inside the window"
     );
     update(
         &mut a,
@@ -182,19 +195,36 @@ fn browsing_fetches_a_window_around_the_cursor_never_everything() {
             id,
             Reply::Products(products::Reply::Page {
                 key: view,
-                offset,
-                limit: 20,
-                rows: Ok(rows(offset)),
+                place,
+                limit,
+                rows: Ok(rows(at.at + 1, limit)),
             }),
         ),
     );
-    // End jumps to the last row at once and fetches only the window there.
+    // End jumps to the last row at once (the count says where) and asks for the last rows.
     let reqs = update(&mut a, key(KeyCode::End));
-    assert_eq!(a.products.cursor, 99_999);
+    assert_eq!(a.products.list.cursor, 99_999);
     assert!(
         a.products.current().is_none(),
         "not loaded yet: shown as a placeholder"
     );
-    let (_, offset, limit, _) = page(&reqs).expect("the last window");
-    assert_eq!((offset, limit), (100_000 - 20, 20));
+    let (id, place, seek, limit, view) = page(&reqs).expect("the last window");
+    assert_eq!((place, &seek), (Place::Last, &Seek::Last));
+    update(
+        &mut a,
+        Event::Reply(
+            id,
+            Reply::Products(products::Reply::Page {
+                key: view,
+                place,
+                limit,
+                rows: Ok(rows(100_000 - limit, limit)),
+            }),
+        ),
+    );
+    assert_eq!(
+        a.products.current().map(|p| p.sku.as_str()),
+        Some("S099999")
+    );
+    assert_eq!(a.products.list.number(), Some(100_000));
 }

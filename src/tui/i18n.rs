@@ -46,6 +46,8 @@ texts! {
     RecentMovements => "Recent movements", "Pergerakan terakhir";
     NoMovements => "No movements yet.", "Belum ada pergerakan.";
     RowsRange => "rows {}–{}", "baris {}–{}";
+    RowsRangeOf => "rows {}–{} of {}", "baris {}–{} dari {}";
+    RowsFromEnd => "rows {}–{} from the end", "baris {}–{} dari akhir";
     ColLocation => "Location", "Lokasi";
     ColQty => "Qty", "Jumlah";
     ColCounted => "Counted", "Terhitung";

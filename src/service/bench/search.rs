@@ -33,8 +33,8 @@ impl Services {
                             &f,
                             ProductSort::Sku,
                             false,
+                            &crate::db::keyset::Seek::First,
                             SAMPLE as i64,
-                            0,
                         )
                         .await
                     })

@@ -1,24 +1,70 @@
-//! A cursor over a long list that is fetched one page at a time (stock rows, transactions).
-//! The pane says which view it wants (`key`); the list holds one page of it and tells the pane
-//! which page to fetch when the cursor leaves the page it has. A page is asked for with one row
-//! more than it shows, so the list knows whether there is a next page without counting.
+//! A cursor over a long list fetched a window at a time (products, stock rows, transactions),
+//! by keyset paging: the pane asks for the rows after (or before) a row it holds, or for the
+//! first or the last rows, never for an offset, so End and a PgDn far down cost what the
+//! first page does. The list keeps a window of rows around the cursor and asks for the next
+//! one before the cursor reaches its edge; a window is asked for with one row more than it
+//! keeps, so the list knows whether more follow without counting.
+//!
+//! Positions are counted from the first row, or, after End, from the end (-1 is the last row)
+//! until walking back reaches the first row or a count says how many there are. They are
+//! exact along the rows walked; a row another clerk adds meanwhile shifts them by one, which
+//! the next Home or End puts right.
 
 use std::cell::Cell;
 
 use tui_input::Input;
 
+use crate::db::keyset::Seek;
 use crate::tui::action::Action;
+
+/// A page request's place in the list: which rows, from the row at which position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    First,
+    Last,
+    After(Pos),
+    Before(Pos),
+    From(Pos),
+}
+
+/// A position, and whether it counts from the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub at: i64,
+    pub from_end: bool,
+}
+
+/// What the pane should ask for: `limit + 1` rows from `seek`, answered with `place`.
+#[derive(Debug)]
+pub struct Want<'a, T> {
+    pub place: Place,
+    pub seek: Seek<&'a T>,
+    pub limit: i64,
+}
 
 #[derive(Debug)]
 pub struct Paged<K, T> {
     /// The view the pane wants on screen.
     pub key: K,
-    /// The page held: `rows[i]` is row `offset + i` of view `rows_key`.
+    /// The window held: `rows[i]` is at position `first + i` of view `rows_key`.
     pub rows: Vec<T>,
     pub rows_key: Option<K>,
-    pub offset: i64,
-    /// Whether the view has rows after this page.
-    pub more: bool,
+    pub first: i64,
+    /// Positions count from the end (-1 = the last row).
+    pub from_end: bool,
+    /// Nothing before / after the window.
+    pub at_start: bool,
+    pub at_end: bool,
+    /// Rows in the view, when counted (products) or seen (the end reached from the start).
+    pub total: Option<i64>,
+    /// How much was added to positions when they stopped counting from the end (to place a
+    /// reply asked for before).
+    converted: i64,
+    /// The rows are to be read again where they are (after a change).
+    stale: bool,
+    /// Home or End (or a new view) asked for, not yet answered; and whether its request went.
+    jump: Option<Place>,
+    jump_sent: bool,
     pub cursor: i64,
     pub error: Option<String>,
     top: Cell<i64>,
@@ -31,8 +77,15 @@ impl<K: Default, T> Default for Paged<K, T> {
             key: K::default(),
             rows: Vec::new(),
             rows_key: None,
-            offset: 0,
-            more: false,
+            first: 0,
+            from_end: false,
+            at_start: true,
+            at_end: false,
+            total: None,
+            converted: 0,
+            stale: false,
+            jump: None,
+            jump_sent: false,
             cursor: 0,
             error: None,
             top: Cell::new(0),
@@ -41,54 +94,181 @@ impl<K: Default, T> Default for Paged<K, T> {
     }
 }
 
+/// The first visible row with the cursor at `cursor`: the previous top, moved just enough to
+/// keep the cursor on screen.
+fn scroll(cursor: i64, top: i64, h: i64) -> i64 {
+    if cursor < top {
+        cursor
+    } else if cursor >= top + h {
+        cursor - h + 1
+    } else {
+        top
+    }
+}
+
+fn mk<T>(place: Place, seek: Seek<&T>, limit: i64) -> Option<Want<'_, T>> {
+    Some(Want { place, seek, limit })
+}
+
 impl<K: Clone + PartialEq, T> Paged<K, T> {
-    /// Whether the page held belongs to the wanted view.
+    /// Whether the window held belongs to the wanted view.
     pub fn have(&self) -> bool {
         self.rows_key.as_ref() == Some(&self.key)
     }
 
-    /// The last row the cursor may reach: one past the page when more follow (which fetches it).
-    pub fn last(&self) -> i64 {
+    /// Whether Home or End waits for its rows.
+    pub fn jumping(&self) -> bool {
+        self.jump.is_some()
+    }
+
+    fn end(&self) -> i64 {
+        self.first + self.rows.len() as i64
+    }
+
+    /// The first and last positions the cursor may take: the ends where known, else one
+    /// screen beyond the window (which fetches the rows there).
+    fn bounds(&self) -> (i64, i64) {
+        let h = self.view_height();
         if !self.have() {
-            return self.cursor.max(0);
+            return (self.cursor, self.cursor);
         }
-        let end = self.offset + self.rows.len() as i64;
-        if self.more { end } else { (end - 1).max(0) }
+        let lo = if self.at_start {
+            self.first
+        } else {
+            self.first - h
+        };
+        let hi = if self.at_end {
+            self.end() - 1
+        } else {
+            self.end() - 1 + h
+        };
+        (lo, hi.max(lo))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.have() && self.rows.is_empty() && self.offset == 0
+        self.have() && self.rows.is_empty() && self.at_start && self.at_end
     }
 
     pub fn current(&self) -> Option<&T> {
+        self.row(self.cursor)
+    }
+
+    /// The row at position `at`, if held.
+    pub fn row(&self, at: i64) -> Option<&T> {
         if !self.have() {
             return None;
         }
-        usize::try_from(self.cursor - self.offset)
+        usize::try_from(at - self.first)
             .ok()
             .and_then(|i| self.rows.get(i))
     }
 
-    /// The offset of the page to fetch, if the cursor is not on the page held.
-    pub fn wanted(&self, page: i64) -> Option<i64> {
-        let inside = self.have()
-            && self.cursor >= self.offset
-            && self.cursor < self.offset + (self.rows.len() as i64).max(1);
-        if inside {
+    /// The cursor's row number from the first row (1-based), when known.
+    pub fn number(&self) -> Option<i64> {
+        (!self.from_end).then_some(self.cursor + 1)
+    }
+
+    /// The cursor's row number from the end (1 = the last row), when counting from the end.
+    pub fn number_from_end(&self) -> Option<i64> {
+        self.from_end.then_some(-self.cursor)
+    }
+
+    /// Rows in `limit`-row windows for a screen of the last measured height.
+    pub fn limit(&self, page: i64) -> i64 {
+        page.max(2 * self.view_height()).max(1)
+    }
+
+    /// The window to ask for, if the screen needs rows it does not hold (or soon will). While
+    /// a request is `busy`, only Home or End (not yet sent) asks again: it overtakes it.
+    pub fn wanted(&self, page: i64, busy: bool) -> Option<Want<'_, T>> {
+        let limit = self.limit(page);
+        let want = |place, seek| mk(place, seek, limit);
+        if let Some(j) = self.jump {
+            if busy && self.jump_sent {
+                return None;
+            }
+            return want(
+                j,
+                if j == Place::Last {
+                    Seek::Last
+                } else {
+                    Seek::First
+                },
+            );
+        }
+        if busy {
             return None;
         }
-        Some(self.cursor.max(0) / page * page)
+        let pos = |i: i64| Pos {
+            at: i,
+            from_end: self.from_end,
+        };
+        if !self.have() || (self.rows.is_empty() && !(self.at_start && self.at_end)) {
+            return if self.from_end && self.have() {
+                want(Place::Last, Seek::Last)
+            } else {
+                want(Place::First, Seek::First)
+            };
+        }
+        if self.stale {
+            return match self.rows.first() {
+                _ if self.at_start => want(Place::First, Seek::First),
+                _ if self.at_end && self.from_end => want(Place::Last, Seek::Last),
+                Some(r) => want(Place::From(pos(self.first)), Seek::From(r)),
+                None => want(Place::First, Seek::First),
+            };
+        }
+        let h = self.view_height();
+        let top = scroll(self.cursor, self.top.get(), h);
+        let (w0, w1) = (self.first, self.end());
+        let margin = (limit - h).max(0) / 4;
+        let forward = !self.at_end && w1 - (top + h) < margin;
+        let backward = !self.at_start && top - w0 < margin;
+        let at = |i: i64| i.clamp(w0, w1 - 1);
+        if backward && (top < w0 || !forward) {
+            let c = at(top + h + margin);
+            return want(Place::Before(pos(c)), Seek::Before(self.row(c)?));
+        }
+        if forward {
+            let c = at(top - margin - 1);
+            return want(Place::After(pos(c)), Seek::After(self.row(c)?));
+        }
+        None
     }
 
-    /// Back to the first row (a new filter or search).
+    /// The request [`Self::wanted`] gave was sent.
+    pub fn sent(&mut self) {
+        self.jump_sent = self.jump.is_some();
+    }
+
+    /// Back to the first row (a new filter or search): its rows are asked for at once.
     pub fn reset(&mut self) {
+        self.jump_sent = false;
         self.cursor = 0;
         self.top.set(0);
+        self.first = 0;
+        self.from_end = false;
+        self.total = None;
+        self.jump = Some(Place::First);
     }
 
-    /// Forgets the page so it is fetched again (after a change).
+    /// Reads the window again where it is (after a change), keeping it on screen meanwhile.
     pub fn invalidate(&mut self) {
-        self.rows_key = None;
+        self.stale = true;
+    }
+
+    /// The number of rows in the view, counted (for the key on screen).
+    pub fn set_total(&mut self, total: i64) {
+        self.total = Some(total.max(0));
+        if self.from_end {
+            // Positions from the end become positions from the start.
+            let shift = total.max(0);
+            self.first += shift;
+            self.cursor += shift;
+            self.top.set(self.top.get() + shift);
+            self.converted = shift;
+            self.from_end = false;
+        }
     }
 
     /// The cursor keys: `true` if `a` moved the cursor (the pane then fetches what is in view).
@@ -99,16 +279,69 @@ impl<K: Clone + PartialEq, T> Paged<K, T> {
             Action::Down => self.cursor + 1,
             Action::PageUp => self.cursor - page,
             Action::PageDown => self.cursor + page,
-            Action::Home => 0,
-            Action::End => self.last(),
+            Action::Home => {
+                self.home();
+                return true;
+            }
+            Action::End => {
+                self.end_key();
+                return true;
+            }
             _ => return false,
         };
         self.move_to(to);
         true
     }
 
+    fn home(&mut self) {
+        if self.have() && self.at_start && !self.stale {
+            self.cursor = self.first;
+            return;
+        }
+        self.rows_key = None;
+        self.rows.clear();
+        self.reset_keep_total();
+        self.jump = Some(Place::First);
+        self.jump_sent = false;
+    }
+
+    fn end_key(&mut self) {
+        if self.have() && self.at_end && !self.stale && !self.rows.is_empty() {
+            self.cursor = self.end() - 1;
+            return;
+        }
+        self.rows_key = None;
+        self.rows.clear();
+        let total = self.total;
+        self.reset_keep_total();
+        match total {
+            Some(t) => {
+                self.cursor = t - 1;
+                self.first = t;
+            }
+            None => {
+                self.from_end = true;
+                self.cursor = -1;
+            }
+        }
+        self.top.set(self.cursor);
+        self.jump = Some(Place::Last);
+        self.jump_sent = false;
+    }
+
+    fn reset_keep_total(&mut self) {
+        self.cursor = 0;
+        self.first = 0;
+        self.top.set(0);
+        self.from_end = false;
+        self.at_start = true;
+        self.at_end = false;
+        self.stale = false;
+    }
+
     pub fn move_to(&mut self, to: i64) {
-        self.cursor = to.clamp(0, self.last());
+        let (lo, hi) = self.bounds();
+        self.cursor = to.clamp(lo, hi);
     }
 
     /// Rows on screen, as the last frame measured them (for PageUp/PageDown).
@@ -116,46 +349,151 @@ impl<K: Clone + PartialEq, T> Paged<K, T> {
         self.view_h.get().max(1)
     }
 
-    /// Stores a page answered for `key` at `offset` (fetched with `page + 1` rows); a page for
-    /// another view is dropped. Returns whether it was taken.
-    pub fn on_page(&mut self, key: K, offset: i64, mut rows: Vec<T>, page: i64) -> bool {
+    /// Stores a window answered for `key` at `place` (asked with `limit + 1` rows); a window
+    /// for another view, or one Home or End has overtaken, is dropped. Returns whether it was
+    /// for the view on screen.
+    pub fn on_page(&mut self, key: K, place: Place, mut rows: Vec<T>, limit: i64) -> bool {
         if key != self.key {
             return false;
         }
-        self.more = rows.len() as i64 > page;
-        rows.truncate(page.max(0) as usize);
-        self.rows = rows;
-        self.offset = offset;
+        if let Some(j) = self.jump {
+            if j != place {
+                return true;
+            }
+            self.jump = None;
+        }
+        let more = rows.len() as i64 > limit;
+        if more && matches!(place, Place::Last | Place::Before(_)) {
+            // Read backward: the extra row is the farthest one, first in the list's order.
+            rows.drain(..rows.len() - limit.max(0) as usize);
+        }
+        rows.truncate(limit.max(0) as usize);
+        let n = rows.len() as i64;
+        let was_stale = std::mem::take(&mut self.stale);
+        let have = self.have();
         self.rows_key = Some(key);
         self.error = None;
-        if self.rows.is_empty() && offset > 0 {
-            // The view shrank under the cursor: step back to its start.
-            self.cursor = 0;
-            self.rows_key = None;
-        } else {
-            self.cursor = self.cursor.clamp(0, self.last());
+        // A position asked for while counting from the end, answered after a count.
+        let at = |p: Pos| {
+            if p.from_end && !self.from_end {
+                p.at + self.converted
+            } else {
+                p.at
+            }
+        };
+        match place {
+            Place::First => {
+                self.rows = rows;
+                self.first = 0;
+                self.from_end = false;
+                self.at_start = true;
+                self.at_end = !more;
+            }
+            Place::Last => {
+                let last = match self.total {
+                    Some(t) => t - 1,
+                    None => -1,
+                };
+                self.from_end = self.total.is_none();
+                self.rows = rows;
+                self.first = last + 1 - n;
+                self.at_end = true;
+                self.at_start = !more;
+                self.cursor = last;
+            }
+            Place::After(p) => {
+                let c = at(p);
+                if n == 0 && have {
+                    // Nothing after the row: the window ends there.
+                    self.rows
+                        .truncate(usize::try_from(c + 1 - self.first).unwrap_or(0));
+                    self.at_end = true;
+                } else {
+                    self.rows = rows;
+                    self.first = c + 1;
+                    self.at_start = false;
+                    self.at_end = !more;
+                }
+            }
+            Place::Before(p) => {
+                let c = at(p);
+                if n == 0 && have {
+                    let drop = usize::try_from(c - self.first)
+                        .unwrap_or(0)
+                        .min(self.rows.len());
+                    self.rows.drain(..drop);
+                    self.first = c;
+                    self.at_start = true;
+                } else {
+                    self.rows = rows;
+                    self.first = c - n;
+                    self.at_end = false;
+                    self.at_start = !more;
+                }
+            }
+            Place::From(p) => {
+                self.rows = rows;
+                self.first = at(p);
+                self.at_start = !was_stale && self.at_start;
+                self.at_end = !more;
+            }
         }
+        if self.rows.is_empty() && !(self.at_start && self.at_end) {
+            // The rows went away under the window: read the end again.
+            self.end_key();
+            return true;
+        }
+        if self.at_start && self.first != 0 {
+            // The first row is position 0, whatever the walk here counted.
+            let shift = -self.first;
+            self.first = 0;
+            self.cursor += shift;
+            self.top.set(self.top.get() + shift);
+            self.from_end = false;
+        }
+        if self.at_end && !self.from_end {
+            self.total = Some(self.end());
+        }
+        let (lo, hi) = self.bounds();
+        self.cursor = self.cursor.clamp(lo, hi);
         true
     }
 
-    /// The rows of the page to draw in `h` lines, keeping the cursor in view: (first row
-    /// index, slice start within the page).
-    pub fn window(&self, h: i64) -> (i64, std::ops::Range<usize>) {
+    /// The first and last positions the last frame showed (rows that exist), if any.
+    pub fn shown(&self) -> Option<(i64, i64)> {
+        if !self.have() || self.is_empty() {
+            return None;
+        }
+        let top = self.top.get();
+        let mut last = top + self.view_height() - 1;
+        if self.at_end {
+            last = last.min(self.end() - 1);
+        }
+        (last >= top).then_some((top, last))
+    }
+
+    /// The positions to draw in `h` lines, keeping the cursor in view, each with its row if
+    /// held (`None`: on its way).
+    pub fn visible(&self, h: i64) -> Vec<(i64, Option<&T>)> {
         let h = h.max(1);
         self.view_h.set(h);
-        let mut top = self.top.get();
-        if self.cursor < top {
-            top = self.cursor;
-        } else if self.cursor >= top + h {
-            top = self.cursor - h + 1;
+        let mut top = scroll(self.cursor, self.top.get(), h);
+        if self.have() {
+            if self.at_end {
+                top = top.min(self.end() - h);
+            }
+            if self.at_start {
+                top = top.max(self.first);
+            }
         }
-        let start = self.offset;
-        let end = self.offset + self.rows.len() as i64;
-        top = top.clamp(start, (end - h).max(start));
+        top = top.min(self.cursor).max(self.cursor - h + 1);
         self.top.set(top);
-        let a = (top - start).max(0) as usize;
-        let b = ((top + h).min(end) - start).max(0) as usize;
-        (top, a..b.max(a))
+        let stop = if self.have() && self.at_end {
+            self.end().min(top + h)
+        } else {
+            top + h
+        };
+        (top..stop).map(|i| (i, self.row(i))).collect()
     }
 }
 
@@ -203,101 +541,5 @@ pub fn search_keys(input: &mut Input, focus: &mut bool, a: &Action) -> Searched 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_follow_the_cursor() {
-        let mut p: Paged<u8, i64> = Paged::default();
-        assert_eq!(p.wanted(10), Some(0), "nothing held: fetch the first page");
-        assert!(p.on_page(0, 0, (0..11).collect(), 10));
-        assert!(p.more);
-        assert_eq!(p.rows.len(), 10);
-        assert_eq!(p.wanted(10), None);
-        p.move_to(100);
-        assert_eq!(
-            p.cursor, 10,
-            "one past the page, which asks for the next one"
-        );
-        assert_eq!(p.wanted(10), Some(10));
-        assert!(p.on_page(0, 10, (10..13).collect(), 10));
-        assert!(!p.more);
-        p.move_to(100);
-        assert_eq!(p.cursor, 12, "the end is known");
-        assert_eq!(p.current(), Some(&12));
-        p.move_to(3);
-        assert_eq!(p.wanted(10), Some(0));
-    }
-
-    #[test]
-    fn search_field_keys() {
-        use tui_input::InputRequest;
-        let (mut input, mut focus) = (Input::default(), false);
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &Action::Up),
-            Searched::NotMine
-        );
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &Action::Back),
-            Searched::NotMine
-        );
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &Action::Search),
-            Searched::Handled
-        );
-        assert!(focus);
-        let typed = Action::Input(InputRequest::InsertChar('b'));
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &typed),
-            Searched::Changed
-        );
-        assert_eq!(input.value(), "b");
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &Action::Submit),
-            Searched::Handled
-        );
-        assert!(!focus, "Enter leaves the field and keeps the text");
-        assert_eq!(
-            search_keys(&mut input, &mut focus, &Action::Back),
-            Searched::Changed
-        );
-        assert_eq!(input.value(), "", "Esc clears a search");
-    }
-
-    #[test]
-    fn cursor_keys_move_within_the_list() {
-        let mut p: Paged<u8, i64> = Paged::default();
-        assert!(p.on_page(0, 0, (0..5).collect(), 10));
-        assert!(p.navigate(&Action::End));
-        assert_eq!(p.cursor, 4);
-        assert!(p.navigate(&Action::Up));
-        assert_eq!(p.cursor, 3);
-        assert!(p.navigate(&Action::Home));
-        assert_eq!(p.cursor, 0);
-        assert!(!p.navigate(&Action::Search));
-    }
-
-    #[test]
-    fn pages_of_another_view_are_dropped() {
-        let mut p: Paged<u8, i64> = Paged {
-            key: 2,
-            ..Default::default()
-        };
-        assert!(!p.on_page(1, 0, vec![1], 10));
-        assert!(!p.have());
-        assert!(p.on_page(2, 0, vec![], 10));
-        assert!(p.is_empty());
-        assert_eq!(p.current(), None);
-    }
-
-    #[test]
-    fn window_keeps_the_cursor_visible() {
-        let mut p: Paged<u8, i64> = Paged::default();
-        p.on_page(0, 0, (0..50).collect(), 100);
-        p.move_to(30);
-        let (top, r) = p.window(10);
-        assert_eq!((top, r), (21, 21..31));
-        p.move_to(0);
-        assert_eq!(p.window(10), (0, 0..10));
-    }
-}
+#[path = "paged_tests.rs"]
+mod tests;

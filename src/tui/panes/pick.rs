@@ -8,6 +8,7 @@ use ratatui::layout::Constraint;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Row};
 
+use super::paged::Paged;
 use crate::db::location::Location;
 use crate::domain::ids::display_time;
 use crate::tui::i18n::Msg;
@@ -99,22 +100,24 @@ pub fn short_time(micros: i64) -> String {
     display_time(micros).chars().take(16).collect()
 }
 
-/// The "rows a–b" counter of a paged list.
-pub fn rows_label(shell: &Shell, offset: i64, len: usize, more: bool) -> String {
-    if len == 0 {
+/// The "rows a–b" counter of a paged list: the rows on screen, "of N" when the list was
+/// counted or walked to its end, "+" when more follow, "from the end" after End (until the
+/// walk back reaches the first row). Only what is known is said.
+pub fn rows_label<K: Clone + PartialEq, T>(shell: &Shell, list: &Paged<K, T>) -> String {
+    let Some((a, b)) = list.shown() else {
         return String::new();
+    };
+    if list.from_end {
+        return shell.tf(Msg::RowsFromEnd, &[&(-a).to_string(), &(-b).to_string()]);
     }
-    let plus = if more { "+" } else { "" };
-    format!(
-        "{}{plus}",
-        shell.tf(
-            Msg::RowsRange,
-            &[
-                &(offset + 1).to_string(),
-                &(offset + len as i64).to_string()
-            ]
-        )
-    )
+    let (a, b) = ((a + 1).to_string(), (b + 1).to_string());
+    match list.total {
+        Some(t) if list.at_start && list.at_end && a == "1" && b == t.to_string() => {
+            shell.tf(Msg::RowsRange, &[&a, &b])
+        }
+        Some(t) => shell.tf(Msg::RowsRangeOf, &[&a, &b, &t.to_string()]),
+        None => format!("{}+", shell.tf(Msg::RowsRange, &[&a, &b])),
+    }
 }
 
 /// Columns that hold numbers: their titles are right-aligned like their values.

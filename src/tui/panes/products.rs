@@ -1,10 +1,9 @@
 //! The products pane: a table over the whole catalog that never loads it all. Browsing keeps a
-//! window of `ui.page_size` rows around the cursor and fetches the next window before the
-//! cursor reaches its edge; searching asks for the best matches of the typed text. At most one
-//! page request is in flight: keys typed meanwhile are folded into the next request, and a
-//! reply for a view that is no longer on screen is dropped.
-
-use std::cell::Cell;
+//! window of rows around the cursor, keyset-paged in the order chosen ([`Paged`]), and fetches
+//! the next window before the cursor reaches its edge; End asks for the last rows directly.
+//! Searching asks for the best matches of the typed text. At most one page request is in
+//! flight (Home and End overtake it): keys typed meanwhile are folded into the next request,
+//! and a reply for a view that is no longer on screen is dropped.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,8 +11,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use tui_input::Input;
 
+use super::paged::Paged;
 pub use super::products_call::{Call, Reply, SaveError, ViewKey};
 use super::products_edit::{Editor, EditorKind};
+use crate::db::keyset::Seek;
 use crate::db::master::{Category, ProductSort, Unit};
 use crate::domain::role::Permission;
 use crate::service::catalog::ProductView;
@@ -44,66 +45,22 @@ pub enum Ask {
     },
 }
 
+#[derive(Default)]
 pub struct ProductsPane {
     pub editor: Option<Editor>,
     pub picker: Option<Picker>,
     pub ask: Option<Ask>,
     pub search: Input,
     pub search_focus: bool,
-    pub key: ViewKey,
     pub category_name: Option<String>,
-    /// The loaded window: `rows[i]` is row `rows_offset + i` of the view `rows_key`.
-    pub rows: Vec<ProductView>,
-    pub rows_key: Option<ViewKey>,
-    pub rows_offset: i64,
-    pub total: Option<i64>,
+    /// The window of rows around the cursor, keyset-paged (see [`Paged`]); its key is the
+    /// view on screen.
+    pub list: Paged<ViewKey, ProductView>,
+    /// The view the count in `list.total` is for.
     total_key: Option<ViewKey>,
-    pub cursor: i64,
-    top: Cell<i64>,
-    view_h: Cell<i64>,
     pub categories: Vec<Category>,
     pub units: Vec<Unit>,
     lookups_loaded: bool,
-    pub error: Option<String>,
-}
-
-/// The first visible row when the cursor is at `cursor`: the previous top, moved just enough
-/// to keep the cursor on screen.
-pub fn scroll_top(cursor: i64, top: i64, h: i64, total: i64) -> i64 {
-    let top = if cursor < top {
-        cursor
-    } else if cursor >= top + h {
-        cursor - h + 1
-    } else {
-        top
-    };
-    top.clamp(0, (total - h).max(0))
-}
-
-impl Default for ProductsPane {
-    fn default() -> Self {
-        ProductsPane {
-            editor: None,
-            picker: None,
-            ask: None,
-            search: Input::default(),
-            search_focus: false,
-            key: ViewKey::default(),
-            category_name: None,
-            rows: Vec::new(),
-            rows_key: None,
-            rows_offset: 0,
-            total: None,
-            total_key: None,
-            cursor: 0,
-            top: Cell::new(0),
-            view_h: Cell::new(10),
-            categories: Vec::new(),
-            units: Vec::new(),
-            lookups_loaded: false,
-            error: None,
-        }
-    }
 }
 
 impl ProductsPane {
@@ -123,21 +80,19 @@ impl ProductsPane {
         self.editor.as_ref().is_some_and(|e| e.form.dirty())
     }
 
-    /// Rows in the current view, as far as known.
+    /// The view on screen.
+    pub fn key(&self) -> &ViewKey {
+        &self.list.key
+    }
+
+    /// Rows in the current view, as far as known (0 until counted or loaded).
     pub fn len(&self) -> i64 {
-        if self.key.searching() {
-            return if self.rows_key.as_ref() == Some(&self.key) {
-                self.rows.len() as i64
-            } else {
-                0
-            };
+        if !self.list.have() {
+            return 0;
         }
-        match (self.total, &self.total_key) {
-            (Some(t), Some(k)) if *k == self.key => t,
-            _ if self.rows_key.as_ref() == Some(&self.key) => {
-                self.rows_offset + self.rows.len() as i64
-            }
-            _ => 0,
+        match self.list.total {
+            Some(t) => t,
+            None => self.list.first.max(0) + self.list.rows.len() as i64,
         }
     }
 
@@ -147,12 +102,7 @@ impl ProductsPane {
 
     /// The row under the cursor, if loaded.
     pub fn current(&self) -> Option<&ProductView> {
-        if self.rows_key.as_ref() != Some(&self.key) {
-            return None;
-        }
-        usize::try_from(self.cursor - self.rows_offset)
-            .ok()
-            .and_then(|i| self.rows.get(i))
+        self.list.current()
     }
 
     pub fn on_enter(&mut self, shell: &mut Shell) {
@@ -162,79 +112,47 @@ impl ProductsPane {
         self.ensure(shell);
     }
 
-    /// Asks for whatever the screen needs and does not have: the window around the cursor,
-    /// and the row count of the view.
+    /// Asks for whatever the screen needs and does not have: the window around the cursor
+    /// (a search: its one page of best matches), and the row count of a browsed view.
     fn ensure(&mut self, shell: &mut Shell) {
-        let page = shell.page_size;
-        if !self.key.searching()
-            && self.total_key.as_ref() != Some(&self.key)
-            && !shell.busy(PANE, "count")
-        {
+        let key = self.list.key.clone();
+        if !key.searching() && self.total_key.as_ref() != Some(&key) && !shell.busy(PANE, "count") {
             shell.send(
                 "count",
-                event::Call::Products(Call::Count {
-                    key: self.key.clone(),
-                }),
+                event::Call::Products(Call::Count { key: key.clone() }),
             );
         }
-        if shell.busy(PANE, "page") {
+        let busy = shell.busy(PANE, "page");
+        let Some(w) = self.list.wanted(shell.page_size, busy) else {
             return;
-        }
-        let have = self.rows_key.as_ref() == Some(&self.key);
-        let (offset, limit) = if self.key.searching() {
-            if have {
-                return;
-            }
-            (0, page)
+        };
+        let (seek, limit) = if key.searching() {
+            (Seek::First, shell.page_size)
         } else {
-            // The window must cover the rows the next frame shows, with slack on both sides
-            // so that the next window arrives before the cursor reaches the edge.
-            let h = self.view_h.get().max(1);
-            let total = self.len();
-            let top = scroll_top(self.cursor, self.top.get(), h, total);
-            let (first, last) = (top, (top + h).min(total));
-            let limit = page.max(2 * h);
-            let margin = (limit - h) / 4;
-            let (start, end) = (self.rows_offset, self.rows_offset + self.rows.len() as i64);
-            let covered = have && first >= start && last <= end;
-            let near_edge =
-                (first - start < margin && start > 0) || (end - last < margin && end < total);
-            if covered && !near_edge {
-                return;
-            }
-            let offset = (top - (limit - h) / 2).clamp(0, (total - limit).max(0));
-            // Already showing this very window: asking again would loop.
-            if have && covered && offset == start {
-                return;
-            }
-            (offset, limit)
+            (w.seek.map(|p| p.cursor(key.sort)), w.limit + 1)
         };
         shell.send(
             "page",
             event::Call::Products(Call::Page {
-                key: self.key.clone(),
-                offset,
+                key,
+                place: w.place,
+                seek,
                 limit,
             }),
         );
+        self.list.sent();
     }
 
+    /// A new view (search, filter, order): from its first row, counted again.
     fn reset_view(&mut self, shell: &mut Shell) {
-        self.cursor = 0;
-        self.top.set(0);
+        self.list.reset();
         self.ensure(shell);
     }
 
-    /// Forgets the loaded rows so they are fetched again (after a change).
+    /// Reads the rows and the count again where they are (after a change).
     fn reload(&mut self, shell: &mut Shell) {
-        self.rows_key = None;
+        self.list.invalidate();
         self.total_key = None;
-        self.ensure(shell);
-    }
-
-    fn move_to(&mut self, shell: &mut Shell, to: i64) {
-        let last = (self.len() - 1).max(0);
-        self.cursor = to.clamp(0, last);
         self.ensure(shell);
     }
 
@@ -282,8 +200,8 @@ impl ProductsPane {
             match p.on_action(a) {
                 Picked::Chosen(item) => {
                     self.picker = None;
-                    self.key.category = (!item.value.is_empty()).then_some(item.value.clone());
-                    self.category_name = self.key.category.as_ref().map(|_| item.label);
+                    self.list.key.category = (!item.value.is_empty()).then_some(item.value.clone());
+                    self.category_name = self.list.key.category.as_ref().map(|_| item.label);
                     self.reset_view(shell);
                 }
                 Picked::Cancelled => self.picker = None,
@@ -299,7 +217,7 @@ impl ProductsPane {
             match a {
                 Action::Input(req) => {
                     if self.search.handle(req).is_some_and(|c| c.value) {
-                        self.key.text = self.search.value().to_string();
+                        self.list.key.text = self.search.value().to_string();
                         self.reset_view(shell);
                     }
                     return true;
@@ -311,24 +229,21 @@ impl ProductsPane {
                 _ => {}
             }
         }
-        let page = self.view_h.get().max(1);
+        if self.list.navigate(&a) {
+            self.ensure(shell);
+            return true;
+        }
         match a {
             Action::Search => self.search_focus = true,
             Action::NextField | Action::PrevField => self.search_focus = true,
             Action::Back if !self.search.value().is_empty() => {
                 self.search = Input::default();
-                self.key.text.clear();
+                self.list.key.text.clear();
                 self.reset_view(shell);
             }
-            Action::Up => self.move_to(shell, self.cursor - 1),
-            Action::Down => self.move_to(shell, self.cursor + 1),
-            Action::PageUp => self.move_to(shell, self.cursor - page),
-            Action::PageDown => self.move_to(shell, self.cursor + page),
-            Action::Home => self.move_to(shell, 0),
-            Action::End => self.move_to(shell, self.len() - 1),
             Action::Refresh => self.reload(shell),
             Action::Sort => {
-                self.key.sort = match self.key.sort {
+                self.list.key.sort = match self.list.key.sort {
                     ProductSort::Sku => ProductSort::Name,
                     ProductSort::Name => ProductSort::Price,
                     ProductSort::Price => ProductSort::Updated,
@@ -337,11 +252,11 @@ impl ProductsPane {
                 self.reset_view(shell);
             }
             Action::SortReverse => {
-                self.key.desc = !self.key.desc;
+                self.list.key.desc = !self.list.key.desc;
                 self.reset_view(shell);
             }
             Action::FilterActive => {
-                self.key.active = match self.key.active {
+                self.list.key.active = match self.list.key.active {
                     Some(true) => Some(false),
                     Some(false) => None,
                     None => Some(true),

@@ -1,8 +1,10 @@
 //! The service calls of the products pane, run on tasks of their own. Replies echo the view
 //! they answer so the pane can tell a reply for what is on screen from one that is out of date.
 
+use super::paged::Place;
 use crate::Actor;
-use crate::db::master::{Category, ProductFilter, ProductSort, Unit};
+use crate::db::keyset::Seek;
+use crate::db::master::{Category, ProductCursor, ProductFilter, ProductSort, Unit};
 use crate::service::Services;
 use crate::service::catalog::{FieldError, ProductInput, ProductQuery, ProductView};
 use crate::tui::event::need_actor;
@@ -46,7 +48,8 @@ impl ViewKey {
 pub enum Call {
     Page {
         key: ViewKey,
-        offset: i64,
+        place: Place,
+        seek: Seek<ProductCursor>,
         limit: i64,
     },
     Count {
@@ -85,7 +88,8 @@ pub enum SaveError {
 pub enum Reply {
     Page {
         key: ViewKey,
-        offset: i64,
+        place: Place,
+        /// The rows asked for.
         limit: i64,
         rows: Result<Vec<ProductView>, String>,
     },
@@ -116,14 +120,19 @@ async fn views(s: &Services, p: crate::db::master::Product) -> Result<ProductVie
 impl Call {
     pub async fn run(self, s: &Services, actor: Option<Actor>) -> Reply {
         match self {
-            Call::Page { key, offset, limit } => {
+            Call::Page {
+                key,
+                place,
+                seek,
+                limit,
+            } => {
                 let q = ProductQuery {
                     text: key.searching().then(|| key.text.clone()),
                     filter: key.filter(),
                     sort: key.sort,
                     desc: key.desc,
                     limit,
-                    offset,
+                    seek,
                 };
                 let rows = match s.search_products(&q).await {
                     Ok(ps) => s.product_views(&ps).await.map_err(text),
@@ -131,7 +140,7 @@ impl Call {
                 };
                 Reply::Page {
                     key,
-                    offset,
+                    place,
                     limit,
                     rows,
                 }

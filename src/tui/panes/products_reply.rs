@@ -8,44 +8,39 @@ impl ProductsPane {
         match r {
             Reply::Page {
                 key,
-                offset,
+                place,
                 limit,
                 rows,
             } => {
                 match rows {
-                    Ok(rows) if key == self.key => {
-                        self.error = None;
-                        self.rows = rows;
-                        self.rows_offset = offset;
-                        self.rows_key = Some(key);
-                        if (self.rows.len() as i64) < limit && !self.key.searching() {
-                            // A short page is the end of the view: its length is exact.
-                            self.total = Some(offset + self.rows.len() as i64);
-                            self.total_key = Some(self.key.clone());
-                        }
-                        self.cursor = self.cursor.clamp(0, (self.len() - 1).max(0));
+                    Ok(rows) => {
+                        // A browse window was asked with one row more than it keeps; a
+                        // search's page is all there is.
+                        let keep = if key.searching() { limit } else { limit - 1 };
+                        self.list.on_page(key, place, rows, keep);
                     }
-                    Ok(_) => {}
-                    Err(e) => self.error = Some(e),
+                    Err(e) if key == self.list.key => self.list.error = Some(e),
+                    Err(_) => {}
                 }
-                self.ensure(shell);
+                if self.list.error.is_none() {
+                    self.ensure(shell);
+                }
             }
             Reply::Count { key, total } => match total {
-                Ok(t) if key == self.key => {
-                    self.total = Some(t);
+                Ok(t) if key == self.list.key => {
+                    self.list.set_total(t);
                     self.total_key = Some(key);
-                    self.cursor = self.cursor.clamp(0, (t - 1).max(0));
                     self.ensure(shell);
                 }
                 Ok(_) => self.ensure(shell),
-                Err(e) => self.error = Some(e),
+                Err(e) => self.list.error = Some(e),
             },
             Reply::Lookups(Ok((cats, units))) => {
                 self.categories = cats;
                 self.units = units;
                 self.lookups_loaded = true;
             }
-            Reply::Lookups(Err(e)) => self.error = Some(e),
+            Reply::Lookups(Err(e)) => self.list.error = Some(e),
             Reply::Validated(errs) => {
                 if let Some(ed) = self.editor.as_mut().filter(|e| !e.form.busy) {
                     ed.show_errors(&errs, false);
@@ -117,7 +112,7 @@ impl ProductsPane {
             ed.form.busy = false;
         }
         if slot == "page" {
-            self.error = Some(msg.clone());
+            self.list.error = Some(msg.clone());
         }
         shell.error(msg);
     }

@@ -31,15 +31,16 @@ impl ProductsPane {
 
     fn draw_search(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let count = if self.key.searching() && self.len() >= shell.page_size {
-            shell.tf(Msg::MatchesCapped, &[&shell.page_size.to_string()])
-        } else if self.is_empty() {
-            String::new()
-        } else {
-            shell.tf(
-                Msg::RowsOf,
-                &[&(self.cursor + 1).to_string(), &self.len().to_string()],
-            )
+        let count = match self.list.number() {
+            _ if self.key().searching() && self.len() >= shell.page_size => {
+                shell.tf(Msg::MatchesCapped, &[&shell.page_size.to_string()])
+            }
+            _ if self.is_empty() => String::new(),
+            // Counted, or walked to the end; before the count arrives after End, nothing.
+            Some(n) if self.list.total.is_some() => {
+                shell.tf(Msg::RowsOf, &[&n.to_string(), &self.len().to_string()])
+            }
+            _ => String::new(),
         };
         let cursor = self.search_focus && self.editor.is_none() && self.picker.is_none();
         let placeholder = shell.t(Msg::SearchPlaceholder);
@@ -54,7 +55,7 @@ impl ProductsPane {
             &count,
             48,
         );
-        let active = match self.key.active {
+        let active = match self.key().active {
             Some(true) => shell.t(Msg::FilterActiveOnly),
             Some(false) => shell.t(Msg::FilterInactiveOnly),
             None => shell.t(Msg::FilterAll),
@@ -63,22 +64,25 @@ impl ProductsPane {
             .category_name
             .clone()
             .unwrap_or_else(|| shell.t(Msg::AllCategories).to_string());
-        let sort = if self.key.searching() {
+        let sort = if self.key().searching() {
             shell.t(Msg::SortRelevance).to_string()
         } else {
-            let col = match self.key.sort {
+            let col = match self.key().sort {
                 ProductSort::Sku => shell.t(Msg::ColSku),
                 ProductSort::Name => shell.t(Msg::ColName),
                 ProductSort::Price => shell.t(Msg::ColPrice),
                 ProductSort::Updated => shell.t(Msg::ColUpdated),
             };
-            shell.tf(Msg::SortedBy, &[col, if self.key.desc { "↓" } else { "↑" }])
+            shell.tf(
+                Msg::SortedBy,
+                &[col, if self.key().desc { "↓" } else { "↑" }],
+            )
         };
         let mut spans = vec![Span::styled(
             format!(" {active} · {cat} · {sort}"),
             th.dim(),
         )];
-        if let Some(e) = &self.error {
+        if let Some(e) = &self.list.error {
             spans.push(Span::styled(
                 format!("  ✗ {}", fit(e, info.width as usize / 2)),
                 th.error(),
@@ -90,24 +94,15 @@ impl ProductsPane {
     fn draw_table(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let h = area.height.saturating_sub(1) as i64;
-        self.view_h.set(h.max(1));
-        let total = self.len();
-        let top = scroll_top(self.cursor, self.top.get(), h, total);
-        self.top.set(top);
         let wide = area.width >= 100;
         let yes = shell.t(Msg::Yes);
         let no = shell.t(Msg::No);
-        let have = self.rows_key.as_ref() == Some(&self.key);
-        let rows: Vec<Row> = (top..(top + h).min(total))
-            .map(|i| {
-                let p = if have {
-                    usize::try_from(i - self.rows_offset)
-                        .ok()
-                        .and_then(|j| self.rows.get(j))
-                } else {
-                    None
-                };
-                let style = if i == self.cursor {
+        let rows: Vec<Row> = self
+            .list
+            .visible(h)
+            .into_iter()
+            .map(|(i, p)| {
+                let style = if i == self.list.cursor {
                     th.selected()
                 } else {
                     th.base()
@@ -125,7 +120,7 @@ impl ProductsPane {
                             cells.push(format!("{:>9}", p.min_qty));
                         }
                         cells.push(if p.active { yes.into() } else { no.into() });
-                        Row::new(cells).style(if p.active || i == self.cursor {
+                        Row::new(cells).style(if p.active || i == self.list.cursor {
                             style
                         } else {
                             th.dim()
@@ -156,7 +151,7 @@ impl ProductsPane {
         widths.push(Constraint::Length(6));
         header.push(shell.t(Msg::ColActive).to_string());
         let header = Row::new(header).style(th.header());
-        if total == 0 && have {
+        if self.list.is_empty() {
             widgets::empty_table(f, area, shell, header, widths, shell.t(Msg::NoProducts));
             return;
         }

@@ -59,20 +59,18 @@ impl StockPane {
     }
 
     fn ensure(&mut self, shell: &mut Shell) {
-        if shell.busy(PANE, "page") {
+        let busy = shell.busy(PANE, "page");
+        let Some(w) = self.list.wanted(shell.page_size, busy) else {
             return;
-        }
-        let page = shell.page_size;
-        if let Some(offset) = self.list.wanted(page) {
-            shell.send(
-                "page",
-                event::Call::Stock(Call::Page {
-                    key: self.list.key.clone(),
-                    offset,
-                    limit: page + 1,
-                }),
-            );
-        }
+        };
+        let call = Call::Page {
+            key: self.list.key.clone(),
+            place: w.place,
+            seek: w.seek.map(super::stock_call::cursor),
+            limit: w.limit + 1,
+        };
+        shell.send("page", event::Call::Stock(call));
+        self.list.sent();
     }
 
     fn refilter(&mut self, shell: &mut Shell) {
@@ -180,10 +178,15 @@ impl StockPane {
 
     pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
         match r {
-            Reply::Page { key, offset, rows } => {
+            Reply::Page {
+                key,
+                place,
+                limit,
+                rows,
+            } => {
                 match rows {
                     Ok(rows) => {
-                        self.list.on_page(key, offset, rows, shell.page_size);
+                        self.list.on_page(key, place, rows, limit);
                     }
                     Err(e) if key == self.list.key => self.list.error = Some(e),
                     Err(_) => {}

@@ -1,7 +1,9 @@
 //! The service calls of the stock pane. Replies echo what they answer (the view, the product)
 //! so the pane can drop one that is out of date.
 
-use crate::db::location::Location;
+use super::paged::Place;
+use crate::db::keyset::Seek;
+use crate::db::location::{Location, StockCursor};
 use crate::service::Services;
 use crate::service::locations::StockView;
 use crate::service::stock_view::{ProductStock, StockQuery};
@@ -23,7 +25,8 @@ pub struct StockKey {
 pub enum Call {
     Page {
         key: StockKey,
-        offset: i64,
+        place: Place,
+        seek: Seek<StockCursor>,
         limit: i64,
     },
     Locations,
@@ -36,7 +39,9 @@ pub enum Call {
 pub enum Reply {
     Page {
         key: StockKey,
-        offset: i64,
+        place: Place,
+        /// The rows the window keeps (one more was asked for).
+        limit: i64,
         rows: Result<Vec<StockView>, String>,
     },
     Locations(Result<Vec<Location>, String>),
@@ -46,20 +51,34 @@ pub enum Reply {
     },
 }
 
+/// Where a stock row stands in the list's order.
+pub fn cursor(v: &StockView) -> StockCursor {
+    StockCursor {
+        location_id: v.location_id.clone(),
+        product_id: v.product_id.clone(),
+    }
+}
+
 impl Call {
     pub async fn run(self, s: &Services) -> Reply {
         match self {
-            Call::Page { key, offset, limit } => {
+            Call::Page {
+                key,
+                place,
+                seek,
+                limit,
+            } => {
                 let q = StockQuery {
                     location: key.location.clone(),
                     text: Some(key.text.clone()),
                     low: key.low,
                     limit,
-                    offset,
+                    seek,
                 };
                 Reply::Page {
                     key,
-                    offset,
+                    place,
+                    limit: limit - 1,
                     rows: s.stock_page(&q).await.map_err(|e| e.to_string()),
                 }
             }

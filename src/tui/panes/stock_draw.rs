@@ -32,16 +32,7 @@ impl StockPane {
 
     fn draw_bar(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let count = if self.list.have() {
-            rows_label(
-                shell,
-                self.list.offset,
-                self.list.rows.len(),
-                self.list.more,
-            )
-        } else {
-            String::new()
-        };
+        let count = rows_label(shell, &self.list);
         let cursor = self.search_focus && self.picker.is_none();
         let placeholder = shell.t(Msg::StockSearchPlaceholder);
         crate::tui::widgets::search_bar(
@@ -110,19 +101,24 @@ impl StockPane {
             empty_table(f, area, shell, header, widths, shell.t(Msg::Loading));
             return;
         }
-        let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
         let low_mark = shell.t(Msg::StockLow);
-        let rows: Vec<Row> = self.list.rows[range]
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let at = top + i as i64;
-                let base = if s.low { th.warn() } else { th.base() };
-                let style = if at == self.list.cursor {
-                    th.selected()
-                } else {
-                    base
+        let rows: Vec<Row> = self
+            .list
+            .visible(area.height.saturating_sub(1) as i64)
+            .into_iter()
+            .map(|(at, s)| {
+                let selected = at == self.list.cursor;
+                let Some(s) = s else {
+                    // On its way: a placeholder keeps the cursor where the key put it.
+                    let dim = th.dim();
+                    return Row::new(vec!["…".to_string()]).style(if selected {
+                        th.selected()
+                    } else {
+                        dim
+                    });
                 };
+                let base = if s.low { th.warn() } else { th.base() };
+                let style = if selected { th.selected() } else { base };
                 Row::new(vec![
                     s.location.clone(),
                     s.sku.clone(),

@@ -6,10 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::Actor;
 use crate::config::UiConfig;
+use crate::db::keyset::Seek;
 use crate::domain::Role;
 use crate::tui::action::Tab;
 use crate::tui::app::{App, update};
 use crate::tui::event::{self as ev, Event, Request};
+use crate::tui::panes::paged::Place;
 use crate::tui::theme::Theme;
 
 fn t0() -> NaiveDateTime {
@@ -40,11 +42,11 @@ fn row(loc: &str, sku: &str, qty: i64, low: bool) -> StockView {
     }
 }
 
-fn page_of(reqs: &[Request]) -> Option<(u64, StockKey, i64, i64)> {
+fn page_of(reqs: &[Request]) -> Option<(u64, StockKey, Place, i64)> {
     reqs.iter().find_map(|r| match &r.call {
-        ev::Call::Stock(Call::Page { key, offset, limit }) => {
-            Some((r.id, key.clone(), *offset, *limit))
-        }
+        ev::Call::Stock(Call::Page {
+            key, place, limit, ..
+        }) => Some((r.id, key.clone(), *place, *limit)),
         _ => None,
     })
 }
@@ -62,14 +64,16 @@ fn on_stock() -> (App, Vec<Request>) {
     (a, reqs)
 }
 
-fn answer(a: &mut App, id: u64, key: StockKey, offset: i64, rows: Vec<StockView>) -> Vec<Request> {
+fn answer(a: &mut App, id: u64, key: StockKey, place: Place, rows: Vec<StockView>) -> Vec<Request> {
+    let limit = a.stock.list.limit(a.shell.page_size);
     update(
         a,
         Event::Reply(
             id,
             ev::Reply::Stock(Reply::Page {
                 key,
-                offset,
+                place,
+                limit,
                 rows: Ok(rows),
             }),
         ),
@@ -77,21 +81,42 @@ fn answer(a: &mut App, id: u64, key: StockKey, offset: i64, rows: Vec<StockView>
 }
 
 #[test]
-fn pages_are_fetched_as_the_cursor_moves_and_one_more_row_tells_of_the_next() {
+fn pages_are_fetched_after_the_last_key_and_one_more_row_tells_of_the_next() {
     let (mut a, reqs) = on_stock();
-    let page = a.shell.page_size;
-    let (id, key, offset, limit) = page_of(&reqs).expect("first page");
-    assert_eq!((offset, limit), (0, page + 1));
-    let rows: Vec<StockView> = (0..=page)
-        .map(|i| row("A", &format!("P{i}"), 10, false))
+    let (id, key, place, limit) = page_of(&reqs).expect("first page");
+    let window = a.stock.list.limit(a.shell.page_size);
+    assert_eq!((place, limit), (Place::First, window + 1));
+    let rows: Vec<StockView> = (0..=window)
+        .map(|i| row("A", &format!("P{i:03}"), 10, false))
         .collect();
-    answer(&mut a, id, key, 0, rows);
-    assert!(a.stock.list.more);
+    answer(&mut a, id, key, place, rows);
+    assert!(!a.stock.list.at_end);
     assert!(page_of(&press(&mut a, KeyCode::Down)).is_none());
-    a.stock.list.cursor = page - 1;
-    let (id, key, offset, _) = page_of(&press(&mut a, KeyCode::Down)).expect("the next page");
-    assert_eq!(offset, page);
-    answer(&mut a, id, key, page, vec![row("B", "P1", 1, true)]);
+    a.stock.list.cursor = window - 2;
+    let reqs = press(&mut a, KeyCode::Down);
+    let (id, key, place, _) = page_of(&reqs).expect("the next window, before the edge");
+    let Some(ev::Call::Stock(Call::Page { seek, .. })) = reqs
+        .iter()
+        .map(|r| &r.call)
+        .find(|c| matches!(c, ev::Call::Stock(Call::Page { .. })))
+    else {
+        unreachable!()
+    };
+    let Seek::After(c) = seek else {
+        panic!("{seek:?}")
+    };
+    let Place::After(at) = place else {
+        panic!("{place:?}")
+    };
+    assert_eq!(
+        c.product_id,
+        format!("pid-P{:03}", at.at),
+        "the key of the row it follows"
+    );
+    let next: Vec<StockView> = vec![row("B", "Q1", 1, true)];
+    answer(&mut a, id, key, place, next);
+    assert!(a.stock.list.at_end, "a short window is the end");
+    a.stock.list.move_to(i64::MAX);
     assert_eq!(
         a.stock.list.current().map(|r| r.location.as_str()),
         Some("B")
@@ -100,6 +125,13 @@ fn pages_are_fetched_as_the_cursor_moves_and_one_more_row_tells_of_the_next() {
         page_of(&press(&mut a, KeyCode::Down)).is_none(),
         "the end is known"
     );
+    assert!(
+        page_of(&press(&mut a, KeyCode::End)).is_none(),
+        "End on the last window asks for nothing"
+    );
+    let reqs = press(&mut a, KeyCode::Home);
+    let (_, _, place, _) = page_of(&reqs).expect("Home: the first rows again");
+    assert_eq!(place, Place::First);
 }
 
 #[test]
@@ -120,14 +152,26 @@ fn filters_change_the_view_and_stale_pages_are_dropped() {
         &mut a,
         Event::Reply(locs, ev::Reply::Stock(Reply::Locations(Ok(vec![loc])))),
     );
-    typed(&mut a, "w");
+    let reqs = typed(&mut a, "w");
     assert!(a.stock.list.key.low);
-    // The page for the old view answers: dropped, and the new view is asked for.
-    let reqs = answer(&mut a, id, key, 0, vec![row("A", "P1", 10, false)]);
+    // The new view is asked for at once; the page for the old one is dropped.
+    let (new_id, new_key, ..) = page_of(&reqs).expect("the low-stock page");
+    answer(
+        &mut a,
+        id,
+        key,
+        Place::First,
+        vec![row("A", "P1", 10, false)],
+    );
     assert!(!a.stock.list.have());
-    let (id, key, ..) = page_of(&reqs).expect("the low-stock page");
-    assert!(key.low);
-    answer(&mut a, id, key, 0, vec![row("A", "P1", 1, true)]);
+    assert!(new_key.low);
+    answer(
+        &mut a,
+        new_id,
+        new_key,
+        Place::First,
+        vec![row("A", "P1", 1, true)],
+    );
     assert!(a.stock.list.have());
     typed(&mut a, "l");
     assert!(a.stock.picker.is_some() && a.text_focused());
@@ -135,7 +179,8 @@ fn filters_change_the_view_and_stale_pages_are_dropped() {
     let reqs = press(&mut a, KeyCode::Enter);
     assert_eq!(a.stock.list.key.location.as_deref(), Some("A"));
     assert!(
-        page_of(&reqs).is_some_and(|(_, k, o, _)| k.location.as_deref() == Some("A") && o == 0)
+        page_of(&reqs)
+            .is_some_and(|(_, k, p, _)| k.location.as_deref() == Some("A") && p == Place::First)
     );
 }
 
@@ -147,7 +192,7 @@ fn enter_opens_the_product_detail_and_esc_closes_it() {
         &mut a,
         id,
         key,
-        0,
+        Place::First,
         vec![row("A", "P1", 10, false), row("A", "P2", 2, true)],
     );
     press(&mut a, KeyCode::Down);
@@ -190,15 +235,28 @@ fn search_as_you_type_filters_by_product() {
 fn enter_typed_before_the_rows_opens_the_detail_when_they_come() {
     let (mut a, reqs) = on_stock();
     let (id, key, ..) = page_of(&reqs).unwrap();
-    typed(&mut a, "/p1");
+    let typed_reqs = typed(&mut a, "/p1");
     press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Enter);
     assert!(a.stock.detail.is_none(), "no row yet");
-    // The page of the view before the search is dropped and the search's page asked for.
-    let reqs = answer(&mut a, id, key, 0, vec![row("A", "P9", 1, false)]);
-    let (id, key, ..) = page_of(&reqs).expect("the search's page");
+    // The page of the view before the search is dropped; the search's page was asked for
+    // as the text changed (the last one asked answers).
+    answer(
+        &mut a,
+        id,
+        key,
+        Place::First,
+        vec![row("A", "P9", 1, false)],
+    );
+    let (id, key, ..) = page_of(&typed_reqs[typed_reqs.len() - 1..]).expect("the search's page");
     assert_eq!(key.text, "p1");
-    let reqs = answer(&mut a, id, key, 0, vec![row("A", "P1", 3, false)]);
+    let reqs = answer(
+        &mut a,
+        id,
+        key,
+        Place::First,
+        vec![row("A", "P1", 3, false)],
+    );
     assert_eq!(a.stock.detail.as_ref().map(|d| d.sku.as_str()), Some("P1"));
     assert!(
         reqs.iter()

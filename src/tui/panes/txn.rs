@@ -104,20 +104,18 @@ impl TxnPane {
     }
 
     pub(super) fn ensure(&mut self, shell: &mut Shell) {
-        if shell.busy(PANE, "page") {
+        let busy = shell.busy(PANE, "page");
+        let Some(w) = self.list.wanted(shell.page_size, busy) else {
             return;
-        }
-        let page = shell.page_size;
-        if let Some(offset) = self.list.wanted(page) {
-            shell.send(
-                "page",
-                event::Call::Txn(Call::Page {
-                    key: self.list.key.clone(),
-                    offset,
-                    limit: page + 1,
-                }),
-            );
-        }
+        };
+        let call = Call::Page {
+            key: self.list.key.clone(),
+            place: w.place,
+            seek: w.seek.map(crate::db::journal::TxnCursor::of),
+            limit: w.limit + 1,
+        };
+        shell.send("page", event::Call::Txn(call));
+        self.list.sent();
     }
 
     pub(super) fn refilter(&mut self, shell: &mut Shell) {

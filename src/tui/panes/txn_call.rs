@@ -4,8 +4,10 @@
 
 use chrono::{NaiveDate, TimeZone};
 
+use super::paged::Place;
 use crate::Actor;
-use crate::db::journal::{Header, TxnFilter};
+use crate::db::journal::{Header, TxnCursor, TxnFilter};
+use crate::db::keyset::Seek;
 use crate::db::location::Location;
 use crate::domain::TxKind;
 use crate::service::Services;
@@ -55,7 +57,8 @@ pub type Found = (String, Result<Option<ProductView>, String>);
 pub enum Call {
     Page {
         key: TxnKey,
-        offset: i64,
+        place: Place,
+        seek: Seek<TxnCursor>,
         limit: i64,
     },
     Detail {
@@ -75,7 +78,9 @@ pub enum Call {
 pub enum Reply {
     Page {
         key: TxnKey,
-        offset: i64,
+        place: Place,
+        /// The rows the window keeps (one more was asked for).
+        limit: i64,
         rows: Result<Vec<Header>, String>,
     },
     Detail {
@@ -109,12 +114,22 @@ async fn lookup(s: &Services, code: String) -> Found {
 impl Call {
     pub async fn run(self, s: &Services, actor: Option<Actor>) -> Reply {
         match self {
-            Call::Page { key, offset, limit } => {
+            Call::Page {
+                key,
+                place,
+                seek,
+                limit,
+            } => {
                 let rows = s
-                    .list_transactions(&key.filter(), Some(limit), offset)
+                    .transactions_page(&key.filter(), seek, Some(limit))
                     .await
                     .map_err(|e| e.to_string());
-                Reply::Page { key, offset, rows }
+                Reply::Page {
+                    key,
+                    place,
+                    limit: limit - 1,
+                    rows,
+                }
             }
             Call::Detail { number } => {
                 let data = s

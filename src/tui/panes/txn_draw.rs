@@ -69,16 +69,7 @@ impl TxnPane {
 
     fn draw_bar(&self, f: &mut Frame, bar: Rect, info: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let count = if self.list.have() {
-            rows_label(
-                shell,
-                self.list.offset,
-                self.list.rows.len(),
-                self.list.more,
-            )
-        } else {
-            String::new()
-        };
+        let count = rows_label(shell, &self.list);
         let cursor = self.search_focus && self.picker.is_none() && self.dates.is_none();
         let placeholder = shell.t(Msg::TxnSearchPlaceholder);
         crate::tui::widgets::search_bar(
@@ -157,11 +148,20 @@ impl TxnPane {
             empty_table(f, area, shell, header, widths, note);
             return;
         }
-        let (top, range) = self.list.window(area.height.saturating_sub(1) as i64);
-        let rows: Vec<Row> = self.list.rows[range]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
+        let rows: Vec<Row> = self
+            .list
+            .visible(area.height.saturating_sub(1) as i64)
+            .into_iter()
+            .map(|(at, h)| {
+                let selected = at == self.list.cursor;
+                let Some(h) = h else {
+                    let row = Row::new(vec![Line::raw("…")]).style(th.dim());
+                    return if selected {
+                        row.style(th.selected())
+                    } else {
+                        row
+                    };
+                };
                 let mut cells = vec![
                     Line::raw(h.number.clone()),
                     Line::raw(kind_label(shell, &h.kind)),
@@ -178,7 +178,7 @@ impl TxnPane {
                     ]);
                 }
                 let row = Row::new(cells);
-                if top + i as i64 == self.list.cursor {
+                if selected {
                     row.style(th.selected())
                 } else {
                     row

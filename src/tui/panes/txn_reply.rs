@@ -7,10 +7,15 @@ use super::*;
 impl TxnPane {
     pub fn on_reply(&mut self, shell: &mut Shell, r: Reply) {
         match r {
-            Reply::Page { key, offset, rows } => {
+            Reply::Page {
+                key,
+                place,
+                limit,
+                rows,
+            } => {
                 match rows {
                     Ok(rows) => {
-                        self.list.on_page(key, offset, rows, shell.page_size);
+                        self.list.on_page(key, place, rows, limit);
                     }
                     Err(e) if key == self.list.key => self.list.error = Some(e),
                     Err(_) => {}

@@ -75,6 +75,7 @@ pub(super) fn product(sku: &str, price_cents: i64) -> ProductView {
         active: true,
         price_cents,
         min_qty_milli: 0,
+        updated_at: 0,
     }
 }
 
