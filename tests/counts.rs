@@ -535,7 +535,7 @@ async fn short_stock_is_refused_or_rejected(db: Db) {
     assert!(matches!(e, Error::Rejected(_)), "{e:?}");
     let msg = e.to_string();
     assert!(
-        msg.contains("P1 at A: variance -8 but only 5 left now"),
+        msg.contains("P1 at A: variance -8 but only 5 left;"),
         "{msg}"
     );
     assert_eq!(

@@ -253,25 +253,14 @@ pub async fn count(s: &Services, g: &Global, c: CountCmd) -> Result<(), Failure>
                 };
             }
             if !o.is_posted() {
-                let rejected: Vec<String> = o
-                    .documents
-                    .iter()
-                    .filter(|d| d.status == "rejected")
-                    .map(|d| {
-                        format!(
-                            "{} at {}: {}",
-                            d.number.as_deref().unwrap_or("?"),
-                            d.location,
-                            d.reason.as_deref().unwrap_or("")
-                        )
-                    })
-                    .collect();
+                let first = o.documents.iter().find(|d| d.status == "rejected");
                 return Err(Failure::Error(format!(
-                    "count {} is not fully posted: {} of {} adjustment(s) rejected ({}); run count post {} again once the stock allows",
+                    "count {} is not fully posted: {} of {} adjustment(s) rejected, the first at {}: {}; run count post {} again once the stock allows",
                     o.count.number,
                     o.rejected,
                     o.documents.len(),
-                    rejected.join("; "),
+                    first.map(|d| d.location.as_str()).unwrap_or("?"),
+                    first.and_then(|d| d.reason.as_deref()).unwrap_or("?"),
                     o.count.number
                 )));
             }

@@ -22,6 +22,12 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("manage products, categories and units", "mengelola produk, kategori dan satuan"),
     ("manage locations", "mengelola lokasi"),
     ("manage users", "mengelola pengguna"),
+    ("scan in stock counts", "memindai dalam stok opname"),
+    ("open, review, post or cancel stock counts", "membuka, meninjau, memposting atau membatalkan stok opname"),
+    // Count statuses (src/service/counts.rs).
+    ("open", "terbuka"),
+    ("posting", "sedang diposting"),
+    ("cancelled", "dibatalkan"),
     // Shards.
     ("master", "master"),
     ("location", "lokasi"),

@@ -56,9 +56,6 @@ impl CountPostOutcome {
     }
 }
 
-/// The most refused lines a refusal names.
-const NAMED: usize = 10;
-
 impl Services {
     /// Posts a count's variances as adjustment documents and closes it (supervisor, admin).
     /// With `uncounted_as_zero`, items in scope with stock that nobody scanned (and lines
@@ -168,33 +165,19 @@ impl Services {
         }
         let products = self.products_of(short.iter().map(|s| s.1.clone())).await?;
         let all = self.list_locations().await?;
-        let named: Vec<String> = short
-            .iter()
-            .take(NAMED)
-            .map(|(l, p, v, now)| {
-                format!(
-                    "{} at {}: variance {} but only {} left now",
-                    products.get(p).map(|p| p.sku.as_str()).unwrap_or(p),
-                    all.iter()
-                        .find(|x| &x.id == l)
-                        .map(|x| x.code.as_str())
-                        .unwrap_or(l),
-                    Quantity(*v),
-                    Quantity(*now)
-                )
-            })
-            .collect();
-        let more = short.len().saturating_sub(NAMED);
+        // The first (the review lists them all): one message, so it reads in every language.
+        let (l, p, v, now) = &short[0];
         Err(Error::Rejected(format!(
-            "count {} cannot be posted: {} line(s) would take more than the stock left ({}{}); movements since the scan took it: recount them, nothing was posted",
+            "count {} cannot be posted, nothing was posted: {} line(s) would take more than the stock left now, e.g. {} at {}: variance {} but only {} left; movements since the scan took it: recount them",
             count.number,
             short.len(),
-            named.join("; "),
-            if more > 0 {
-                format!("; and {more} more")
-            } else {
-                String::new()
-            }
+            products.get(p).map(|p| p.sku.as_str()).unwrap_or(p),
+            all.iter()
+                .find(|x| &x.id == l)
+                .map(|x| x.code.as_str())
+                .unwrap_or(l),
+            Quantity(*v),
+            Quantity(*now)
         )))
     }
 
