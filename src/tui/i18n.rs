@@ -355,7 +355,7 @@ texts! {
     PickFoundAt => "Where was it found?", "Ditemukan di mana?";
     CountSending => "sending {}…", "mengirim {}…";
     CountRefused => "Refused ({})", "Ditolak ({})";
-    ScannedHere => "Scanned on this terminal: {} scans, {} units", "Dipindai di terminal ini: {} kali, {} unit";
+    ScannedHere => "Scanned on this terminal · scans {} · units {}", "Dipindai di terminal ini · pindaian {} · unit {}";
     ColScannedHere => "Here", "Di sini";
     ColCountedAll => "All counted", "Total hitung";
     CountStartedBy => "started {} by {}", "dimulai {} oleh {}";
@@ -363,7 +363,9 @@ texts! {
     OnlyVariances => "only variances", "hanya selisih";
     AllLines => "all lines", "semua baris";
     ReviewTotals => " lines {} · with variance {} · value {}", " baris {} · berselisih {} · nilai {}";
-    NotCountedYet => "not counted {} · to recount {}", "belum dihitung {} · hitung ulang {}";
+    NotCountedYet => "not counted {}", "belum dihitung {}";
+    ToRecount => "to recount {}", "hitung ulang {}";
+    ExposureLegend => "(value) = if counted as zero", "(nilai) = jika dihitung nol";
     LineRecount => "recount", "ulang";
     CountClosedBy => "closed {} by {}", "ditutup {} oleh {}";
     CountDocsRejected => "Not everything was posted (fix it, then post again): {}", "Belum semua terposting (perbaiki, lalu posting lagi): {}";

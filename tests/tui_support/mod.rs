@@ -5,6 +5,10 @@
 
 #![allow(dead_code)]
 
+/// The real binary on a pseudo-terminal (end-to-end tests).
+#[cfg(unix)]
+pub mod pty;
+
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};

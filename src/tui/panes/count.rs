@@ -29,6 +29,10 @@ pub struct Start {
     pub location: String,
     pub with_children: bool,
     pub picker: Picker,
+    /// The locations are still on their way: the picker fills in when they arrive, and the
+    /// keys from an Enter on are held until then, so a fast typist loses nothing.
+    pub loading: bool,
+    held: Vec<Action>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,11 +319,39 @@ impl CountsPane {
             location: String::new(),
             with_children: false,
             picker: Picker::new(shell.t(Msg::PickCountAt).into(), items),
+            loading: !self.lookups_loaded,
+            held: Vec::new(),
         });
+        if !self.lookups_loaded && !shell.busy(PANE, "lookups") {
+            shell.send("lookups", event::Call::Counts(Call::Lookups));
+        }
+    }
+
+    /// The locations arrived while the start picker waited: it fills (keeping what was typed)
+    /// and the held keys are replayed.
+    pub(super) fn start_loaded(&mut self, shell: &mut Shell) {
+        let Some(st) = self.start.as_mut().filter(|s| s.loading) else {
+            return;
+        };
+        st.loading = false;
+        let typed = st.picker.filter.value().to_string();
+        let items = pick::location_items(&self.locations, None, None);
+        st.picker = Picker::new(shell.t(Msg::PickCountAt).into(), items);
+        for c in typed.chars() {
+            st.picker
+                .on_action(Action::Input(tui_input::InputRequest::InsertChar(c)));
+        }
+        for a in std::mem::take(&mut st.held) {
+            self.on_start(shell, a);
+        }
     }
 
     fn on_start(&mut self, shell: &mut Shell, a: Action) {
         let Some(st) = &mut self.start else { return };
+        if st.loading && (a == Action::Submit || !st.held.is_empty()) {
+            st.held.push(a);
+            return;
+        }
         let item = match st.picker.on_action(a) {
             Picked::Chosen(item) => item,
             Picked::Cancelled => {

@@ -12,6 +12,7 @@ impl CountsPane {
                 self.categories = categories;
                 self.lookups_loaded = true;
                 self.fill_pickers();
+                self.start_loaded(shell);
             }
             Reply::Lookups(Err(e)) => shell.error(e),
             Reply::List(Ok(rows)) => {

@@ -29,15 +29,15 @@ impl ReviewView {
                 status_style(shell, head.status),
             ),
         ])];
-        let mut by = shell.tf(
+        let by = shell.tf(
             Msg::CountStartedBy,
             &[&short_time(head.started_at), &head.started_by],
         );
-        if let (Some(at), Some(who)) = (head.closed_at, &head.closed_by) {
-            by.push_str(" · ");
-            by.push_str(&shell.tf(Msg::CountClosedBy, &[&short_time(at), who]));
-        }
         lines.push(Line::from(Span::styled(format!(" {by}"), th.dim())));
+        if let (Some(at), Some(who)) = (head.closed_at, &head.closed_by) {
+            let closed = shell.tf(Msg::CountClosedBy, &[&short_time(at), who]);
+            lines.push(Line::from(Span::styled(format!(" {closed}"), th.dim())));
+        }
         let numbers: Vec<&str> = head
             .documents
             .iter()
@@ -77,12 +77,13 @@ impl ReviewView {
                 &money(shell.lang, t.net.0),
             ],
         );
-        if t.not_counted > 0 || t.recount > 0 {
+        if t.not_counted > 0 {
             totals.push_str(" · ");
-            totals.push_str(&shell.tf(
-                Msg::NotCountedYet,
-                &[&t.not_counted.to_string(), &t.recount.to_string()],
-            ));
+            totals.push_str(&shell.tf(Msg::NotCountedYet, &[&t.not_counted.to_string()]));
+        }
+        if t.recount > 0 {
+            totals.push_str(" · ");
+            totals.push_str(&shell.tf(Msg::ToRecount, &[&t.recount.to_string()]));
         }
         if !self.marked.is_empty() {
             totals.push_str(" · ");
@@ -113,7 +114,16 @@ impl ReviewView {
     fn draw_lines(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let shown = &self.lines;
         let th = &shell.theme;
-        let block = titled(shell, shell.t(Msg::DocLines).into());
+        let mut block = titled(shell, shell.t(Msg::DocLines).into());
+        if self.lines.iter().any(|l| l.value.is_none()) {
+            block = block.title_bottom(
+                Line::from(Span::styled(
+                    format!(" {} ", shell.t(Msg::ExposureLegend)),
+                    th.dim(),
+                ))
+                .right_aligned(),
+            );
+        }
         let inner = block.inner(area);
         f.render_widget(block, area);
         if shown.is_empty() {
@@ -131,12 +141,12 @@ impl ReviewView {
         let wide = inner.width >= 120;
         let mut widths = vec![
             Constraint::Length(1),
-            Constraint::Length(if wide { 18 } else { 10 }),
+            Constraint::Length(if wide { 18 } else { 9 }),
             Constraint::Fill(1),
-            Constraint::Length(if wide { 14 } else { 6 }),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(9),
+            Constraint::Length(if wide { 14 } else { 8 }),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(8),
             Constraint::Length(if wide { 16 } else { 12 }),
         ];
         let mut head = vec![
@@ -192,6 +202,7 @@ impl ReviewView {
                     _ => th.error(),
                 };
                 let value = match l.value {
+                    Some(v) if v.0 > 0 => format!("+{}", money(shell.lang, v.0)),
                     Some(v) => money(shell.lang, v.0),
                     // Not counted: what posting it as zero would be worth, in brackets.
                     None => format!("({})", money(shell.lang, l.exposure.0)),
@@ -201,9 +212,9 @@ impl ReviewView {
                     Line::raw(l.sku.clone()),
                     Line::raw(l.name.clone()),
                     Line::raw(l.location.clone()),
-                    Line::raw(format!("{:>9}", l.book.to_string())),
-                    Line::raw(format!("{counted:>9}")),
-                    Line::styled(format!("{var_text:>9}"), var_style),
+                    Line::raw(format!("{:>8}", l.book.to_string())),
+                    Line::raw(format!("{counted:>8}")),
+                    Line::styled(format!("{var_text:>8}"), var_style),
                     Line::styled(
                         format!("{value:>w$}", w = if wide { 16 } else { 12 }),
                         var_style,

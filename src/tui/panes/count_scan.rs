@@ -62,6 +62,8 @@ pub struct ScanView {
     pub cursor: usize,
     /// Refused codes with the reason, newest last.
     pub errors: Vec<String>,
+    /// The newest refusal is shown under the field until the next scan goes through.
+    pub error_shown: bool,
     pub picker: Option<Picker>,
     /// Scans accepted by the service in this session.
     pub accepted: usize,
@@ -88,6 +90,7 @@ impl ScanView {
             entries: Vec::new(),
             cursor: 0,
             errors: Vec::new(),
+            error_shown: false,
             picker: None,
             accepted: 0,
         }
@@ -144,7 +147,10 @@ impl ScanView {
             Action::PageDown => {
                 self.cursor = (self.cursor + 10).min(self.entries.len().saturating_sub(1))
             }
-            Action::Back if !self.input.value().is_empty() => self.input = Input::default(),
+            Action::Back if !self.input.value().is_empty() => {
+                self.input = Input::default();
+                self.error_shown = false;
+            }
             // Their answers (a refusal to correct) would have nowhere to go.
             Action::Back if self.busy() => {
                 let n = self.queue.len() + usize::from(self.sending.is_some());
@@ -202,6 +208,7 @@ impl ScanView {
     fn refused(&mut self, shell: &mut Shell, msg: String) {
         shell.error(msg.clone());
         self.errors.push(msg);
+        self.error_shown = true;
     }
 
     /// The service's answer to the scan with `id`.
@@ -212,6 +219,7 @@ impl ScanView {
         match r {
             Ok(ans) => {
                 self.accepted += 1;
+                self.error_shown = false;
                 let key = |e: &Entry| e.sku == ans.sku && e.at == ans.location;
                 let mut e = match self.entries.iter().position(key) {
                     Some(i) => self.entries.remove(i),
@@ -232,7 +240,8 @@ impl ScanView {
                 if self.input.value().is_empty() {
                     self.input = Input::new(p.raw.clone());
                 }
-                self.refused(shell, format!("{}: {e}", p.raw));
+                // The service names the code; `raw` is back in the field.
+                self.refused(shell, e);
             }
         }
         self.pump(shell);

@@ -17,12 +17,15 @@ use crate::tui::widgets::fit;
 impl ScanView {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
-        let errors_h = if self.errors.len() > 1 {
-            (self.errors.len() as u16 - 1).min(3) + 2
+        // The newest refusal under the field while it is being corrected; the others (all of
+        // them once it is) in a box under the list.
+        let boxed = self.errors.len() - usize::from(self.error_shown);
+        let errors_h = if boxed > 0 {
+            (boxed as u16).min(3) + 2
         } else {
             0
         };
-        let err_h = u16::from(!self.errors.is_empty()) * 2;
+        let err_h = u16::from(self.error_shown) * 2;
         let [head, at, scan, err, list, errors] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
@@ -54,9 +57,9 @@ impl ScanView {
             at,
         );
         self.draw_field(f, scan, shell);
-        if let Some(e) = self.errors.last() {
+        if let Some(e) = self.errors.last().filter(|_| self.error_shown) {
             f.render_widget(
-                Paragraph::new(Span::styled(format!(" ✗ {e}"), th.error()))
+                Paragraph::new(Span::styled(format!(" ✗ {}", shell.say(e)), th.error()))
                     .wrap(Wrap { trim: true }),
                 err,
             );
@@ -74,9 +77,12 @@ impl ScanView {
                 .errors
                 .iter()
                 .rev()
-                .skip(1)
+                .skip(usize::from(self.error_shown))
                 .take(inner.height as usize)
-                .map(|m| Line::from(Span::styled(fit(m, inner.width as usize), th.error())))
+                .map(|m| {
+                    let m = shell.say(m);
+                    Line::from(Span::styled(fit(&m, inner.width as usize), th.error()))
+                })
                 .collect();
             f.render_widget(Paragraph::new(shown), inner);
         }

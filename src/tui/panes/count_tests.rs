@@ -568,3 +568,32 @@ fn posting_asks_what_never_scanned_items_mean_and_cancel_asks_too() {
     let reqs = typed(&mut a, "y");
     assert!(find(&reqs, |c| matches!(c, Call::Cancel { .. })).is_some());
 }
+
+#[test]
+fn keys_typed_before_the_locations_arrive_are_not_lost() {
+    let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "s@b.test".into(),
+        name: "Sari".into(),
+        role: Role::Supervisor,
+    });
+    let reqs = press(&mut a, KeyCode::Char('5'));
+    let (lk, _) = find(&reqs, |c| matches!(c, Call::Lookups)).expect("lookups asked");
+    press(&mut a, KeyCode::Char('n'));
+    assert!(a.counts.start.as_ref().is_some_and(|s| s.loading));
+    typed(&mut a, "B");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.counts.start.as_ref().map(|s| s.step),
+        Some(StartStep::Location),
+        "held until the locations are there"
+    );
+    reply(
+        &mut a,
+        lk,
+        Reply::Lookups(Ok((vec![loc("A", None), loc("B", None)], Vec::new()))),
+    );
+    let st = a.counts.start.as_ref().expect("still starting");
+    assert_eq!((st.step, st.location.as_str()), (StartStep::Category, "B"));
+}
