@@ -323,8 +323,262 @@ async fn card_equals_stock_while_clerks_post(db: Db) {
     }
 }
 
+/// Moves a posted document `days` back in time on both shards (header, lines, movements,
+/// decision), as if it had been posted then.
+async fn backdate(env: &TestEnv, number: &str, days: i64) {
+    env.services.finish_journal().await;
+    let id = env
+        .text(
+            ShardName::Transaction,
+            &format!("SELECT id FROM transactions WHERE number = '{number}'"),
+        )
+        .await;
+    let by = days * 86_400_000_000;
+    let at = env
+        .int(
+            ShardName::Transaction,
+            &format!("SELECT created_at FROM transactions WHERE id = '{id}'"),
+        )
+        .await
+        - by;
+    let day = gudang::domain::ids::local_day(at);
+    for sql in [
+        format!(
+            "UPDATE transactions SET created_at = created_at - {by}, decided_at = decided_at - {by}, day = '{day}' WHERE id = '{id}'"
+        ),
+        format!("UPDATE transaction_lines SET at = at - {by} WHERE txn_id = '{id}'"),
+    ] {
+        env.exec(ShardName::Transaction, &sql).await;
+    }
+    for sql in [
+        format!("UPDATE movements SET at = at - {by} WHERE txn_id = '{id}'"),
+        format!("UPDATE outcomes SET at = at - {by} WHERE txn_id = '{id}'"),
+    ] {
+        env.exec(ShardName::Location, &sql).await;
+    }
+}
+
+fn days_ago(n: i64) -> NaiveDate {
+    today() - chrono::Duration::days(n)
+}
+
+/// The numbers of the documents `setup` posted, in order.
+const SETUP_DOCS: [&str; 6] = [
+    "RCV-{Y}-000001",
+    "RCV-{Y}-000002",
+    "ISS-{Y}-000001",
+    "TRF-{Y}-000001",
+    "TRF-{Y}-000002",
+    "ADJ-{Y}-000001",
+];
+
+fn doc(i: usize) -> String {
+    SETUP_DOCS[i].replace("{Y}", &today().format("%Y").to_string())
+}
+
+async fn movement_report_adds_up_and_equals_valuation(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    // The first receipt 40 days ago, the issue 20 days ago; the rest today.
+    backdate(&env, &doc(0), 40).await;
+    backdate(&env, &doc(2), 20).await;
+    let periods = [
+        Period::new(days_ago(45), days_ago(30)).unwrap(),
+        Period::new(days_ago(25), days_ago(10)).unwrap(),
+        Period::new(days_ago(5), today()).unwrap(),
+        Period::new(days_ago(60), today()).unwrap(),
+    ];
+    for period in periods {
+        for (location, by_location) in [(None, false), (Some("A"), true), (Some("B"), false)] {
+            let mut q = MovementQuery::new(period);
+            q.location = location.map(Into::into);
+            q.by_location = by_location;
+            let r = s.movement_report(&q).await.unwrap();
+            assert!(r.exact);
+            for row in &r.rows {
+                assert_eq!(
+                    row.opening.0 + row.qty_in.0 - row.qty_out.0,
+                    row.closing.0,
+                    "{period:?} {location:?} {row:?}"
+                );
+                assert_eq!(row.qty_in, row.flows.qty_in());
+            }
+            let t = &r.totals;
+            assert_eq!(t.opening.0 + t.qty_in.0 - t.qty_out.0, t.closing.0);
+            assert_eq!(t.rows as usize, r.rows.len());
+            // The closing equals the valuation at the period's end, by product and in total.
+            let mut vq = ValuationQuery::new(period.to, ValuationBy::Product);
+            vq.location = location.map(Into::into);
+            let v = s.valuation(&vq).await.unwrap();
+            assert_eq!(v.total_quantity, t.closing, "{period:?} {location:?}");
+            assert_eq!(v.total_value, t.closing_value, "{period:?} {location:?}");
+            for row in r.rows.iter().filter(|r| r.closing.0 != 0) {
+                let vrow = v.rows.iter().find(|v| v.key == row.sku).unwrap();
+                if !by_location {
+                    assert_eq!(vrow.quantity, row.closing, "{}", row.sku);
+                }
+            }
+            for by in [ValuationBy::Location, ValuationBy::Category] {
+                vq.by = by;
+                let v2 = s.valuation(&vq).await.unwrap();
+                assert_eq!(
+                    (v2.total_quantity, v2.total_value),
+                    (v.total_quantity, v.total_value)
+                );
+            }
+        }
+    }
+    // 45 to 30 days ago: only the first receipt.
+    let r = s
+        .movement_report(&MovementQuery::new(periods[0]))
+        .await
+        .unwrap();
+    let p1 = r.rows.iter().find(|r| r.sku == "P1").unwrap();
+    assert_eq!(
+        (
+            p1.opening.0,
+            p1.flows.received.0,
+            p1.qty_out.0,
+            p1.closing.0
+        ),
+        (0, 100_000, 0, 100_000)
+    );
+    assert_eq!(p1.closing_value, Money(25_000));
+    // 25 to 10 days ago: the issue of 30.
+    let r = s
+        .movement_report(&MovementQuery::new(periods[1]))
+        .await
+        .unwrap();
+    let p1 = r.rows.iter().find(|r| r.sku == "P1").unwrap();
+    assert_eq!(
+        (p1.opening.0, p1.flows.issued.0, p1.closing.0),
+        (100_000, 30_000, 70_000)
+    );
+    // The last days end at today's stock, per product and location.
+    let mut q = MovementQuery::new(periods[2]);
+    q.by_location = true;
+    let r = s.movement_report(&q).await.unwrap();
+    for row in &r.rows {
+        let loc = row.location.clone().unwrap();
+        assert_eq!(
+            row.closing.0,
+            stock_of(&env, &row.sku, &[&loc]).await,
+            "{row:?}"
+        );
+    }
+    let a = r
+        .rows
+        .iter()
+        .find(|r| r.sku == "P1" && r.location.as_deref() == Some("A"))
+        .unwrap();
+    assert_eq!(
+        (a.opening.0, a.flows.transfer_out.0, a.closing.0),
+        (70_000, 27_000, 43_000)
+    );
+    let b = r
+        .rows
+        .iter()
+        .find(|r| r.sku == "P1" && r.location.as_deref() == Some("B"))
+        .unwrap();
+    assert_eq!(
+        (b.flows.transfer_in.0, b.flows.adjusted_out.0, b.closing.0),
+        (20_000, 2_000, 18_000)
+    );
+    // The day chart spreads the same flows over the days.
+    let mut q = MovementQuery::new(periods[3]);
+    q.location = Some("A".into());
+    let days = s.movement_by_day(&q).await.unwrap();
+    assert_eq!(days.len() as i64, periods[3].days());
+    let r = s.movement_report(&q).await.unwrap();
+    assert_eq!(
+        days.iter().map(|d| d.qty_in.0).sum::<i64>(),
+        r.totals.qty_in.0
+    );
+    assert_eq!(
+        days.iter().map(|d| d.qty_out.0).sum::<i64>(),
+        r.totals.qty_out.0
+    );
+    assert_eq!(
+        days.iter()
+            .find(|d| d.day == days_ago(40))
+            .unwrap()
+            .qty_in
+            .0,
+        110_000
+    );
+}
+
+async fn report_filters_location_and_category(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    s.add_category(&env.admin, "Tools").await.unwrap();
+    let mut t = common::backend::product("T1", "Hammer", None);
+    t.category = Some("Tools".into());
+    s.add_product(&env.admin, &t).await.unwrap();
+    post(
+        &env,
+        req(TxKind::Receipt, None, Some("A1"), vec![line("T1", 4)]),
+    )
+    .await;
+    let period = Period::new(days_ago(3), today()).unwrap();
+    let mut q = MovementQuery::new(period);
+    let all = s.movement_report(&q).await.unwrap();
+    let skus: Vec<&str> = all.rows.iter().map(|r| r.sku.as_str()).collect();
+    assert_eq!(skus, ["P1", "P2", "T1"]);
+    q.category = Some("tools".into());
+    let tools = s.movement_report(&q).await.unwrap();
+    assert_eq!(tools.rows.len(), 1);
+    assert_eq!(
+        (tools.rows[0].sku.as_str(), tools.rows[0].category.as_str()),
+        ("T1", "Tools")
+    );
+    q.category = Some("Hardware".into());
+    let hw = s.movement_report(&q).await.unwrap();
+    assert_eq!(
+        hw.rows.iter().map(|r| r.sku.as_str()).collect::<Vec<_>>(),
+        ["P1", "P2"]
+    );
+    // A with its child A1, by location; B alone.
+    q.category = None;
+    q.location = Some("A".into());
+    q.by_location = true;
+    let a = s.movement_report(&q).await.unwrap();
+    let keys: Vec<(&str, &str)> = a
+        .rows
+        .iter()
+        .map(|r| (r.sku.as_str(), r.location.as_deref().unwrap()))
+        .collect();
+    assert_eq!(keys, [("P1", "A"), ("P1", "A1"), ("P2", "A"), ("T1", "A1")]);
+    q.location = Some("B".into());
+    let b = s.movement_report(&q).await.unwrap();
+    assert_eq!(b.rows.len(), 1);
+    assert_eq!(b.rows[0].location.as_deref(), Some("B"));
+    // Unknown names are refused with what was not found.
+    q.location = Some("NOPE".into());
+    let e = s.movement_report(&q).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)), "{e}");
+    assert!(e.to_string().contains("NOPE"));
+    q.location = None;
+    q.category = Some("Nothing".into());
+    assert!(matches!(
+        s.movement_report(&q).await,
+        Err(Error::NotFound(_))
+    ));
+    let mut vq = ValuationQuery::new(today(), ValuationBy::Category);
+    let v = s.valuation(&vq).await.unwrap();
+    let cats: Vec<&str> = v.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(cats, ["Hardware", "Tools"]);
+    vq.by = ValuationBy::Location;
+    vq.location = Some("A".into());
+    let v = s.valuation(&vq).await.unwrap();
+    let locs: Vec<(&str, u64)> = v.rows.iter().map(|r| (r.key.as_str(), r.items)).collect();
+    assert_eq!(locs, [("A", 2), ("A1", 2)]);
+}
+
 for_all_backends!(
     card_balances_equal_stock,
     card_pages_by_key,
     card_equals_stock_while_clerks_post,
+    movement_report_adds_up_and_equals_valuation,
+    report_filters_location_and_category,
 );

@@ -73,6 +73,8 @@ pub struct SnapFilter {
     pub locations: Option<Vec<String>>,
     /// Bring each outbox movement's document (JSON) along.
     pub docs: bool,
+    /// Leave the stock rows out (the head alone).
+    pub skip_stock: bool,
 }
 
 fn snapshot_sql(f: &SnapFilter) -> (String, Vec<Arg>) {
@@ -104,6 +106,9 @@ fn snapshot_sql(f: &SnapFilter) -> (String, Vec<Arg>) {
     if let Some(ls) = &f.locations {
         stock.push_str(&format!(" AND location_id IN ({})", marks(ls.len())));
         args.extend(ls.iter().map(Arg::from));
+    }
+    if f.skip_stock {
+        stock.push_str(" AND 1 = 0");
     }
     (
         format!("{outbox} UNION ALL {seq} UNION ALL {stock} ORDER BY tag, k, b"),

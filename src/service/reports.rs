@@ -32,13 +32,17 @@
 //! output. gudang keeps no cost layers (receipts may carry a price, issues do not), so a
 //! historical cost would be a guess.
 
+mod balances;
 pub mod card;
 mod card_read;
 pub mod chart;
 mod engine;
 pub mod movement;
+mod movement_read;
 pub mod period;
 pub mod reorder;
+mod reorder_read;
+pub mod tables;
 pub mod valuation;
 
 pub use card::{CardCursor, CardPage, CardQuery, CardRow, MAX_PAGE, StockCard};

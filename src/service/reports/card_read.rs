@@ -110,6 +110,31 @@ fn outbox_leg(m: &OutboxMove) -> Option<Leg> {
 }
 
 impl Services {
+    /// The whole card of the period in one (every page read in turn): for files and prints.
+    pub async fn stock_card_whole(&self, cq: &CardQuery) -> Result<StockCard> {
+        let mut q = cq.clone();
+        q.limit = MAX_PAGE;
+        q.page = CardPage::First;
+        let mut card = self.stock_card(&q).await?;
+        while card.more_after {
+            let Some(last) = card.rows.last() else {
+                break;
+            };
+            q.page = CardPage::After(last.cursor());
+            // Each page is read in a newer snapshot: the end figures are the last page's,
+            // which its rows lead up to.
+            let next = self.stock_card(&q).await?;
+            card.rows.extend(next.rows);
+            card.more_after = next.more_after;
+            card.closing = next.closing;
+            card.total_in = next.total_in;
+            card.total_out = next.total_out;
+            card.stock_now = next.stock_now;
+            card.exact &= next.exact;
+        }
+        Ok(card)
+    }
+
     /// One page of a product's stock card (see [`super::card`]).
     pub async fn stock_card(&self, cq: &CardQuery) -> Result<StockCard> {
         if !(1..=MAX_PAGE).contains(&cq.limit) {
@@ -142,6 +167,7 @@ impl Services {
             product_id: Some(p.id.clone()),
             locations: None,
             docs: true,
+            skip_stock: false,
         };
         let rows = self
             .shards

@@ -16,16 +16,3 @@ pub struct DayFlow {
     pub value_in: Money,
     pub value_out: Money,
 }
-
-impl crate::service::Services {
-    /// In and out per day of the report `q` would give, every day of its period.
-    pub async fn movement_by_day(
-        &self,
-        q: &super::MovementQuery,
-    ) -> crate::error::Result<Vec<DayFlow>> {
-        let _ = q;
-        Err(crate::error::Error::Unavailable(
-            "the chart is not built yet".into(),
-        ))
-    }
-}

@@ -2,7 +2,7 @@
 //! and the rule that decides which journal documents count (see the parent module's doc),
 //! and how a journal line or a sum of lines moves stock at each location.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::db::Route;
 use crate::db::journal::JournalDoc;
@@ -336,6 +336,3 @@ impl LocState {
         self.stock == 0 && self.after == 0 && self.flows.is_zero()
     }
 }
-
-/// One product's state by location id.
-pub(crate) type ProductState = BTreeMap<String, LocState>;

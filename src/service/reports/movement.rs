@@ -138,26 +138,3 @@ pub struct MovementReport {
     /// See [`super::card::StockCard::exact`].
     pub exact: bool,
 }
-
-impl crate::service::Services {
-    /// The whole report, rows sorted by SKU and location.
-    pub async fn movement_report(&self, q: &MovementQuery) -> crate::error::Result<MovementReport> {
-        let _ = q;
-        Err(crate::error::Error::Unavailable(
-            "the movement report is not built yet".into(),
-        ))
-    }
-
-    /// The report streamed: `sink` hears each row as it is computed (in product-id order);
-    /// returns the totals and whether the figures are exact (see [`MovementReport::exact`]).
-    pub async fn movement_report_each(
-        &self,
-        q: &MovementQuery,
-        sink: &mut (dyn FnMut(MovementRow) -> crate::error::Result<()> + Send),
-    ) -> crate::error::Result<(MovementTotals, bool)> {
-        let _ = (q, sink);
-        Err(crate::error::Error::Unavailable(
-            "the movement report is not built yet".into(),
-        ))
-    }
-}

@@ -75,28 +75,3 @@ pub struct StockLimits {
     pub min: Quantity,
     pub max: Option<Quantity>,
 }
-
-impl crate::service::Services {
-    /// What needs stock, by location and SKU.
-    pub async fn reorder(&self, q: &ReorderQuery) -> crate::error::Result<ReorderReport> {
-        let _ = q;
-        Err(crate::error::Error::Unavailable(
-            "reorder is not built yet".into(),
-        ))
-    }
-
-    /// Sets or clears a product's minimum and maximum at a location (supervisors and admins).
-    pub async fn set_stock_limits(
-        &self,
-        actor: &crate::service::Actor,
-        location: &str,
-        product: &str,
-        min: LimitChange,
-        max: LimitChange,
-    ) -> crate::error::Result<StockLimits> {
-        let _ = (actor, location, product, min, max);
-        Err(crate::error::Error::Unavailable(
-            "stock limits are not built yet".into(),
-        ))
-    }
-}

@@ -81,13 +81,3 @@ pub struct Valuation {
     /// See [`super::card::StockCard::exact`].
     pub exact: bool,
 }
-
-impl crate::service::Services {
-    /// Stock and its value at the end of `q.at`.
-    pub async fn valuation(&self, q: &ValuationQuery) -> crate::error::Result<Valuation> {
-        let _ = q;
-        Err(crate::error::Error::Unavailable(
-            "the valuation is not built yet".into(),
-        ))
-    }
-}
