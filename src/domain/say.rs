@@ -98,9 +98,10 @@ pub fn twin_parts(twin: &str) -> Result<Vec<Result<&str, (usize, Slot)>>, String
             .find('}')
             .ok_or_else(|| format!("unclosed '{{' in {twin:?}"))?;
         let inner = &rest[i + 1..i + close];
-        let digits: &str =
-            &inner[..inner.len() - inner.trim_start_matches(|c: char| c.is_ascii_digit()).len()];
-        let mark = &inner[digits.len()..];
+        let split = inner
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(inner.len());
+        let (digits, mark) = inner.split_at(split);
         let slot = match mark {
             "" => Slot::Raw,
             "*" => Slot::Translate,
@@ -196,6 +197,14 @@ fn translate(text: &str, depth: usize) -> String {
     }
     if let Some((_, id)) = words::WORDS.iter().find(|(en, _)| *en == text) {
         return (*id).to_string();
+    }
+    // A message of several lines (a CSV import's bad rows): line by line.
+    if text.contains('\n') {
+        return text
+            .split('\n')
+            .map(|l| translate(l, depth + 1))
+            .collect::<Vec<_>>()
+            .join("\n");
     }
     for c in compiled() {
         let Some(caps) = capture(&c.parts, text) else {

@@ -12,6 +12,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("the {} shard's primary ({}) has not answered since {}: nothing was saved; try the same action again when it is back ({})", "primer shard {*} ({}) tidak menjawab sejak {@}: tidak ada yang tersimpan; coba lagi tindakan yang sama setelah primer kembali ({*})"),
     ("configuration: {}", "konfigurasi: {*}"),
     ("an unknown time", "waktu yang tidak diketahui"),
+    // Several messages joined (field errors): each translated. Tried before "{}: {}" below.
+    ("{}; {}", "{*}; {*}"),
     // A message with a prefix ("line 3: ...", "sku: ...") that no other entry knows: both
     // sides translated. The least specific entry, tried last.
     ("{}: {}", "{*}: {*}"),

@@ -17,7 +17,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("database.read_connections must be between 1 and 64", "database.read_connections harus antara 1 dan 64"),
     ("security.argon2_*: below OWASP's minimum (memory 19456 KiB, 2 iterations, parallelism 1)", "security.argon2_*: di bawah batas minimum OWASP (memori 19456 KiB, 2 iterasi, paralelisme 1)"),
     ("security.argon2_*: values are unreasonably large", "security.argon2_*: nilainya terlalu besar"),
-    ("security.argon2_*: {}", "security.argon2_*: {}"),
+    ("security.argon2_*: {}", "security.argon2_*: nilai tidak sah ({})"),
     ("security.hash_concurrency must be between 1 and 64", "security.hash_concurrency harus antara 1 dan 64"),
     ("security.max_failed_logins must be between 1 and 100", "security.max_failed_logins harus antara 1 dan 100"),
     ("security.login_delay_max_ms must be at least login_delay_base_ms and at most one hour", "security.login_delay_max_ms harus paling sedikit login_delay_base_ms dan paling lama satu jam"),

@@ -46,4 +46,5 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("code", "kode"),
     ("parent", "induk"),
     ("quantity", "jumlah"),
+    ("form", "formulir"),
 ];

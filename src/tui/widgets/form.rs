@@ -251,7 +251,9 @@ impl Form {
                 cursor = Some((x, lines.len() as u16 - 1));
             }
             if let Some(e) = &fl.error {
-                for (n, part) in wrap(e, note_w).into_iter().enumerate() {
+                // A service's field error arrives in English; the form's own are Msg texts.
+                let e = shell.say(e);
+                for (n, part) in wrap(&e, note_w).into_iter().enumerate() {
                     let mark = if n == 0 { "✗ " } else { "  " };
                     lines.push(Line::from(vec![
                         Span::raw(indent.clone()),
@@ -269,8 +271,9 @@ impl Form {
             }
         }
         if let Some(m) = &self.message {
+            let m = shell.say(m);
             lines.push(Line::default());
-            for (n, part) in wrap(m, (width as usize).saturating_sub(2))
+            for (n, part) in wrap(&m, (width as usize).saturating_sub(2))
                 .into_iter()
                 .enumerate()
             {

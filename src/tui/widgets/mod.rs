@@ -181,7 +181,7 @@ pub fn local_clock(shell: &Shell, micros: i64) -> String {
     if t.date() == shell.now.date() {
         t.format("%H:%M:%S").to_string()
     } else {
-        t.format("%Y-%m-%d %H:%M").to_string()
+        shell.datetime(t)
     }
 }
 
@@ -379,8 +379,8 @@ pub fn empty_table<'a>(
 pub fn loading_line(f: &mut Frame, area: Rect, shell: &Shell, what: &str, error: Option<&str>) {
     let th = &shell.theme;
     let (text, style) = match error {
-        Some(e) => (e, th.error()),
-        None => (shell.t(Msg::Loading), th.dim()),
+        Some(e) => (shell.say(e), th.error()),
+        None => (shell.t(Msg::Loading).to_string(), th.dim()),
     };
     f.render_widget(
         Paragraph::new(Span::styled(format!(" {what}  {text}"), style)),
