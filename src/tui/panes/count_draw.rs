@@ -11,6 +11,11 @@ use super::count::CountsPane;
 use crate::service::counts::{CountStatus, CountSummary};
 use crate::tui::i18n::Msg;
 use crate::tui::panes::pick::short_time;
+
+/// A stored instant as "YYYY-MM-DD HH:MM" (local), written the way the language writes dates.
+pub fn when(shell: &Shell, micros: i64) -> String {
+    crate::domain::say::date_text(shell.lang, &short_time(micros))
+}
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{empty_table, fit};
 
@@ -107,7 +112,7 @@ impl CountsPane {
         }
         if let Some(e) = &self.error {
             spans.push(Span::styled(
-                format!("  ✗ {}", fit(e, bar.width as usize / 2)),
+                format!("  ✗ {}", fit(&shell.say(e), bar.width as usize / 2)),
                 th.error(),
             ));
         }
@@ -164,7 +169,7 @@ impl CountsPane {
                     Line::raw(c.number.clone()),
                     Line::raw(scope),
                     Line::styled(status_text(shell, c.status), status_style(shell, c.status)),
-                    Line::raw(short_time(c.started_at)),
+                    Line::raw(when(shell, c.started_at)),
                     Line::raw(fit(&c.started_by, by_w)),
                     Line::raw(format!("{:>7}", c.scanned_lines)),
                 ]);

@@ -10,8 +10,9 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 use super::ReviewView;
 use crate::service::counts::{CountStatus, LineState};
 use crate::tui::i18n::{Msg, money};
+use crate::tui::panes::count_draw::when;
 use crate::tui::panes::count_draw::{numeric_header, scope_text, status_style, status_text};
-use crate::tui::panes::pick::{short_time, titled};
+use crate::tui::panes::pick::titled;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{fit, loading_line};
 
@@ -31,11 +32,11 @@ impl ReviewView {
         ])];
         let by = shell.tf(
             Msg::CountStartedBy,
-            &[&short_time(head.started_at), &head.started_by],
+            &[&when(shell, head.started_at), &head.started_by],
         );
         lines.push(Line::from(Span::styled(format!(" {by}"), th.dim())));
         if let (Some(at), Some(who)) = (head.closed_at, &head.closed_by) {
-            let closed = shell.tf(Msg::CountClosedBy, &[&short_time(at), who]);
+            let closed = shell.tf(Msg::CountClosedBy, &[&when(shell, at), who]);
             lines.push(Line::from(Span::styled(format!(" {closed}"), th.dim())));
         }
         let numbers: Vec<&str> = head
@@ -186,14 +187,14 @@ impl ReviewView {
                     " "
                 };
                 let counted = match (l.counted, l.state) {
-                    (Some(q), _) => q.to_string(),
+                    (Some(q), _) => shell.qty(q),
                     (None, LineState::Recount) => shell.t(Msg::LineRecount).to_string(),
                     (None, _) => "—".into(),
                 };
                 let var = l.variance.map(|v| v.0).unwrap_or(0);
                 let var_text = match l.variance {
-                    Some(v) if v.0 > 0 => format!("+{v}"),
-                    Some(v) => v.to_string(),
+                    Some(v) if v.0 > 0 => format!("+{}", shell.qty(v)),
+                    Some(v) => shell.qty(v),
                     None => "—".into(),
                 };
                 let var_style = match var {
@@ -212,7 +213,7 @@ impl ReviewView {
                     Line::raw(l.sku.clone()),
                     Line::raw(l.name.clone()),
                     Line::raw(l.location.clone()),
-                    Line::raw(format!("{:>8}", l.book.to_string())),
+                    Line::raw(format!("{:>8}", shell.qty(l.book))),
                     Line::raw(format!("{counted:>8}")),
                     Line::styled(format!("{var_text:>8}"), var_style),
                     Line::styled(

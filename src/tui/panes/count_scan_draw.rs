@@ -130,7 +130,7 @@ impl ScanView {
         let th = &shell.theme;
         let title = shell.tf(
             Msg::ScannedHere,
-            &[&self.accepted.to_string(), &self.total_here().to_string()],
+            &[&self.accepted.to_string(), &shell.qty(self.total_here())],
         );
         let block = titled(shell, title);
         let inner = block.inner(area);
@@ -177,8 +177,8 @@ impl ScanView {
                     e.sku.clone(),
                     e.name.clone(),
                     e.at.clone(),
-                    format!("{:>10}", e.here.to_string()),
-                    format!("{:>12}", e.counted.to_string()),
+                    format!("{:>10}", shell.qty(e.here)),
+                    format!("{:>12}", shell.qty(e.counted)),
                 ]);
                 if i == self.cursor {
                     row.style(th.tab_active())
