@@ -155,7 +155,10 @@ pub enum LocationCmd {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct StockArgs {
+    #[command(subcommand)]
+    cmd: Option<StockCmd>,
     #[arg(long)]
     location: Option<String>,
     #[arg(long)]
@@ -484,7 +487,22 @@ pub async fn location(s: &Services, g: &Global, c: LocationCmd) -> Result<(), Fa
     Ok(())
 }
 
-pub async fn stock(s: &Services, _g: &Global, a: StockArgs) -> Result<(), Failure> {
+/// `gudang stock card ...`, `gudang stock limits ...` (see `super::report`).
+#[derive(Subcommand, Debug)]
+pub enum StockCmd {
+    /// Stock card (kartu stok): opening balance, every movement with its running balance,
+    /// closing balance
+    Card(super::report::CardArgs),
+    /// Set a product's minimum and maximum at a location
+    Limits(super::report::LimitsArgs),
+}
+
+pub async fn stock(s: &Services, g: &Global, a: StockArgs) -> Result<(), Failure> {
+    match a.cmd {
+        Some(StockCmd::Card(c)) => return super::report::card(s, c).await,
+        Some(StockCmd::Limits(l)) => return super::report::limits(s, g, l).await,
+        None => {}
+    }
     let rows = s
         .stock(a.location.as_deref(), a.sku.as_deref(), a.low, a.limit)
         .await?;

@@ -7,6 +7,7 @@ mod data;
 mod demo;
 mod out;
 mod post;
+mod report;
 mod status;
 
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ pub enum Command {
     /// List and show transactions
     #[command(subcommand)]
     Txn(post::TxnCmd),
+    /// Reports: movement (laporan mutasi), valuation, reorder
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Stock opname: count sessions (start, scan, review, recount, post, cancel, list, show)
     #[command(subcommand)]
     Count(count::CountCmd),
@@ -156,6 +160,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Stock(a) => data::stock(&s, &g, a).await,
                 Command::Post(c) => post::post(&s, &g, c).await,
                 Command::Txn(c) => post::txn(&s, &g, c).await,
+                Command::Report(c) => report::report(&s, c).await,
                 Command::Count(c) => count::count(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
                 Command::Recover { grace } => post::recover(&s, grace).await,
