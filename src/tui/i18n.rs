@@ -455,6 +455,7 @@ texts! {
     RptExportIsDir => "this is a folder: add a file name", "ini folder: tambahkan nama berkas";
     RptExported => "Exported {} rows to {}", "{} baris diekspor ke {}";
     RptExportFailed => "Export failed: {}", "Ekspor gagal: {}";
+    RptExportFooter => "Enter export  Esc cancel", "Enter ekspor  Esc batal";
     RptKeyReport => "movement / valuation / reorder", "mutasi / nilai stok / pesan ulang";
     RptKeyPeriod => "period: this month, previous month, today, 7 days, year", "periode: bulan ini, bulan lalu, hari ini, 7 hari, tahun";
     RptKeyDates => "type the period's dates", "ketik tanggal periode";
@@ -470,6 +471,7 @@ texts! {
     CardClosing => "Closing", "Saldo akhir";
     CardCounterpart => "Partner / other", "Mitra / lawan";
     CardBalance => "Balance", "Saldo";
+    CardLoc => "Loc.", "Lok.";
     CardKeyEnds => "first / last page", "halaman awal / akhir";
     CardHint => "Esc back  ↑↓ PgUp PgDn  Home End ends  p D period  r refresh", "Esc kembali  ↑↓ PgUp PgDn  Home End ujung  p D periode  r muat ulang";
     // End of the reports-tui block.

@@ -11,7 +11,7 @@ use super::{Card, Line};
 use crate::domain::TxKind;
 use crate::tui::i18n::Msg;
 use crate::tui::panes::report_fmt::{day, qty, when};
-use crate::tui::panes::report_table::{self as table, Col, Styled, fill, num, text};
+use crate::tui::panes::report_table::{self as table, Col, Foot, Styled, fill, num, text};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
 
@@ -101,8 +101,11 @@ impl Card {
         if wide {
             cols.push(text(Msg::ColKind, 11));
         }
-        cols.push(text(Msg::ColLocation, if wide { 12 } else { 7 }));
-        cols.push(fill(Msg::CardCounterpart));
+        if wide {
+            cols.extend([text(Msg::ColLocation, 12), fill(Msg::CardCounterpart)]);
+        } else {
+            cols.extend([text(Msg::CardLoc, 7), fill(Msg::ColPartner)]);
+        }
         if wide {
             cols.push(text(Msg::ColReference, 16));
         }
@@ -175,6 +178,6 @@ impl Card {
             qty(shell, d.total_out),
             qty(shell, d.closing),
         ]);
-        table::draw(f, area, shell, &cols, out, Some(totals));
+        table::draw(f, area, shell, &cols, out, Some(Foot::Cells(totals)));
     }
 }

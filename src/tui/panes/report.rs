@@ -26,6 +26,8 @@ pub const PANE: PaneId = PaneId::Reports;
 #[derive(Debug)]
 pub struct Slot<T> {
     pub key: Option<Filters>,
+    /// The filters of the request sent last.
+    asked: Option<Filters>,
     pub data: Option<Box<T>>,
     pub error: Option<String>,
     pub rows: Rows,
@@ -35,6 +37,7 @@ impl<T> Default for Slot<T> {
     fn default() -> Self {
         Slot {
             key: None,
+            asked: None,
             data: None,
             error: None,
             rows: Rows::default(),
@@ -86,6 +89,8 @@ pub struct ReportsPane {
     pub card: Option<Card>,
     /// The card was closed and came from this screen: the app goes back there.
     pub leave: Option<Tab>,
+    /// The period of the card closed last: the next card from elsewhere starts with it.
+    card_period: Option<Period>,
     pub locations: Vec<Location>,
     pub categories: Vec<Category>,
     lookups_loaded: bool,
@@ -131,14 +136,17 @@ impl ReportsPane {
     fn ensure(&mut self, shell: &mut Shell, again: bool) {
         let f = self.filters(shell).clone();
         let slot = slot_name(self.kind);
-        let have = match self.kind {
-            Kind::Movement => self.movement.fresh(&f),
-            Kind::Valuation => self.valuation.fresh(&f),
-            Kind::Reorder => self.reorder.fresh(&f),
+        let busy = shell.busy(PANE, slot);
+        let (fresh, asked) = match self.kind {
+            Kind::Movement => (self.movement.fresh(&f), &mut self.movement.asked),
+            Kind::Valuation => (self.valuation.fresh(&f), &mut self.valuation.asked),
+            Kind::Reorder => (self.reorder.fresh(&f), &mut self.reorder.asked),
         };
-        if !again && (have || shell.busy(PANE, slot)) {
+        // A request for other filters still on its way is superseded by this one.
+        if !again && (fresh || (busy && asked.as_ref() == Some(&f))) {
             return;
         }
+        *asked = Some(f.clone());
         let call = match self.kind {
             Kind::Movement => Call::Movement(f),
             Kind::Valuation => Call::Valuation(f),
@@ -186,7 +194,9 @@ impl ReportsPane {
                 return false;
             }
             if !c.on_action(shell, a) {
-                let back = self.card.take().and_then(|c| c.back);
+                let closed = self.card.take();
+                self.card_period = closed.as_ref().map(|c| c.key.period);
+                let back = closed.and_then(|c| c.back);
                 self.leave = back;
                 if back.is_none() {
                     self.ensure(shell, false);
@@ -366,9 +376,13 @@ impl ReportsPane {
         self.card = Some(c);
     }
 
-    /// The period a card opened from elsewhere starts with: the report's.
+    /// The period a card opened from elsewhere starts with: the last card's, else the
+    /// report's.
     pub fn period(&mut self, shell: &Shell) -> Period {
-        self.filters(shell).period
+        match self.card_period {
+            Some(p) => p,
+            None => self.filters(shell).period,
+        }
     }
 
     fn on_export_form(&mut self, shell: &mut Shell, a: Action) {

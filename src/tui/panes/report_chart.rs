@@ -1,4 +1,4 @@
-//! The reports' charts: in and out per day over the movement report's period (a line chart
+//! The reports' charts: in and out per day over the movement report's period (a bar chart
 //! with a day axis and a value axis), and the valuation's value per location or category
 //! (horizontal bars, the largest first). Values are the services' exact cents; they become
 //! floating point only as coordinates on screen.
@@ -35,16 +35,19 @@ pub fn in_out_per_day(f: &mut Frame, area: Rect, shell: &Shell, days: &[DayFlow]
         f.render_widget(b, area);
         return;
     }
-    let point = |i: usize, cents: i64| (i as f64, cents.max(0) as f64 / 100.0);
+    // A bar per day for each, in just left of the day and out just right of it.
+    let point = |i: usize, off: f64, cents: i64| (i as f64 + off, cents.max(0) as f64 / 100.0);
     let ins: Vec<(f64, f64)> = days
         .iter()
         .enumerate()
-        .map(|(i, d)| point(i, d.value_in.0))
+        .filter(|(_, d)| d.value_in.0 > 0)
+        .map(|(i, d)| point(i, -0.15, d.value_in.0))
         .collect();
     let outs: Vec<(f64, f64)> = days
         .iter()
         .enumerate()
-        .map(|(i, d)| point(i, d.value_out.0))
+        .filter(|(_, d)| d.value_out.0 > 0)
+        .map(|(i, d)| point(i, 0.15, d.value_out.0))
         .collect();
     let max = days
         .iter()
@@ -65,13 +68,13 @@ pub fn in_out_per_day(f: &mut Frame, area: Rect, shell: &Shell, days: &[DayFlow]
         Dataset::default()
             .name(shell.t(Msg::RptIn))
             .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
+            .graph_type(GraphType::Bar)
             .style(th.spark_in())
             .data(&ins),
         Dataset::default()
             .name(shell.t(Msg::RptOut))
             .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
+            .graph_type(GraphType::Bar)
             .style(th.spark_out())
             .data(&outs),
     ];
@@ -80,7 +83,7 @@ pub fn in_out_per_day(f: &mut Frame, area: Rect, shell: &Shell, days: &[DayFlow]
         .x_axis(
             Axis::default()
                 .style(th.dim())
-                .bounds([0.0, last.max(1) as f64])
+                .bounds([-0.5, last as f64 + 0.5])
                 .labels(x_labels),
         )
         .y_axis(

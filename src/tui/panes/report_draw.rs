@@ -12,7 +12,7 @@ use crate::service::reports::ValuationBy;
 use crate::tui::i18n::Msg;
 use crate::tui::panes::report_chart;
 use crate::tui::panes::report_fmt::{day, int, money, qty};
-use crate::tui::panes::report_table::{self as table, Col, Styled, fill, num, text};
+use crate::tui::panes::report_table::{self as table, Col, Foot, Styled, fill, num, text};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, fit};
 
@@ -65,12 +65,13 @@ impl ReportsPane {
         if let Some((_, p)) = &self.picker {
             p.draw(f, area, shell);
         }
-        let form = self
-            .period_form
-            .as_ref()
-            .or(self.export_form.as_ref().map(|(_, f)| f));
-        if let Some(form) = form {
-            let (w, footer) = (area.width.min(70), shell.t(Msg::HintForm));
+        let form = match (&self.period_form, &self.export_form) {
+            (Some(f), _) => Some((f, Msg::HintForm)),
+            (None, Some((_, f))) => Some((f, Msg::RptExportFooter)),
+            (None, None) => None,
+        };
+        if let Some((form, footer)) = form {
+            let (w, footer) = (area.width.min(70), shell.t(footer));
             let r = centered(area, w, form.height(shell, w, footer));
             form.draw(f, r, shell, footer);
         }
@@ -285,7 +286,7 @@ impl ReportsPane {
             ]);
         }
         totals.push(money(shell, t.closing_value));
-        table::draw(f, area, shell, &cols, lines, Some(totals));
+        table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
     }
 
     fn draw_valuation(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -329,7 +330,8 @@ impl ReportsPane {
             if v.total_value.0 <= 0 {
                 String::new()
             } else {
-                let tenths = (i128::from(m) * 1000 / i128::from(v.total_value.0)) as i64;
+                let total = i128::from(v.total_value.0);
+                let tenths = ((i128::from(m) * 1000 + total / 2) / total) as i64;
                 format!("{}.{}%", tenths / 10, (tenths % 10).abs())
             }
         };
@@ -365,7 +367,7 @@ impl ReportsPane {
             money(shell, v.total_value),
             String::new(),
         ]);
-        table::draw(f, area, shell, &cols, lines, Some(totals));
+        table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
     }
 
     fn draw_reorder(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -432,10 +434,21 @@ impl ReportsPane {
                 (cells, style)
             })
             .collect();
+        let rows = int(shell, r.rows.len() as u64);
+        if !wide {
+            let value = money(shell, r.total_suggested_value);
+            let foot = format!(
+                "{} · {}",
+                shell.t(Msg::ColTotal),
+                shell.tf(Msg::RptRowsValue, &[&rows, &value])
+            );
+            table::draw(f, area, shell, &cols, lines, Some(Foot::Text(foot)));
+            return;
+        }
         let mut totals = vec![
             shell.t(Msg::ColTotal).to_string(),
             String::new(),
-            shell.tf(Msg::RptRows, &[&int(shell, r.rows.len() as u64)]),
+            shell.tf(Msg::RptRows, &[&rows]),
             String::new(),
             String::new(),
         ];
@@ -447,6 +460,6 @@ impl ReportsPane {
             totals.push(money(shell, r.total_suggested_value));
         }
         totals.push(String::new());
-        table::draw(f, area, shell, &cols, lines, Some(totals));
+        table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
     }
 }

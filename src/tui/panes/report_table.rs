@@ -54,6 +54,12 @@ fn row<'a>(cols: &[Col], cells: Vec<String>) -> Row<'a> {
 /// One line of a table: its cells and its style.
 pub type Styled = (Vec<String>, Style);
 
+/// The totals under a table: in its columns, or one line of text across it.
+pub enum Foot {
+    Cells(Vec<String>),
+    Text(String),
+}
+
 /// Draws the header, `lines` (already cut to the window) and, on the last line of `area`,
 /// `totals` in the header's style.
 pub fn draw(
@@ -62,7 +68,7 @@ pub fn draw(
     shell: &Shell,
     cols: &[Col],
     lines: Vec<Styled>,
-    totals: Option<Vec<String>>,
+    totals: Option<Foot>,
 ) {
     let th = &shell.theme;
     let widths: Vec<Constraint> = cols.iter().map(|c| c.width).collect();
@@ -86,11 +92,16 @@ pub fn draw(
             .column_spacing(1),
         body,
     );
-    if let Some(t) = totals {
-        f.render_widget(
+    match totals {
+        Some(Foot::Cells(t)) => f.render_widget(
             Table::new([row(cols, t).style(th.title())], widths).column_spacing(1),
             foot,
-        );
+        ),
+        Some(Foot::Text(t)) => f.render_widget(
+            Paragraph::new(Span::styled(fit(&t, usize::from(foot.width)), th.title())),
+            foot,
+        ),
+        None => {}
     }
 }
 
