@@ -223,7 +223,11 @@ fn translate(text: &str, depth: usize) -> String {
                         Slot::Raw => out.push_str(v),
                         Slot::Translate => out.push_str(&translate(v, depth + 1)),
                         Slot::Number => out.push_str(&number_text(Lang::Id, v)),
-                        Slot::Date => out.push_str(&date_text(Lang::Id, v)),
+                        Slot::Date => {
+                            let d = date_text(Lang::Id, v);
+                            // Not a date ("an unknown time"): maybe words to translate.
+                            out.push_str(&if d == v { translate(v, depth + 1) } else { d });
+                        }
                     }
                 }
             }

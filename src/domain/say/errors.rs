@@ -14,6 +14,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("an unknown time", "waktu yang tidak diketahui"),
     // Several messages joined (field errors): each translated. Tried before "{}: {}" below.
     ("{}; {}", "{*}; {*}"),
+    // A message inside one of the app's own texts ("Not posted: {} — Enter tries again").
+    ("{} — {}", "{*} — {*}"),
     // A message with a prefix ("line 3: ...", "sku: ...") that no other entry knows: both
     // sides translated. The least specific entry, tried last.
     ("{}: {}", "{*}: {*}"),

@@ -87,6 +87,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("the floor needs the location and transaction shards on the same engine", "uji floor perlu shard lokasi dan transaksi di mesin basis data yang sama"),
     ("cannot find the database in the URL of {}", "nama basis data tidak ditemukan di URL {}"),
     ("bench floor: a decision job did not apply (numbers {}, {} of {} takes)", "uji floor: satu tugas keputusan tidak diterapkan (nomor {}, {} dari {} pengambilan)"),
+    ("demo products {}..{} clash with existing SKUs or barcodes", "produk demo {}..{} bentrok dengan SKU atau barcode yang sudah ada"),
+    ("assets/demo/units.txt line {}: decimals must be 0..=3", "assets/demo/units.txt baris {}: desimal harus 0..=3"),
     ("bulk history: {} stock rows to take from do not exist", "riwayat massal: {#} baris stok yang akan diambil tidak ada"),
     // The CLI's own messages (src/cli).
     ("--admin-email is required to create the first admin", "--admin-email wajib untuk membuat admin pertama"),
@@ -106,5 +108,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // The app's own messages (src/tui).
     ("'{}' is not a date like {}", "'{}' bukan tanggal seperti {}"),
     ("not logged in", "belum masuk"),
+    ("no answer", "tidak ada jawaban"),
     ("the product vanished", "produk itu hilang"),
 ];
