@@ -349,7 +349,7 @@ texts! {
     PickCountCategory => "Count which products?", "Hitung produk apa?";
     CountStarted => "Count {} started.", "Opname {} dimulai.";
     CountScanTitle => "Count {} · {}", "Opname {} · {}";
-    CountBlind => "blind: book quantities are not shown", "buta: jumlah buku tidak ditampilkan";
+    CountBlind => "blind: no book quantities", "buta: tanpa jumlah buku";
     FoundAt => "Found at", "Ditemukan di";
     FoundAtHint => "(Tab: another place of this count)", "(Tab: tempat lain dalam opname ini)";
     PickFoundAt => "Where was it found?", "Ditemukan di mana?";
@@ -374,6 +374,7 @@ texts! {
     ColMark => "✓", "✓";
     ColBook => "Book", "Buku";
     ColVariance => "Variance", "Selisih";
+    ColCountQty => "Counted", "Hitung";
     PostCountTitle => "Post {}: items never scanned?", "Posting {}: barang tak terpindai?";
     PostKeepUnscanned => "{} never scanned: keep their book stock", "{} tak terpindai: stok buku tetap";
     PostZeroUnscanned => "{} never scanned: count them as zero", "{} tak terpindai: dihitung nol";
@@ -402,6 +403,7 @@ texts! {
     HintCountListClerk => "? help  Enter count (scan)  r refresh  q quit", "? bantuan  Enter hitung (pindai)  r muat ulang  q keluar";
     HintCountScan => "scan + Enter counts  N*CODE counts N  Tab where found  ↑↓ list  Esc back", "pindai+Enter hitung  N*KODE hitung N  Tab lokasi  ↑↓ daftar  Esc kembali";
     HintCountReview => "Space mark  x recount  v variances  l c filter  Ctrl-S post  Del cancel  Esc", "Spasi tandai  x hitung ulang  v selisih  l c saring  Ctrl-S posting  Del batal";
+    HintCountPosting => "posting was interrupted: Ctrl-S posts the rest  r refresh  Esc back", "posting terputus: Ctrl-S posting sisanya  r muat ulang  Esc kembali";
     HintCountClosed => "read-only  ↑↓ scroll  v variances  l location  c category  Esc back", "hanya-baca  ↑↓ gulir  v selisih  l lokasi  c kategori  Esc kembali";
     // End of the counts-tui block.
     // Reports and the stock card: the reports-tui block.

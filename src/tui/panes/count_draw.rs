@@ -52,8 +52,9 @@ pub fn scope_text(shell: &Shell, c: &CountSummary) -> String {
 }
 
 /// Numbers the count screens show in a column of their own: right-aligned titles.
-const NUMERIC: [Msg; 8] = [
+const NUMERIC: [Msg; 9] = [
     Msg::ColBook,
+    Msg::ColCountQty,
     Msg::ColCountedAll,
     Msg::ColCounted,
     Msg::ColVariance,

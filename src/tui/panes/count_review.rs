@@ -140,6 +140,8 @@ impl ReviewView {
             Msg::HintPicker
         } else if self.open() {
             Msg::HintCountReview
+        } else if self.status() == Some(CountStatus::Posting) {
+            Msg::HintCountPosting
         } else {
             Msg::HintCountClosed
         }

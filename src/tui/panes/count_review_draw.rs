@@ -156,7 +156,7 @@ impl ReviewView {
             Msg::ColName,
             Msg::ColLocation,
             Msg::ColBook,
-            Msg::ColCounted,
+            Msg::ColCountQty,
             Msg::ColVariance,
             Msg::ColValue,
         ];

@@ -231,7 +231,14 @@ impl ScanView {
                         counted: Quantity::ZERO,
                     },
                 };
-                e.here = Quantity(e.here.0.saturating_add(ans.added.0));
+                // Scans only add: a total below what was known plus this scan means the line
+                // was cleared for a recount meanwhile, and this terminal's count starts again.
+                let reset = ans.counted.0 < e.counted.0.saturating_add(ans.added.0);
+                e.here = if reset {
+                    ans.added
+                } else {
+                    Quantity(e.here.0.saturating_add(ans.added.0))
+                };
                 e.counted = ans.counted;
                 self.entries.insert(0, e);
                 self.cursor = 0;

@@ -597,3 +597,28 @@ fn keys_typed_before_the_locations_arrive_are_not_lost() {
     let st = a.counts.start.as_ref().expect("still starting");
     assert_eq!((st.step, st.location.as_str()), (StartStep::Category, "B"));
 }
+
+#[test]
+fn a_line_cleared_for_recount_starts_again_on_this_terminal() {
+    let mut a = on_counts(Role::Clerk);
+    press(&mut a, KeyCode::Enter);
+    for (added, counted) in [(2, 2), (3, 5), (4, 4)] {
+        typed(&mut a, &format!("{added}*P1"));
+        let (rid, id, ..) = scan_of(&press(&mut a, KeyCode::Enter)).unwrap();
+        reply(
+            &mut a,
+            rid,
+            Reply::Scanned {
+                number: "CNT-1".into(),
+                id,
+                result: Ok(answer("P1", "A", added, counted)),
+            },
+        );
+    }
+    let e = &a.counts.scan.as_ref().unwrap().entries[0];
+    assert_eq!(
+        (e.here, e.counted),
+        (Quantity::units(4), Quantity::units(4)),
+        "the third scan came after a recount cleared the line"
+    );
+}
