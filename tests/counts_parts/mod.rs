@@ -1,0 +1,5 @@
+//! The parts of tests/counts.rs.
+
+pub(crate) mod flow;
+pub(crate) mod posting;
+pub(crate) mod rules;
