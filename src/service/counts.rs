@@ -21,6 +21,7 @@ use super::posting::LineRequest;
 use super::{Actor, Services};
 use crate::db::counts as db;
 use crate::db::location::Location;
+use crate::db::master::Category;
 use crate::domain::role::Permission;
 use crate::domain::{Quantity, ids, text};
 use crate::error::{Error, Result};
@@ -219,9 +220,10 @@ impl Services {
             .location
             .read(move |p| Box::pin(async move { db::list(&p, b, all).await }))
             .await?;
+        let (locs, cats) = (self.list_locations().await?, self.list_categories().await?);
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(self.summary(r, false).await?);
+            out.push(self.summary(r, false, &locs, &cats).await?);
         }
         Ok(out)
     }
@@ -240,12 +242,18 @@ impl Services {
             .read(move |p| Box::pin(async move { db::by_number(&p, b, &k).await }))
             .await?
             .ok_or_else(|| Error::NotFound(format!("count '{}'", number.trim())))?;
-        self.summary(row, true).await
+        let (locs, cats) = (self.list_locations().await?, self.list_categories().await?);
+        self.summary(row, true, &locs, &cats).await
     }
 
     /// Resolves codes and names of a stored header.
-    async fn summary(&self, r: db::CountRow, with_docs: bool) -> Result<CountSummary> {
-        let locs = self.list_locations().await?;
+    async fn summary(
+        &self,
+        r: db::CountRow,
+        with_docs: bool,
+        locs: &[Location],
+        cats: &[Category],
+    ) -> Result<CountSummary> {
         let code = |id: &str| {
             locs.iter()
                 .find(|l| l.id == id)
@@ -253,12 +261,7 @@ impl Services {
                 .unwrap_or_else(|| id.to_string())
         };
         let category = match &r.category_id {
-            Some(cid) => self
-                .list_categories()
-                .await?
-                .into_iter()
-                .find(|c| &c.id == cid)
-                .map(|c| c.name),
+            Some(cid) => cats.iter().find(|c| &c.id == cid).map(|c| c.name.clone()),
             None => None,
         };
         let documents = if with_docs {
@@ -302,7 +305,7 @@ impl Services {
     }
 
     /// A category by name, or a clear "unknown category".
-    async fn category_named(&self, name: &str) -> Result<crate::db::master::Category> {
+    async fn category_named(&self, name: &str) -> Result<Category> {
         self.list_categories()
             .await?
             .into_iter()
