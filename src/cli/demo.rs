@@ -83,6 +83,10 @@ pub struct BenchArgs {
     /// "SET SESSION binlog_row_image = MINIMAL"
     #[arg(long, value_name = "SQL", requires = "floor")]
     floor_session: Vec<String>,
+    /// Also time the reports on the bench's data: stock card first pages, the movement report
+    /// of a month, the valuation (see docs/bench.md)
+    #[arg(long)]
+    reports: bool,
     /// Print only one JSON object on stdout
     #[arg(long)]
     json: bool,
@@ -100,6 +104,12 @@ pub async fn bench(s: &Services, g: &Global, a: BenchArgs) -> Result<(), Failure
     let mut r = s
         .bench(&who, &opts, &|msg: &str| eprintln!("bench: {msg}..."))
         .await?;
+    if a.reports {
+        r.reports = Some(
+            s.bench_reports(&who, &opts, &|msg: &str| eprintln!("bench: {msg}..."))
+                .await?,
+        );
+    }
     if a.floor {
         eprintln!(
             "bench: measuring the floor ({:.0} postings a job)...",
@@ -217,6 +227,32 @@ fn print_report(r: &BenchReport) {
         println!(
             "             {:>9.0} durable commits/s of a one-row update, back to back",
             f.commits_per_sec
+        );
+    }
+    if let Some(t) = &r.reports {
+        println!(
+            "  card       first page p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} products (a year's period); busiest {} ({} lines) {:.2} ms   [{} target < 50 ms]",
+            t.card_p50_ms,
+            t.card_p99_ms,
+            t.card_max_ms,
+            t.card_runs,
+            t.card_busiest_sku,
+            t.card_busiest_lines,
+            t.card_busiest_ms,
+            mark(t.card_max_ms.max(t.card_busiest_ms) < 50.0)
+        );
+        println!(
+            "  movement   last 30 days {:.0} ms ({} rows), 30 days half a year back {:.0} ms ({} rows), peak RSS while reporting {:.0} MiB   [{} target < 3 s]",
+            t.movement_month_ms,
+            t.movement_month_rows,
+            t.movement_old_month_ms,
+            t.movement_old_month_rows,
+            t.movement_peak_rss_mb,
+            mark(t.movement_month_ms < 3000.0)
+        );
+        println!(
+            "  valuation  today by location {:.0} ms ({} rows), half a year back by category {:.0} ms ({} rows)",
+            t.valuation_ms, t.valuation_rows, t.valuation_old_ms, t.valuation_old_rows
         );
     }
     println!("  memory     peak RSS {:.0} MiB", r.peak_rss_mb);

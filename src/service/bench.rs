@@ -19,13 +19,17 @@
 //! MariaDB `innodb_flush_log_at_trx_commit=1` and, with the binary log on, `sync_binlog=1`),
 //! asked of the database.
 //!
-//! 5. Floor, on request ([`Services::bench_floor`], `gudang bench --floor`): the same writes
+//! 5. Reports, on request ([`Services::bench_reports`], `gudang bench --reports`): the stock
+//!    card, the movement report and the valuation timed on this data (see [`reports`]).
+//!
+//! 6. Floor, on request ([`Services::bench_floor`], `gudang bench --floor`): the same writes
 //!    committed by a minimal program on scratch copies of the shards, job sizes as this run
 //!    had them (see [`floor`]); the report then gives the run as a percentage of that floor.
 
 mod clerks;
 pub mod floor;
 mod history;
+pub mod reports;
 mod search;
 
 use std::collections::BTreeMap;
@@ -125,6 +129,8 @@ pub struct BenchReport {
     /// With `--floor`: the floor, and `postings_per_sec` as a percentage of its `sent` phase.
     pub floor: Option<floor::FloorReport>,
     pub percent_of_floor: Option<f64>,
+    /// With `--reports`: the reports timed on the run's data ([`Services::bench_reports`]).
+    pub reports: Option<reports::ReportTimings>,
 }
 
 impl BenchReport {

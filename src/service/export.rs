@@ -194,7 +194,7 @@ pub struct TableWriter {
 }
 
 enum Out {
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
     Json { w: BufWriter<File>, first: bool },
     Xlsx(Box<Xlsx>),
 }
@@ -256,7 +256,7 @@ impl TableWriter {
                 let mut w = csv::Writer::from_writer(BufWriter::new(open()?));
                 w.write_record(heading.columns.iter().map(|c| c.title))
                     .map_err(|e| io_err(path, e))?;
-                Out::Csv(w)
+                Out::Csv(Box::new(w))
             }
             Format::Json => {
                 let mut w = BufWriter::new(open()?);
@@ -310,7 +310,7 @@ impl TableWriter {
                         .map_err(|e| io_err(&path, e))?;
                 }
                 w.flush().map_err(|e| io_err(&path, e))?;
-                let f = w.into_inner().map_err(|e| io_err(&path, e.error()))?;
+                let f = (*w).into_inner().map_err(|e| io_err(&path, e.error()))?;
                 f.into_inner()
                     .map_err(|e| io_err(&path, e.error()))?
                     .sync_all()
