@@ -2,6 +2,8 @@
 //! 30 days of daily receipts and issues (from the daily summaries, so the cost does not grow
 //! with history), the low-stock list, recent transactions and shard health.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use serde::Serialize;
 
@@ -42,6 +44,8 @@ pub struct Dashboard {
     pub low_stock: Vec<StockView>,
     pub recent: Vec<Header>,
     pub shards: Vec<(ShardName, Health)>,
+    /// Every location's full path (`JKT/A/01`) by id, for the recent documents.
+    pub paths: HashMap<String, String>,
 }
 
 /// Lays summaries onto the last `DAYS` days ending `today`.
@@ -131,6 +135,7 @@ impl Services {
             .map(|r| r.txn_count)
             .sum();
         let daily = daily_points(today, &sums);
+        let paths = super::stock_view::location_paths(&self.list_locations().await?);
         Ok(Dashboard {
             active_products: products?,
             locations,
@@ -140,7 +145,16 @@ impl Services {
             value_in: daily.iter().map(|d| d.value_in).sum(),
             value_out: daily.iter().map(|d| d.value_out).sum(),
             daily,
-            low_stock: self.stock_views(low?).await?,
+            low_stock: {
+                let mut low = self.stock_views(low?).await?;
+                for v in &mut low {
+                    if let Some(p) = paths.get(&v.location_id) {
+                        v.location = p.clone();
+                    }
+                }
+                low
+            },
+            paths,
             recent: recent?,
             shards: self
                 .shards

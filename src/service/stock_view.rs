@@ -148,7 +148,23 @@ impl Services {
                 })
             })
             .await?;
-        self.views_in_order(rows).await
+        let mut views = self.views_in_order(rows).await?;
+        self.with_paths(&mut views).await?;
+        Ok(views)
+    }
+
+    /// Shows each row's location by its full path (`JKT/A/01`) instead of its code.
+    pub(crate) async fn with_paths(&self, views: &mut [StockView]) -> Result<()> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let paths = location_paths(&self.list_locations().await?);
+        for v in views {
+            if let Some(p) = paths.get(&v.location_id) {
+                v.location = p.clone();
+            }
+        }
+        Ok(())
     }
 
     /// Names for `rows`, keeping their order (the page order, not a re-sort of one page).
@@ -192,7 +208,15 @@ impl Services {
             })
             .await?;
         let total = Quantity(rows.iter().map(|r| r.quantity).sum());
-        let stock = self.stock_views(rows).await?;
+        let mut stock = self.stock_views(rows).await?;
+        self.with_paths(&mut stock).await?;
+        stock.sort_by(|a, b| a.location.cmp(&b.location));
+        let all = self.list_locations().await?;
+        let ids = location_paths(&all);
+        let by_code: HashMap<&str, &String> = all
+            .iter()
+            .filter_map(|l| Some((l.code.as_str(), ids.get(&l.id)?)))
+            .collect();
         // The journal holds every posted line with its time; each implies its movements (two
         // for a transfer line), so the history needs no index of movements by product on the
         // location shard.
@@ -213,7 +237,9 @@ impl Services {
                 at: l.at,
                 number: l.number.clone(),
                 kind: l.kind.clone(),
-                location: location.cloned().unwrap_or_default(),
+                location: location
+                    .map(|c| by_code.get(c.as_str()).map_or(c.clone(), |p| (*p).clone()))
+                    .unwrap_or_default(),
                 delta: Quantity(delta).to_string(),
                 delta_milli: delta,
             };

@@ -243,6 +243,10 @@ texts! {
     DashValueOut => "Value out (30 days)", "Nilai keluar (30 hari)";
     DashReceipts => "Receipts per day, 30 days (max {})", "Penerimaan/hari, 30 hari (maks {})";
     DashIssues => "Issues per day, 30 days (max {})", "Pengeluaran/hari, 30 hari (maks {})";
+    DashDocsPerDay => "Documents per day, 30 days", "Dokumen per hari, 30 hari";
+    DashValuePerDay => "Value per day, 30 days", "Nilai per hari, 30 hari";
+    DashAxisDocs => "documents", "dokumen";
+    DashAxisValue => "value", "nilai";
     DashLowStock => "Low stock", "Stok menipis";
     DashNoLowStock => "Nothing is below its minimum.", "Tidak ada yang di bawah minimum.";
     DashRecent => "Recent transactions", "Transaksi terbaru";

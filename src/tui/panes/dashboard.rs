@@ -1,5 +1,6 @@
-//! The dashboard: totals, 30-day sparklines of receipts and issues, the low-stock list, recent
-//! transactions and the shards' health. It reloads itself every few seconds while shown; the
+//! The dashboard: totals, 30-day sparklines of receipts and issues (charts with a day axis and
+//! a value axis from 120 columns, see [`chart`]), the low-stock list, recent transactions and
+//! the shards' health. It reloads itself every few seconds while shown; the
 //! old figures stay on screen until the new ones arrive, so input never waits for it.
 
 use chrono::NaiveDateTime;
@@ -151,12 +152,16 @@ impl DashboardPane {
         let [totals, sparks] =
             Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
         self.draw_totals(f, totals, shell, d);
-        let [rin, rout] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(sparks);
-        let receipts: Vec<u64> = d.daily.iter().map(|p| p.receipts.max(0) as u64).collect();
-        let issues: Vec<u64> = d.daily.iter().map(|p| p.issues.max(0) as u64).collect();
-        spark(f, rin, shell, Msg::DashReceipts, &receipts, th.spark_in());
-        spark(f, rout, shell, Msg::DashIssues, &issues, th.spark_out());
+        if area.width >= chart::CHART_COLUMNS {
+            chart::series(f, sparks, shell, d);
+        } else {
+            let [rin, rout] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(sparks);
+            let receipts: Vec<u64> = d.daily.iter().map(|p| p.receipts.max(0) as u64).collect();
+            let issues: Vec<u64> = d.daily.iter().map(|p| p.issues.max(0) as u64).collect();
+            spark(f, rin, shell, Msg::DashReceipts, &receipts, th.spark_in());
+            spark(f, rout, shell, Msg::DashIssues, &issues, th.spark_out());
+        }
         // Three lines (one a shard) unless the shards have replicas; at most half the column.
         let shards_h = (self.shard_line_count(shell).max(3) + 2).min(right.height / 2);
         let [shards, low, recent] = Layout::vertical([
@@ -230,16 +235,21 @@ impl DashboardPane {
             return;
         }
         let w = inner.width as usize;
+        // Wider: the location's path and the SKU get the room they were cut to.
+        let (loc_w, sku_w) = if w >= 70 { (21, 17) } else { (8, 13) };
         let lines: Vec<Line> = d
             .low_stock
             .iter()
             .take(inner.height as usize)
             .map(|s| {
                 let qty = format!("{} / {}", s.quantity, s.min);
-                let name_w = w.saturating_sub(8 + 13 + qty.len() + 1);
+                let name_w = w.saturating_sub(loc_w + sku_w + qty.len() + 1);
                 Line::from(vec![
-                    Span::raw(format!("{:<8}", fit(&s.location, 7))),
-                    Span::raw(format!("{:<13}", fit(&s.sku, 12))),
+                    Span::raw(format!(
+                        "{:<loc_w$}",
+                        super::pick::fit_path(&s.location, loc_w - 1)
+                    )),
+                    Span::raw(format!("{:<sku_w$}", fit(&s.sku, sku_w - 1))),
                     Span::styled(format!("{:<name_w$}", fit(&s.name, name_w)), th.dim()),
                     Span::styled(format!(" {qty}"), th.warn()),
                 ])
@@ -277,11 +287,24 @@ impl DashboardPane {
                     "rejected" => shell.t(Msg::StatusRejected),
                     _ => shell.t(Msg::StatusPending),
                 };
+                // Where there is room, the location's full path.
                 let place = h
-                    .dest_code
-                    .clone()
-                    .or_else(|| h.source_code.clone())
+                    .dest_id
+                    .as_ref()
+                    .or(h.source_id.as_ref())
+                    .and_then(|id| d.paths.get(id))
+                    .or(h.dest_code.as_ref())
+                    .or(h.source_code.as_ref())
+                    .cloned()
                     .unwrap_or_default();
+                let place = if w >= 70 {
+                    place
+                } else {
+                    h.dest_code
+                        .clone()
+                        .or_else(|| h.source_code.clone())
+                        .unwrap_or_default()
+                };
                 // Wide enough: where and how much; narrow: number, status and value only.
                 let value_w = value.chars().count() + 1;
                 let status_w = 11.min(w.saturating_sub(16 + value_w));
@@ -346,6 +369,8 @@ fn spark(
     );
 }
 
+#[path = "dashboard_chart.rs"]
+pub mod chart;
 #[path = "dashboard_shards.rs"]
 mod shards;
 #[cfg(test)]

@@ -116,6 +116,7 @@ fn figures() -> Box<Dashboard> {
         low_stock: Vec::new(),
         recent: Vec::new(),
         shards: Vec::new(),
+        paths: Default::default(),
     })
 }
 

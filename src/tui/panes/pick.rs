@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Row};
 use super::paged::Paged;
 use crate::db::location::Location;
 use crate::domain::ids::display_time;
+use crate::service::stock_view::location_paths;
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
 use crate::tui::widgets::picker::Item;
@@ -49,10 +50,13 @@ pub fn tree(all: &[Location]) -> Vec<(usize, &Location)> {
     out
 }
 
-/// Picker items for locations (value = code), nested ones indented; `first` adds a first
-/// item with an empty value ("all"). Inactive locations are left out, unless `inactive` is
-/// the mark to show them with (filters over history still find them).
+/// Picker items for locations (value = code), each labelled with its full path (`JKT/A/01`,
+/// so typing `JKT/A` narrows to that subtree and a bin code alone still matches), nested ones
+/// indented; `first` adds a first item with an empty value ("all"). Inactive locations are
+/// left out, unless `inactive` is the mark to show them with (filters over history still find
+/// them).
 pub fn location_items(all: &[Location], first: Option<&str>, inactive: Option<&str>) -> Vec<Item> {
+    let paths = location_paths(all);
     let mut items: Vec<Item> = first
         .map(|l| Item {
             value: String::new(),
@@ -66,12 +70,38 @@ pub fn location_items(all: &[Location], first: Option<&str>, inactive: Option<&s
             (false, Some(m)) => format!(" ({m})"),
             (false, None) => continue,
         };
+        let path = paths.get(&l.id).unwrap_or(&l.code);
         items.push(Item {
             value: l.code.clone(),
-            label: format!("{}{}  {}{mark}", "  ".repeat(d), l.code, l.name),
+            label: format!("{}{path}  {}{mark}", "  ".repeat(d), l.name),
         });
     }
     items
+}
+
+/// Full paths by location code (codes are unique), for what names a location by its code.
+pub fn paths_by_code(all: &[Location]) -> HashMap<String, String> {
+    let by_id = location_paths(all);
+    all.iter()
+        .map(|l| {
+            let path = by_id.get(&l.id).cloned().unwrap_or_else(|| l.code.clone());
+            (l.code.clone(), path)
+        })
+        .collect()
+}
+
+/// A location's path in `w` columns: whole if it fits, else its end (the most specific part)
+/// after "…".
+pub fn fit_path(path: &str, w: usize) -> String {
+    let n = path.chars().count();
+    if n <= w {
+        return path.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let tail: String = path.chars().skip(n - (w - 1)).collect();
+    format!("…{tail}")
 }
 
 /// A date typed as `YYYY-MM-DD` (or `today`), relative to `today`.
@@ -190,9 +220,17 @@ mod tests {
             .collect();
         assert_eq!(
             labels,
-            ["All", "B  Loc b", "A  Loc a", "  A1  Loc a1", "X  Loc x"],
-            "inactive C is not offered"
+            ["All", "B  Loc b", "A  Loc a", "  A/A1  Loc a1", "X  Loc x"],
+            "inactive C is not offered; nested ones show their path"
         );
+        assert_eq!(paths_by_code(&all)["A1"], "A/A1");
+    }
+
+    #[test]
+    fn a_long_path_keeps_its_end() {
+        assert_eq!(fit_path("JKT/A/01", 8), "JKT/A/01");
+        assert_eq!(fit_path("JKT/ZONE-A/RACK-3/B07", 10), "…ACK-3/B07");
+        assert_eq!(fit_path("JKT", 0), "");
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct StockPane {
     pub search_focus: bool,
     pub picker: Option<Picker>,
     pub locations: Vec<Location>,
+    /// Full paths by location code (`JKT/A/01`).
+    pub paths: std::collections::HashMap<String, String>,
     locations_loaded: bool,
     pub detail: Option<Detail>,
     /// Enter came before the rows: open the detail when they arrive.
@@ -199,6 +201,7 @@ impl StockPane {
                 }
             }
             Reply::Locations(Ok(l)) => {
+                self.paths = pick::paths_by_code(&l);
                 self.locations = l;
                 self.locations_loaded = true;
             }

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::pick::{header_row, rows_label, short_time, titled};
+use super::pick::{fit_path, header_row, rows_label, short_time, titled};
 use super::{Detail, StockPane};
 use crate::tui::i18n::{Msg, money};
 use crate::tui::shell::Shell;
@@ -48,7 +48,7 @@ impl StockPane {
         );
         let key = &self.list.key;
         let loc = match &key.location {
-            Some(c) => shell.tf(Msg::AtLocation, &[c]),
+            Some(c) => shell.tf(Msg::AtLocation, &[self.paths.get(c).unwrap_or(c)]),
             None => shell.t(Msg::AllLocations).to_string(),
         };
         let low = if key.low {
@@ -69,8 +69,22 @@ impl StockPane {
     fn draw_table(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let wide = area.width >= 100;
+        // Locations show their full path: on a wide screen the column grows to the longest
+        // path held (up to a third of the width); a path that still does not fit keeps its end.
+        let longest = self
+            .list
+            .rows
+            .iter()
+            .map(|r| r.location.chars().count())
+            .max()
+            .unwrap_or(0) as u16;
+        let loc_w = if wide {
+            longest.clamp(20, (area.width / 3).max(20))
+        } else {
+            12
+        };
         let mut widths = vec![
-            Constraint::Length(12),
+            Constraint::Length(loc_w),
             Constraint::Length(16),
             Constraint::Fill(1),
             Constraint::Length(12),
@@ -78,7 +92,6 @@ impl StockPane {
             Constraint::Length(6),
         ];
         if wide {
-            widths[0] = Constraint::Length(20);
             widths[1] = Constraint::Length(24);
         }
         let header = header_row(
@@ -120,7 +133,7 @@ impl StockPane {
                 let base = if s.low { th.warn() } else { th.base() };
                 let style = if selected { th.selected() } else { base };
                 Row::new(vec![
-                    s.location.clone(),
+                    fit_path(&s.location, usize::from(loc_w)),
                     s.sku.clone(),
                     s.name.clone(),
                     format!("{:>12}", s.quantity),

@@ -65,6 +65,8 @@ pub struct TxnPane {
     /// Esc on a document with input: "discard?" is asked.
     pub ask_discard: bool,
     pub locations: Vec<Location>,
+    /// Full paths by location id (`JKT/A/01`).
+    pub paths: std::collections::HashMap<String, String>,
     locations_loaded: bool,
     /// Enter came before the rows: open the document when they arrive.
     open_when_loaded: bool,

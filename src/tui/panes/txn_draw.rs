@@ -1,6 +1,8 @@
 //! Drawing the transactions pane: the filter bar and list, one document's detail, and the
 //! pickers and forms on top. The new-document screens are in `txn_doc_draw`.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -14,15 +16,32 @@ use crate::tui::panes::pick::{header_row, rows_label, short_time, titled};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{centered, empty_table, fit, loading_line};
 
-/// Where the goods went: "A → B", "→ B" (in), "A →" (out), "@ A" (counted).
-pub fn route(h: &Header) -> String {
-    match (&h.source_code, &h.dest_code) {
+/// Where the goods went: "A → B", "→ B" (in), "A →" (out), "@ A" (counted), each location
+/// by its full path where `paths` (by id) has it.
+pub fn route(h: &Header, paths: &HashMap<String, String>) -> String {
+    let (source, dest) = (
+        place(&h.source_id, &h.source_code, paths),
+        place(&h.dest_id, &h.dest_code, paths),
+    );
+    match (&source, &dest) {
         (Some(a), Some(b)) => format!("{a} → {b}"),
         (Some(a), None) if h.kind == "adjustment" => format!("@ {a}"),
         (Some(a), None) => format!("{a} →"),
         (None, Some(b)) => format!("→ {b}"),
         (None, None) => String::new(),
     }
+}
+
+/// A document's location by its path, else by the code it was posted with.
+fn place(
+    id: &Option<String>,
+    code: &Option<String>,
+    paths: &HashMap<String, String>,
+) -> Option<String> {
+    id.as_ref()
+        .and_then(|i| paths.get(i))
+        .or(code.as_ref())
+        .cloned()
 }
 
 fn kind_label(shell: &Shell, kind: &str) -> String {
@@ -46,7 +65,7 @@ impl TxnPane {
             return;
         }
         if let Some(d) = &self.detail {
-            draw_detail(f, area, shell, d);
+            draw_detail(f, area, shell, d, &self.paths);
         } else {
             let [bar, info, table] = Layout::vertical([
                 Constraint::Length(1),
@@ -89,7 +108,7 @@ impl TxnPane {
             .map(|k| shell.t(kind_msg(k)))
             .unwrap_or(shell.t(Msg::AllKinds));
         let loc = match &k.location {
-            Some((_, c)) => shell.tf(Msg::AtLocation, &[c]),
+            Some((id, c)) => shell.tf(Msg::AtLocation, &[self.paths.get(id).unwrap_or(c)]),
             None => shell.t(Msg::AllLocations).to_string(),
         };
         let day = |d: Option<chrono::NaiveDate>| {
@@ -167,7 +186,7 @@ impl TxnPane {
                     Line::raw(kind_label(shell, &h.kind)),
                     Line::styled(h.status.clone(), status_style(shell, &h.status)),
                     Line::raw(short_time(h.created_at)),
-                    Line::raw(route(h)),
+                    Line::raw(route(h, &self.paths)),
                     Line::raw(format!("{:>12}", money(shell.lang, h.total_value))),
                 ];
                 if wide {
@@ -192,7 +211,13 @@ impl TxnPane {
     }
 }
 
-fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
+fn draw_detail(
+    f: &mut Frame,
+    area: Rect,
+    shell: &Shell,
+    d: &Detail,
+    paths: &HashMap<String, String>,
+) {
     let th = &shell.theme;
     let Some(data) = &d.data else {
         loading_line(f, area, shell, &d.number, d.error.as_deref());
@@ -200,7 +225,7 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
     };
     let h = &data.header;
     let mut facts: Vec<String> = Vec::new();
-    if let Some(s) = &h.source_code {
+    if let Some(s) = &place(&h.source_id, &h.source_code, paths) {
         let m = if h.kind == "adjustment" {
             Msg::FactAt
         } else {
@@ -208,7 +233,7 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
         };
         facts.push(shell.tf(m, &[s]));
     }
-    if let Some(s) = &h.dest_code {
+    if let Some(s) = &place(&h.dest_id, &h.dest_code, paths) {
         facts.push(shell.tf(Msg::FactTo, &[s]));
     }
     for (m, v) in [

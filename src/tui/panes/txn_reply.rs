@@ -40,6 +40,7 @@ impl TxnPane {
                 }
             }
             Reply::Locations(Ok(l)) => {
+                self.paths = crate::service::stock_view::location_paths(&l);
                 self.locations = l;
                 self.locations_loaded = true;
                 if let Some(d) = self.doc.as_mut().filter(|d| d.loading) {

@@ -1,6 +1,8 @@
 //! A type-ahead picker: a short list with a filter box on top. Typing narrows the list (every
 //! word must appear in the label), Up/Down move, Enter picks, Esc cancels. Used for category
-//! filters here and for location pickers elsewhere.
+//! filters here and for location pickers elsewhere. A word with a `/` is a path (`JKT/A`): it
+//! matches labels whose first word, a location's full path, starts with it, and once it names
+//! a location exactly, only that location and what is nested inside it.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -54,10 +56,35 @@ impl Picker {
             .split_whitespace()
             .map(str::to_lowercase)
             .collect();
+        let heads: Vec<String> = self
+            .items
+            .iter()
+            .map(|i| {
+                i.label
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase()
+            })
+            .collect();
+        // A path that names an item exactly stands for its subtree; else for a prefix.
+        let exact: Vec<bool> = words
+            .iter()
+            .map(|w| w.contains('/') && heads.iter().any(|h| h == w))
+            .collect();
         self.shown = (0..self.items.len())
             .filter(|&i| {
                 let l = self.items[i].label.to_lowercase();
-                words.iter().all(|w| l.contains(w.as_str()))
+                let head = &heads[i];
+                words.iter().zip(&exact).all(|(w, &exact)| {
+                    if !w.contains('/') {
+                        l.contains(w.as_str())
+                    } else if exact {
+                        head == w || head.starts_with(&format!("{w}/"))
+                    } else {
+                        head.starts_with(w.as_str())
+                    }
+                })
             })
             .collect();
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
@@ -102,7 +129,15 @@ impl Picker {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
         let th = &shell.theme;
         let h = (self.shown.len() as u16 + 4).clamp(6, area.height.min(16));
-        let w = area.width.min(50);
+        // Wide terminals give long labels (a location's full path and name) more room.
+        let longest = self
+            .items
+            .iter()
+            .map(|i| i.label.chars().count() as u16 + 4)
+            .max()
+            .unwrap_or(0);
+        let cap = if area.width >= 120 { 90 } else { 50 };
+        let w = longest.clamp(50, cap).min(area.width);
         let r = Rect::new(
             area.x + (area.width - w) / 2,
             area.y + (area.height.saturating_sub(h)) / 2,
@@ -177,6 +212,46 @@ mod tests {
                 label: "Home garden".into()
             })
         );
+    }
+
+    #[test]
+    fn a_path_narrows_to_its_subtree_and_a_code_alone_still_matches() {
+        let items: Vec<Item> = [
+            "JKT  Jakarta",
+            "  JKT/A  Zone A",
+            "    JKT/A/01  Bin 01",
+            "  JKT/AB  Zone AB",
+            "    JKT/AB/01  Bin 01",
+            "SBY  Surabaya",
+            "  SBY/A  Zone A",
+        ]
+        .iter()
+        .map(|l| Item {
+            value: l.split_whitespace().next().unwrap_or_default().into(),
+            label: l.to_string(),
+        })
+        .collect();
+        let typed = |text: &str| {
+            let mut p = Picker::new("t".into(), items.clone());
+            for c in text.chars() {
+                p.on_action(Action::Input(InputRequest::InsertChar(c)));
+            }
+            p.visible().map(|i| i.value.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            typed("jkt/a"),
+            ["JKT/A", "JKT/A/01"],
+            "the subtree of JKT/A"
+        );
+        assert_eq!(typed("JKT/A/"), ["JKT/A/01"]);
+        assert_eq!(
+            typed("jkt/"),
+            ["JKT/A", "JKT/A/01", "JKT/AB", "JKT/AB/01"],
+            "while typing: every path so far"
+        );
+        assert_eq!(typed("01"), ["JKT/A/01", "JKT/AB/01"], "a bin code alone");
+        assert_eq!(typed("jkt/a bin"), ["JKT/A/01"]);
+        assert_eq!(typed("sby/a"), ["SBY/A"]);
     }
 
     #[test]
