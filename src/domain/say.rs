@@ -85,14 +85,22 @@ pub enum Slot {
     Date,
 }
 
-/// The parts of an Indonesian twin: literal text and placeholders (value index, what to do).
-pub fn twin_parts(twin: &str) -> Result<Vec<Result<&str, (usize, Slot)>>, String> {
+/// A piece of an Indonesian twin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    Text(&'a str),
+    /// A placeholder: which captured value, and what to do with it.
+    Value(usize, Slot),
+}
+
+/// The parts of an Indonesian twin: literal text and placeholders.
+pub fn twin_parts(twin: &str) -> Result<Vec<Part<'_>>, String> {
     let mut out = Vec::new();
     let mut next = 0usize;
     let mut rest = twin;
     while let Some(i) = rest.find('{') {
         if i > 0 {
-            out.push(Ok(&rest[..i]));
+            out.push(Part::Text(&rest[..i]));
         }
         let close = rest[i..]
             .find('}')
@@ -115,11 +123,11 @@ pub fn twin_parts(twin: &str) -> Result<Vec<Result<&str, (usize, Slot)>>, String
         } else {
             digits.parse::<usize>().map_err(|e| e.to_string())?
         };
-        out.push(Err((index, slot)));
+        out.push(Part::Value(index, slot));
         rest = &rest[i + close + 1..];
     }
     if !rest.is_empty() {
-        out.push(Ok(rest));
+        out.push(Part::Text(rest));
     }
     Ok(out)
 }
@@ -147,7 +155,7 @@ fn compiled() -> &'static [Compiled] {
             // A bare "{}" would match everything and say nothing.
             .filter(|c| c.weight > 0)
             .collect();
-        v.sort_by(|a, b| b.weight.cmp(&a.weight));
+        v.sort_by_key(|c| std::cmp::Reverse(c.weight));
         v
     })
 }
@@ -216,8 +224,8 @@ fn translate(text: &str, depth: usize) -> String {
         let mut out = String::with_capacity(text.len() + 16);
         for p in parts {
             match p {
-                Ok(lit) => out.push_str(lit),
-                Err((i, slot)) => {
+                Part::Text(lit) => out.push_str(lit),
+                Part::Value(i, slot) => {
                     let v = caps.get(i).copied().unwrap_or("");
                     match slot {
                         Slot::Raw => out.push_str(v),
@@ -251,7 +259,7 @@ pub fn number_text(lang: Lang, plain: &str) -> String {
     let ok = !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !digits.contains('.'));
+        && (frac.is_empty() != digits.contains('.'));
     if !ok {
         return plain.to_string();
     }
@@ -268,7 +276,7 @@ pub fn number_text(lang: Lang, plain: &str) -> String {
 fn group(int: &str, sep: char) -> String {
     let mut out = String::with_capacity(int.len() + int.len() / 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);

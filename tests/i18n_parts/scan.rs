@@ -68,8 +68,9 @@ fn lex(src: &str) -> Vec<(Tok, usize)> {
         } else if c == b'\'' {
             // A char literal ('x', '\n', '\'') or a lifetime ('a): skip either.
             let rest = &src[i + 1..];
-            let len = if rest.starts_with('\\') {
-                rest[1..].find('\'').map_or(1, |k| k + 3)
+            let len = if let Some(esc) = rest.strip_prefix('\\') {
+                // The escaped character itself may be a quote ('\'').
+                esc.get(1..).and_then(|r| r.find('\'')).map_or(1, |k| k + 4)
             } else {
                 let ch = rest.chars().next().map_or(1, char::len_utf8);
                 if rest[ch..].starts_with('\'') {
@@ -300,6 +301,36 @@ pub fn messages(root: &Path) -> BTreeMap<String, Vec<Site>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_messages_by_where_they_sit() {
+        let src = r#"
+            fn f() -> Result<(), String> {
+                let q = '\''; let s = "not a message"; let l: &'static str = "x";
+                tracing::info!("a log line");
+                if q == '"' { return Err(format!("a '{q}' \
+                    is wrong")); }
+                let p = x.ok_or_else(|| Error::NotFound(format!("thing {}", 1)))?;
+                sqlx::query(format!("SELECT {x} FROM t")).map_err(|e| e.to_string())?;
+                Err(if a { "one".into() } else { format!("two {a:?}") })
+            }
+            fn refusal_reason() -> String { format!("only {n} left") }
+        "#;
+        let found: Vec<String> = messages_in(src, false)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "a '{}' is wrong",
+                "thing {}",
+                "one",
+                "two {}",
+                "only {} left"
+            ]
+        );
+    }
 
     #[test]
     fn templates() {
