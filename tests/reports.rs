@@ -14,6 +14,7 @@ use common::backend::{Db, TestEnv, line};
 use gudang::Error;
 use gudang::db::ShardName;
 use gudang::domain::{Money, Quantity, TxKind};
+use gudang::service::export::{Cell, Format};
 use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::service::reports::{
     CardPage, CardQuery, CardRow, LimitChange, MovementQuery, Period, ReorderQuery, StockCard,
@@ -575,10 +576,288 @@ async fn report_filters_location_and_category(db: Db) {
     assert_eq!(locs, [("A", 2), ("A1", 2)]);
 }
 
+async fn reorder_suggests_up_to_the_maximum_and_finds_surplus(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    let (a, set) = (&env.admin, LimitChange::Set);
+    // P2: 10 at A; B receives 40 and may hold 15 at most; C receives 12 with no maximum.
+    s.add_location(a, "C", "Warehouse C", None).await.unwrap();
+    post(
+        &env,
+        req(TxKind::Receipt, None, Some("B"), vec![line("P2", 40)]),
+    )
+    .await;
+    post(
+        &env,
+        req(TxKind::Receipt, None, Some("C"), vec![line("P2", 12)]),
+    )
+    .await;
+    let l = s
+        .set_stock_limits(
+            a,
+            "A",
+            "P2",
+            set(Quantity::units(12)),
+            set(Quantity::units(30)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (l.min, l.max, l.quantity),
+        (
+            Quantity::units(12),
+            Some(Quantity::units(30)),
+            Quantity::units(10)
+        )
+    );
+    s.set_stock_limits(a, "B", "P2", LimitChange::Keep, set(Quantity::units(15)))
+        .await
+        .unwrap();
+    // A limit on a row that never held stock makes the row.
+    let l = s
+        .set_stock_limits(a, "B", "P3", set(Quantity::units(2)), LimitChange::Keep)
+        .await
+        .unwrap();
+    assert_eq!(
+        (l.quantity, l.min_override),
+        (Quantity(0), Some(Quantity::units(2)))
+    );
+
+    let r = s.reorder(&ReorderQuery::default()).await.unwrap();
+    let keys: Vec<(&str, &str)> = r
+        .rows
+        .iter()
+        .map(|r| (r.location.as_str(), r.sku.as_str()))
+        .collect();
+    // P1 at A1: 12 (5 + 7) above its default minimum 5; B's P3: 0 at its minimum 2.
+    assert_eq!(keys, [("A", "P2"), ("B", "P3")]);
+    let p2 = &r.rows[0];
+    assert_eq!(
+        (p2.suggested, p2.min, p2.max),
+        (
+            Quantity::units(20),
+            Quantity::units(12),
+            Some(Quantity::units(30))
+        )
+    );
+    assert_eq!(p2.suggested_value, Money(5000));
+    assert_eq!(p2.surplus.len(), 1, "C has no maximum: no surplus");
+    assert_eq!(
+        (p2.surplus[0].location.as_str(), p2.surplus[0].available),
+        ("B", Quantity::units(25))
+    );
+    let p3 = &r.rows[1];
+    assert_eq!((p3.suggested, p3.max), (Quantity::units(4), None));
+    assert_eq!(r.total_suggested_value, Money(5000 + 1000));
+    // Scoped to B; and by category.
+    let r = s
+        .reorder(&ReorderQuery {
+            location: Some("B".into()),
+            category: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(r.rows[0].sku, "P3");
+    let r = s
+        .reorder(&ReorderQuery {
+            location: None,
+            category: Some("Hardware".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.rows.len(), 2);
+
+    // Clearing: the minimum back to the product's (5), the maximum gone.
+    let l = s
+        .set_stock_limits(a, "A", "P2", LimitChange::Clear, LimitChange::Clear)
+        .await
+        .unwrap();
+    assert_eq!(
+        (l.min, l.min_override, l.max),
+        (Quantity::units(5), None, None)
+    );
+    // Refused, and nothing changes: a maximum below the minimum, a fraction of a whole unit,
+    // an unknown location or product, a clerk.
+    let before = s.reorder(&ReorderQuery::default()).await.unwrap();
+    let e = s
+        .set_stock_limits(
+            a,
+            "B",
+            "P2",
+            set(Quantity::units(20)),
+            set(Quantity::units(3)),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("below its minimum"), "{e}");
+    let e = s
+        .set_stock_limits(a, "B", "P2", set(Quantity(1500)), LimitChange::Keep)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("decimal"), "{e}");
+    assert!(matches!(
+        s.set_stock_limits(a, "NOPE", "P2", set(Quantity(0)), LimitChange::Keep)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        s.set_stock_limits(a, "A", "NOPE", set(Quantity(0)), LimitChange::Keep)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    let clerk = env.user(gudang::domain::Role::Clerk, 1).await;
+    assert!(matches!(
+        s.set_stock_limits(&clerk, "A", "P2", set(Quantity(0)), LimitChange::Keep)
+            .await,
+        Err(Error::Denied { .. })
+    ));
+    assert_eq!(s.reorder(&ReorderQuery::default()).await.unwrap(), before);
+    // Postings keep the limits (they touch quantity and the product mirror only).
+    post(
+        &env,
+        req(TxKind::Issue, Some("B"), None, vec![line("P2", 20)]),
+    )
+    .await;
+    let r = s
+        .reorder(&ReorderQuery {
+            location: Some("B".into()),
+            category: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        r.rows.iter().all(|r| r.sku != "P2"),
+        "B's P2 is 20, above its minimum 5"
+    );
+    let r = s.reorder(&ReorderQuery::default()).await.unwrap();
+    let a_p2 = r
+        .rows
+        .iter()
+        .find(|r| r.location == "A")
+        .map(|r| r.sku.clone());
+    assert_eq!(
+        a_p2, None,
+        "A's P2 is 10, above its default minimum 5 again"
+    );
+    let v = s
+        .valuation(&ValuationQuery::new(today(), ValuationBy::Location))
+        .await
+        .unwrap();
+    assert!(v.rows.iter().any(|r| r.key == "C"));
+}
+
+async fn reports_write_readable_files(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    let dir = tempfile::tempdir().unwrap();
+    let period = Period::new(days_ago(1), today()).unwrap();
+    let report = s
+        .movement_report(&MovementQuery::new(period))
+        .await
+        .unwrap();
+    let csv = dir.path().join("mutasi.csv");
+    report.table().write(&csv, Format::Csv).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("SKU,Name,Category,Unit,Opening,Received,Issued"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("P1,Product 1,Hardware,PCS,0,105,30,"),
+        "{text}"
+    );
+    assert!(lines[3].starts_with("Total (2 rows),"), "{text}");
+    let xlsx = dir.path().join("mutasi.xlsx");
+    report.table().write(&xlsx, Format::Xlsx).unwrap();
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    assert!(String::from_utf8_lossy(&bytes).contains("xl/worksheets/sheet1.xml"));
+    let json = dir.path().join("mutasi.json");
+    report.table().write(&json, Format::Json).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["totals"]["closing"], report.totals.closing.to_string());
+    // The whole card, valuation and reorder tables too.
+    let card = s
+        .stock_card_whole(&card_query("P1", None, since_ever()))
+        .await
+        .unwrap();
+    let t = card.table();
+    assert_eq!(t.rows.len(), card.rows.len() + 1, "opening row first");
+    assert_eq!(t.totals.as_ref().unwrap()[7], Cell::Qty(card.closing));
+    t.write(&dir.path().join("kartu.xlsx"), Format::Xlsx)
+        .unwrap();
+    let v = s
+        .valuation(&ValuationQuery::new(today(), ValuationBy::Category))
+        .await
+        .unwrap();
+    v.table()
+        .write(&dir.path().join("nilai.csv"), Format::Csv)
+        .unwrap();
+    let text = std::fs::read_to_string(dir.path().join("nilai.csv")).unwrap();
+    assert_eq!(text.lines().next(), Some("Category,Items,Quantity,Value"));
+    // A folder that does not exist: refused, nothing written anywhere.
+    let e = report
+        .table()
+        .write(&dir.path().join("no").join("x.csv"), Format::Csv)
+        .unwrap_err();
+    assert!(e.to_string().contains("does not exist"), "{e}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+}
+
+async fn bad_input_is_refused(db: Db) {
+    let env = setup(db).await;
+    let s = &env.services;
+    assert!(matches!(
+        Period::parse(Some("2026-02-30"), None),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        Period::parse(Some("2026-03-02"), Some("2026-03-01")),
+        Err(Error::Invalid(_))
+    ));
+    let mut q = card_query("NOPE", None, since_ever());
+    assert!(matches!(s.stock_card(&q).await, Err(Error::NotFound(_))));
+    q.product = "  ".into();
+    assert!(matches!(s.stock_card(&q).await, Err(Error::Invalid(_))));
+    let mut q = card_query("P1", Some("ZZ"), since_ever());
+    assert!(matches!(s.stock_card(&q).await, Err(Error::NotFound(_))));
+    q.location = None;
+    q.limit = 1001;
+    assert!(matches!(s.stock_card(&q).await, Err(Error::Invalid(_))));
+    let mut vq = ValuationQuery::new(today(), ValuationBy::Location);
+    vq.category = Some("None such".into());
+    assert!(matches!(s.valuation(&vq).await, Err(Error::NotFound(_))));
+    assert!("colour".parse::<ValuationBy>().is_err());
+    let mut mq = MovementQuery::new(since_ever());
+    mq.location = Some("ZZ".into());
+    assert!(matches!(
+        s.movement_by_day(&mq).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        s.reorder(&ReorderQuery {
+            location: Some("ZZ".into()),
+            category: None
+        })
+        .await,
+        Err(Error::NotFound(_))
+    ));
+}
+
 for_all_backends!(
     card_balances_equal_stock,
     card_pages_by_key,
     card_equals_stock_while_clerks_post,
     movement_report_adds_up_and_equals_valuation,
     report_filters_location_and_category,
+    reorder_suggests_up_to_the_maximum_and_finds_surplus,
+    reports_write_readable_files,
+    bad_input_is_refused,
 );
