@@ -121,6 +121,13 @@ impl Quantity {
     }
 }
 
+impl Quantity {
+    /// For display in `lang`: `1234.5` in English (as `Display`), `1.234,5` in Indonesian.
+    pub fn show(self, lang: crate::domain::say::Lang) -> String {
+        crate::domain::say::qty(lang, self)
+    }
+}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(&format_scaled(self.0, 3, 0))
@@ -146,6 +153,13 @@ impl Money {
             (p - half) / i128::from(QTY_SCALE)
         };
         Money(r.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+    }
+}
+
+impl Money {
+    /// For display in `lang`, grouped: `1,234.50` in English, `1.234,50` in Indonesian.
+    pub fn show(self, lang: crate::domain::say::Lang) -> String {
+        crate::domain::say::money_grouped(lang, self)
     }
 }
 

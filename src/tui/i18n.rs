@@ -500,26 +500,7 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 /// Money for display, grouped as the language writes it: `1,251,275.00` or `1.251.275,00`.
 /// (Forms keep the plain `1251275.00` that the parser takes.)
 pub fn money(lang: Lang, cents: i64) -> String {
-    let plain = crate::domain::Money(cents).to_string();
-    let (sign, digits) = plain
-        .strip_prefix('-')
-        .map_or(("", plain.as_str()), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    let (group, point) = match lang {
-        Lang::En => (',', '.'),
-        Lang::Id => ('.', ','),
-    };
-    let mut out = String::with_capacity(plain.len() + 6);
-    out.push_str(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(group);
-        }
-        out.push(c);
-    }
-    out.push(point);
-    out.push_str(frac);
-    out
+    crate::domain::say::money_grouped(lang, crate::domain::Money(cents))
 }
 
 /// How old something is, `ms` milliseconds: tenths of a second while under ten seconds, then

@@ -11,6 +11,10 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("posted", "terposting"),
     ("rejected", "ditolak"),
     ("pending", "tertunda"),
+    // Count (stock opname) statuses (src/service/counts.rs).
+    ("open", "terbuka"),
+    ("posting", "sedang diposting"),
+    ("cancelled", "dibatalkan"),
     // Roles and permissions (src/domain/role.rs).
     ("viewer", "pengamat"),
     ("clerk", "petugas"),
