@@ -161,6 +161,32 @@ fn the_catalog_is_sound() {
     assert!(say::twin_parts("{x}").is_err());
 }
 
+#[test]
+fn each_entry_is_the_one_that_answers_its_message() {
+    // Filled with plain values, each template must come back as its own twin: no other entry
+    // (a more specific or a more generic one) takes its messages.
+    for (en, id) in say::entries() {
+        let n = en.matches("{}").count();
+        let vals: Vec<String> = (0..n).map(|i| format!("⟨{i}⟩")).collect();
+        let mut msg = String::new();
+        for (i, piece) in en.split("{}").enumerate() {
+            if i > 0 {
+                msg.push_str(&vals[i - 1]);
+            }
+            msg.push_str(piece);
+        }
+        let want: String = say::twin_parts(id)
+            .unwrap()
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.to_string(),
+                Part::Value(i, _) => vals[*i].clone(),
+            })
+            .collect();
+        assert_eq!(say::tr(Lang::Id, &msg), want, "{en:?}");
+    }
+}
+
 fn id(e: &str) -> String {
     say::tr(Lang::Id, e)
 }
