@@ -421,3 +421,80 @@ fn a_count_end_to_end_in_a_real_terminal() {
         "{stock}"
     );
 }
+
+#[tokio::test]
+async fn the_review_in_bahasa_indonesia() {
+    let env = warehouse().await;
+    let mut config = common::sqlite_config(env.dir.path());
+    config.ui.language = "id".into();
+    let s = gudang::service::Services::open(config).await.unwrap();
+    let count = s
+        .count_start(
+            &env.admin,
+            &gudang::service::counts::CountStart {
+                location: "A".into(),
+                with_children: true,
+                category: Some("Hardware".into()),
+            },
+        )
+        .await
+        .unwrap();
+    s.count_scan(&env.admin, &count.number, None, &[line("P1", 1234)])
+        .await
+        .unwrap();
+    s.count_scan(&env.admin, &count.number, Some("A1"), &[line("P2", 4)])
+        .await
+        .unwrap();
+    let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let mut ui = Ui {
+        rt: gudang::tui::runtime::Runtime::new(
+            term,
+            s,
+            gudang::tui::theme::Theme::new(true, None),
+            t0(),
+        ),
+        secs: 0,
+    };
+    ui.tick(0).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.until("the dashboard", |a| a.dashboard.data.is_some())
+        .await;
+    ui.typ(&counts_tab()).await;
+    ui.until("the list", |a| a.counts.loaded).await;
+    ui.enter().await;
+    ui.until("the review", |a| {
+        a.counts.review.as_ref().is_some_and(|r| r.loaded())
+    })
+    .await;
+    // Indonesian dates (26/11/2026 17:41) are redacted here; the harness knows YYYY-MM-DD.
+    let small = redact_dmy(&ui.screen());
+    ui.resize(160, 48).await;
+    let wide = redact_dmy(&ui.screen());
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("count_review_id_80x24", small);
+        insta::assert_snapshot!("count_review_id_160x48", wide);
+    });
+}
+
+/// "dd/mm/yyyy hh:mm" becomes "DD/MM/YYYY hh:mm".
+fn redact_dmy(s: &str) -> String {
+    let mut out: Vec<char> = s.chars().collect();
+    let shape: Vec<char> = "99/99/9999 99:99".chars().collect();
+    let mut i = 0;
+    while i + shape.len() <= out.len() {
+        let hit = shape.iter().zip(&out[i..]).all(|(p, c)| {
+            if *p == '9' {
+                c.is_ascii_digit()
+            } else {
+                p == c
+            }
+        });
+        if hit {
+            out.splice(i..i + shape.len(), "DD/MM/YYYY hh:mm".chars());
+            i += shape.len();
+        } else {
+            i += 1;
+        }
+    }
+    out.into_iter().collect()
+}
