@@ -51,4 +51,7 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("parent", "induk"),
     ("quantity", "jumlah"),
     ("form", "formulir"),
+    // Stock limits (src/service/reports/reorder_read.rs).
+    ("minimum", "minimum"),
+    ("maximum", "maksimum"),
 ];
