@@ -370,23 +370,26 @@ fn documents(c: &CountSummary) {
     if c.documents.is_empty() {
         return;
     }
+    // The reason column only when a document was rejected.
+    let reasons = c.documents.iter().any(|d| d.reason.is_some());
     let rows: Vec<Vec<String>> = c
         .documents
         .iter()
         .map(|d| {
-            vec![
+            let mut row = vec![
                 d.number.clone().unwrap_or_else(|| "-".into()),
                 d.location.clone(),
                 d.lines.to_string(),
                 d.status.clone(),
-                d.reason.clone().unwrap_or_default(),
-            ]
+            ];
+            if reasons {
+                row.push(d.reason.clone().unwrap_or_default());
+            }
+            row
         })
         .collect();
-    out::table(
-        &["DOCUMENT", "LOCATION", "LINES", "STATUS", "REASON"],
-        &rows,
-    );
+    let header = ["DOCUMENT", "LOCATION", "LINES", "STATUS", "REASON"];
+    out::table(&header[..if reasons { 5 } else { 4 }], &rows);
 }
 
 fn opt(q: Option<Quantity>) -> String {
