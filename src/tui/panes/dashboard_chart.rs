@@ -27,18 +27,13 @@ fn day_label(shell: &Shell, d: NaiveDate) -> String {
         .replace(&format!("/{y}"), "")
 }
 
-/// Day labels for an axis of the days `days` (oldest first) over the bounds
-/// `[-1, len - 1]`: 3, 4 or 6 of them, as many as `width` holds, evenly spaced on whole days
-/// (the first is the day before the series).
+/// Day labels for an axis of the days `days` (oldest first, the last one today by the
+/// screen's clock) over the bounds `[-1, len - 1]`: 3, 4 or 6 of them, as many as `width`
+/// holds, evenly spaced on whole days (the first is the day before the series).
 fn day_axis(shell: &Shell, days: &[DayPoint], width: u16) -> (Vec<String>, [f64; 2]) {
     let n = days.len();
-    let date = |i: i64| {
-        let last = days
-            .last()
-            .and_then(|p| NaiveDate::parse_from_str(&p.day, "%Y-%m-%d").ok())
-            .unwrap_or_default();
-        last - Duration::days(n as i64 - 1 - i)
-    };
+    let today = shell.now.date();
+    let date = |i: i64| today - Duration::days(n as i64 - 1 - i);
     let labels = match width {
         w if w >= 80 => 6,
         w if w >= 50 => 4,

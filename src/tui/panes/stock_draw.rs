@@ -22,8 +22,9 @@ impl StockPane {
                 Constraint::Fill(1),
             ])
             .areas(area);
-            self.draw_bar(f, bar, info, shell);
+            // The table first: it places the rows, which the counter in the bar names.
             self.draw_table(f, table, shell);
+            self.draw_bar(f, bar, info, shell);
         }
         if let Some(p) = &self.picker {
             p.draw(f, area, shell);

@@ -73,8 +73,9 @@ impl TxnPane {
                 Constraint::Fill(1),
             ])
             .areas(area);
-            self.draw_bar(f, bar, info, shell);
+            // The table first: it places the rows, which the counter in the bar names.
             self.draw_list(f, table, shell);
+            self.draw_bar(f, bar, info, shell);
         }
         if let Some((_, p)) = &self.picker {
             p.draw(f, area, shell);
