@@ -252,10 +252,16 @@ pub fn target(
         }
         Tab::Stock if stock.picker.is_none() => match &stock.detail {
             Some(d) => Some((d.sku.clone(), stock.list.key.location.clone())),
-            None => stock
-                .list
-                .current()
-                .map(|r| (r.sku.clone(), Some(r.location.clone()))),
+            None => stock.list.current().map(|r| {
+                // The row shows the location's path (`JKT/A/01`); the card wants its code.
+                let code = stock
+                    .locations
+                    .iter()
+                    .find(|l| l.id == r.location_id)
+                    .map(|l| l.code.clone())
+                    .unwrap_or_else(|| r.location.rsplit('/').next().unwrap_or("").to_string());
+                (r.sku.clone(), Some(code))
+            }),
         },
         _ => None,
     }

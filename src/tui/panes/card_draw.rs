@@ -101,10 +101,21 @@ impl Card {
         if wide {
             cols.push(text(Msg::ColKind, 11));
         }
+        // The location as wide as its codes on this page, sharing the room left with the
+        // partner on a narrow screen.
+        let longest = d
+            .rows
+            .iter()
+            .map(|r| r.location.chars().count())
+            .max()
+            .unwrap_or(0);
         if wide {
-            cols.extend([text(Msg::ColLocation, 12), fill(Msg::CardCounterpart)]);
+            let w = longest.clamp(8, 16) as u16;
+            cols.extend([text(Msg::ColLocation, w), fill(Msg::CardCounterpart)]);
         } else {
-            cols.extend([text(Msg::CardLoc, 7), fill(Msg::ColPartner)]);
+            let room = usize::from(area.width.saturating_sub(62)) / 2;
+            let w = longest.clamp(4, room.max(4)) as u16;
+            cols.extend([text(Msg::CardLoc, w), fill(Msg::ColPartner)]);
         }
         if wide {
             cols.push(text(Msg::ColReference, 16));

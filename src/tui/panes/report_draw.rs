@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Kind, ReportsPane};
+use crate::domain::Money;
 use crate::service::reports::ValuationBy;
 use crate::tui::i18n::Msg;
 use crate::tui::panes::report_chart;
@@ -19,7 +20,7 @@ use crate::tui::widgets::{centered, fit};
 /// From this height on the chart shows under the table.
 const TALL: u16 = 30;
 /// From this width on the tables show every column.
-const WIDE: u16 = 120;
+pub(super) const WIDE: u16 = 120;
 
 impl ReportsPane {
     pub fn draw(&self, f: &mut Frame, area: Rect, shell: &Shell) {
@@ -166,7 +167,7 @@ impl ReportsPane {
     }
 
     /// The table's area and the chart's: both on a tall screen, else one of them.
-    fn split(&self, area: Rect, has_chart: bool) -> (Option<Rect>, Option<Rect>) {
+    pub(super) fn split(&self, area: Rect, has_chart: bool) -> (Option<Rect>, Option<Rect>) {
         if !has_chart {
             return (Some(area), None);
         }
@@ -196,64 +197,53 @@ impl ReportsPane {
         }
         let wide = area.width >= WIDE;
         let by_loc = rep.by_location;
-        let mut cols: Vec<Col> = vec![text(Msg::ColSku, if wide { 14 } else { 12 })];
-        if wide || !by_loc {
-            cols.push(fill(Msg::ColName));
-        }
+        // Every column; what does not fit goes (values first, then names, then the opening).
+        let mut cols: Vec<Col> = vec![
+            text(Msg::ColSku, if wide { 14 } else { 12 }),
+            fill(Msg::ColName).optional(2),
+        ];
         if by_loc {
-            cols.push(if wide {
-                text(Msg::ColLocation, 10)
-            } else {
-                fill(Msg::ColLocation)
-            });
+            cols.push(text(Msg::ColLocation, 10));
         }
         let qw = if wide { 11 } else { 9 };
-        if wide {
-            cols.push(text(Msg::ColUnit, 5));
-        }
         cols.extend([
-            num(Msg::RptOpening, qw),
+            text(Msg::ColUnit, 6).optional(6),
+            num(Msg::RptOpening, qw).optional(1),
             num(Msg::RptIn, qw),
             num(Msg::RptOut, qw),
             num(Msg::RptClosing, qw),
+            num(Msg::RptOpeningValue, 15).optional(5),
+            num(Msg::RptInValue, 15).optional(4),
+            num(Msg::RptOutValue, 15).optional(3),
+            num(Msg::RptClosingValue, 14),
         ]);
-        if wide {
-            cols.extend([
-                num(Msg::RptOpeningValue, 15),
-                num(Msg::RptInValue, 15),
-                num(Msg::RptOutValue, 15),
-            ]);
-        }
-        cols.push(num(Msg::RptClosingValue, if wide { 15 } else { 14 }));
         let h = table::body_height(area, true);
         let range = self.movement.rows.window(h, rep.rows.len());
         let th = &shell.theme;
+        let figures = |opening, qty_in, qty_out, closing, values: [Money; 4]| {
+            let mut v = vec![
+                qty(shell, opening),
+                qty(shell, qty_in),
+                qty(shell, qty_out),
+                qty(shell, closing),
+            ];
+            v.extend(values.map(|m| money(shell, m)));
+            v
+        };
         let mut lines: Vec<Styled> = Vec::with_capacity(range.len());
         for (i, r) in rep.rows[range.clone()].iter().enumerate() {
-            let mut cells = vec![r.sku.clone()];
-            if wide || !by_loc {
-                cells.push(r.name.clone());
-            }
+            let mut cells = vec![r.sku.clone(), r.name.clone()];
             if by_loc {
                 cells.push(r.location.clone().unwrap_or_default());
             }
-            if wide {
-                cells.push(r.unit.clone());
-            }
-            cells.extend([
-                qty(shell, r.opening),
-                qty(shell, r.qty_in),
-                qty(shell, r.qty_out),
-                qty(shell, r.closing),
-            ]);
-            if wide {
-                cells.extend([
-                    money(shell, r.opening_value),
-                    money(shell, r.in_value),
-                    money(shell, r.out_value),
-                ]);
-            }
-            cells.push(money(shell, r.closing_value));
+            cells.push(r.unit.clone());
+            cells.extend(figures(
+                r.opening,
+                r.qty_in,
+                r.qty_out,
+                r.closing,
+                [r.opening_value, r.in_value, r.out_value, r.closing_value],
+            ));
             let style = if range.start + i == self.movement.rows.cursor {
                 th.selected()
             } else {
@@ -262,204 +252,21 @@ impl ReportsPane {
             lines.push((cells, style));
         }
         let t = &rep.totals;
-        let mut totals = vec![shell.t(Msg::ColTotal).to_string()];
-        if wide || !by_loc {
-            totals.push(shell.tf(Msg::RptRows, &[&int(shell, t.rows)]));
-        }
+        let mut totals = vec![
+            shell.t(Msg::ColTotal).to_string(),
+            shell.tf(Msg::RptRows, &[&int(shell, t.rows)]),
+        ];
         if by_loc {
             totals.push(String::new());
         }
-        if wide {
-            totals.push(String::new());
-        }
-        totals.extend([
-            qty(shell, t.opening),
-            qty(shell, t.qty_in),
-            qty(shell, t.qty_out),
-            qty(shell, t.closing),
-        ]);
-        if wide {
-            totals.extend([
-                money(shell, t.opening_value),
-                money(shell, t.in_value),
-                money(shell, t.out_value),
-            ]);
-        }
-        totals.push(money(shell, t.closing_value));
-        table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
-    }
-
-    fn draw_valuation(&self, f: &mut Frame, area: Rect, shell: &Shell) {
-        let Some(v) = &self.valuation.data else {
-            return;
-        };
-        let has_chart = v.by != ValuationBy::Product && !v.rows.is_empty();
-        let (t_area, c_area) = self.split(area, has_chart);
-        if let Some(c) = c_area {
-            report_chart::value_per_group(f, c, shell, v);
-        }
-        let Some(area) = t_area else { return };
-        if v.rows.is_empty() {
-            table::note(f, area, shell, shell.t(Msg::RptNoRows), false);
-            return;
-        }
-        let wide = area.width >= WIDE;
-        let key = match v.by {
-            ValuationBy::Location => Msg::ColLocation,
-            ValuationBy::Category => Msg::ColCategory,
-            ValuationBy::Product => Msg::ColSku,
-        };
-        let mut cols = vec![if v.by == ValuationBy::Category {
-            fill(key)
-        } else {
-            text(key, if wide { 16 } else { 12 })
-        }];
-        if v.by != ValuationBy::Category {
-            cols.push(fill(Msg::ColName));
-        }
-        cols.extend([
-            num(Msg::RptItems, 7),
-            num(Msg::ColQty, if wide { 14 } else { 11 }),
-            num(Msg::ColValue, if wide { 18 } else { 15 }),
-            num(Msg::RptShare, 6),
-        ]);
-        let h = table::body_height(area, true);
-        let range = self.valuation.rows.window(h, v.rows.len());
-        let th = &shell.theme;
-        let share = |m: i64| {
-            if v.total_value.0 <= 0 {
-                String::new()
-            } else {
-                let total = i128::from(v.total_value.0);
-                let tenths = ((i128::from(m) * 1000 + total / 2) / total) as i64;
-                format!("{}.{}%", tenths / 10, (tenths % 10).abs())
-            }
-        };
-        let lines: Vec<Styled> = v.rows[range.clone()]
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut cells = vec![r.key.clone()];
-                if v.by != ValuationBy::Category {
-                    cells.push(r.name.clone());
-                }
-                cells.extend([
-                    int(shell, r.items),
-                    qty(shell, r.quantity),
-                    money(shell, r.value),
-                    share(r.value.0),
-                ]);
-                let style = if range.start + i == self.valuation.rows.cursor {
-                    th.selected()
-                } else {
-                    th.base()
-                };
-                (cells, style)
-            })
-            .collect();
-        let mut totals = vec![shell.t(Msg::ColTotal).to_string()];
-        if v.by != ValuationBy::Category {
-            totals.push(String::new());
-        }
-        totals.extend([
-            int(shell, v.total_items),
-            qty(shell, v.total_quantity),
-            money(shell, v.total_value),
-            String::new(),
-        ]);
-        table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
-    }
-
-    fn draw_reorder(&self, f: &mut Frame, area: Rect, shell: &Shell) {
-        let Some(r) = &self.reorder.data else { return };
-        if r.rows.is_empty() {
-            table::note(f, area, shell, shell.t(Msg::RptNothingToReorder), false);
-            return;
-        }
-        let wide = area.width >= WIDE;
-        let qw = if wide { 11 } else { 8 };
-        let mut cols = vec![
-            text(Msg::ColLocation, if wide { 12 } else { 8 }),
-            text(Msg::ColSku, if wide { 14 } else { 12 }),
-            fill(Msg::ColName),
-            num(Msg::ColQty, qw),
-            num(Msg::ColMin, qw),
-        ];
-        if wide {
-            cols.push(num(Msg::RptMax, qw));
-        }
-        cols.push(num(Msg::RptSuggested, if wide { 11 } else { 9 }));
-        if wide {
-            cols.push(num(Msg::ColValue, 15));
-        }
-        cols.push(text(Msg::RptSurplusAt, if wide { 24 } else { 12 }));
-        let h = table::body_height(area, true);
-        let range = self.reorder.rows.window(h, r.rows.len());
-        let th = &shell.theme;
-        let lines: Vec<Styled> = r.rows[range.clone()]
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let mut cells = vec![
-                    row.location.clone(),
-                    row.sku.clone(),
-                    row.name.clone(),
-                    qty(shell, row.quantity),
-                    qty(shell, row.min),
-                ];
-                if wide {
-                    cells.push(row.max.map(|m| qty(shell, m)).unwrap_or_default());
-                }
-                cells.push(qty(shell, row.suggested));
-                if wide {
-                    cells.push(money(shell, row.suggested_value));
-                }
-                let surplus = match row.surplus.as_slice() {
-                    [] => String::new(),
-                    [s, rest @ ..] => {
-                        let more = if rest.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" +{}", rest.len())
-                        };
-                        format!("{} {}{more}", s.location, qty(shell, s.available))
-                    }
-                };
-                cells.push(surplus);
-                let style = if range.start + i == self.reorder.rows.cursor {
-                    th.selected()
-                } else {
-                    th.warn()
-                };
-                (cells, style)
-            })
-            .collect();
-        let rows = int(shell, r.rows.len() as u64);
-        if !wide {
-            let value = money(shell, r.total_suggested_value);
-            let foot = format!(
-                "{} · {}",
-                shell.t(Msg::ColTotal),
-                shell.tf(Msg::RptRowsValue, &[&rows, &value])
-            );
-            table::draw(f, area, shell, &cols, lines, Some(Foot::Text(foot)));
-            return;
-        }
-        let mut totals = vec![
-            shell.t(Msg::ColTotal).to_string(),
-            String::new(),
-            shell.tf(Msg::RptRows, &[&rows]),
-            String::new(),
-            String::new(),
-        ];
-        if wide {
-            totals.push(String::new());
-        }
         totals.push(String::new());
-        if wide {
-            totals.push(money(shell, r.total_suggested_value));
-        }
-        totals.push(String::new());
+        totals.extend(figures(
+            t.opening,
+            t.qty_in,
+            t.qty_out,
+            t.closing,
+            [t.opening_value, t.in_value, t.out_value, t.closing_value],
+        ));
         table::draw(f, area, shell, &cols, lines, Some(Foot::Cells(totals)));
     }
 }
