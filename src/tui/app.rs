@@ -193,8 +193,12 @@ impl App {
 
     fn goto(&mut self, tab: Tab) {
         let role = self.shell.actor.as_ref().map(|a| a.role);
-        if role.is_some_and(|r| !tab.visible_to(r)) {
-            self.shell.error(self.shell.t(Msg::AdminOnly).into());
+        if let Some(r) = role.filter(|r| !tab.visible_to(*r)) {
+            let msg = match tab {
+                Tab::Admin => self.shell.t(Msg::AdminOnly).to_string(),
+                _ => self.shell.tf(Msg::NotAllowed, &[r.as_str()]),
+            };
+            self.shell.error(msg);
             return;
         }
         self.tab = tab;

@@ -47,7 +47,8 @@ fn on_admin(role: Role) -> (App, Vec<Request>) {
         name: "Boss".into(),
         role,
     });
-    let reqs = press(&mut a, KeyCode::Char('5'));
+    let admin = char::from(b'0' + Tab::Admin.number() as u8);
+    let reqs = press(&mut a, KeyCode::Char(admin));
     (a, reqs)
 }
 

@@ -622,3 +622,24 @@ fn a_line_cleared_for_recount_starts_again_on_this_terminal() {
         "the third scan came after a recount cleared the line"
     );
 }
+
+#[test]
+fn a_viewer_is_told_the_counts_screen_is_not_for_their_role() {
+    let mut a = App::new(&UiConfig::default(), Theme::new(false, None), t0());
+    a.shell.actor = Some(Actor {
+        id: "u1".into(),
+        email: "v@b.test".into(),
+        name: "Vera".into(),
+        role: Role::Viewer,
+    });
+    let reqs = press(&mut a, KeyCode::Char('5'));
+    assert_eq!(a.tab, Tab::Dashboard);
+    assert!(calls(&reqs).is_empty());
+    let toast = a
+        .shell
+        .toast
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    assert!(toast.contains("viewer"), "{toast}");
+}
