@@ -5,7 +5,7 @@
 mod common;
 mod counts_parts;
 
-use counts_parts::{flow::*, posting::*, rules::*};
+use counts_parts::{crash::*, flow::*, posting::*, rules::*};
 
 use common::backend::{Db, TestEnv, line, product};
 use gudang::Error;
@@ -84,6 +84,15 @@ pub(crate) async fn movements(env: &TestEnv) -> i64 {
     .await
 }
 
+/// The child of `post_killed_mid_way_then_finished`: runs only when re-executed by it.
+#[test]
+#[ignore = "child process of post_killed_mid_way_then_finished; does nothing unless re-executed by it"]
+fn count_post_child() {
+    if let Ok(config) = std::env::var(CHILD_CONFIG_ENV) {
+        child_main(&config);
+    }
+}
+
 for_all_backends!(
     postings_during_the_count,
     uncounted_as_zero_with_children_and_category,
@@ -93,4 +102,5 @@ for_all_backends!(
     cancel_leaves_stock_alone,
     roles_and_bad_input,
     nothing_to_adjust_closes_without_documents,
+    post_killed_mid_way_then_finished,
 );
