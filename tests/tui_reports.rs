@@ -379,3 +379,55 @@ async fn export_the_movement_report_to_csv_and_xlsx() {
     assert!(ui.screen().contains("Export failed"), "{}", ui.screen());
     assert!(!out.path().join("no").exists());
 }
+
+#[tokio::test]
+async fn a_long_report_pages_and_bahasa_indonesia_writes_its_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::sqlite_config(dir.path());
+    config.ui.language = "id".into();
+    let services = gudang::Services::open(config).await.unwrap();
+    let admin = services
+        .create_first_admin(ADMIN, "Admin", PASSWORD)
+        .await
+        .unwrap();
+    let env = common::Env {
+        services,
+        admin,
+        dir,
+    };
+    common::seed(&env, 60).await;
+    let mut lines: Vec<LineRequest> = (2..=60).map(|i| line(&format!("P{i}"), 2)).collect();
+    lines.push(line("P1", 1500));
+    post(&env, TxKind::Receipt, None, Some("A"), lines).await;
+    let mut ui = Ui::new(env.services.clone()).await;
+    log_in(&mut ui).await;
+    ui.typ("7").await;
+    type_period(&mut ui, today() - Duration::days(6), today()).await;
+    let rows = |ui: &Ui| {
+        reports(ui)
+            .movement
+            .data
+            .as_ref()
+            .map_or(0, |d| d.report.rows.len())
+    };
+    assert_eq!(rows(&ui), 60);
+    assert!(
+        ui.screen().contains("1.500"),
+        "thousands with a point: {}",
+        ui.screen()
+    );
+    snap(&mut ui, "report_movement_id").await;
+    ui.key(KeyCode::PageDown).await;
+    let page = reports(&ui).movement.rows.cursor;
+    assert!(page >= 10, "a page is the rows on screen: {page}");
+    ui.key(KeyCode::End).await;
+    assert_eq!(reports(&ui).movement.rows.cursor, 59);
+    assert!(ui.screen().contains("baris 60 dari 60"), "{}", ui.screen());
+    assert!(
+        ui.screen().contains("P9 "),
+        "the last rows by SKU: {}",
+        ui.screen()
+    );
+    ui.key(KeyCode::Home).await;
+    assert_eq!(reports(&ui).movement.rows.cursor, 0);
+}
