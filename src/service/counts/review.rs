@@ -2,7 +2,7 @@
 //! and variance value, largest value first; items in scope with stock that nobody scanned
 //! appear as "not counted".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -116,11 +116,14 @@ impl Services {
         actor.require(Permission::ManageCounts)?;
         let count = self.count_get(number).await?;
         let all = self.list_locations().await?;
+        let codes: HashMap<&str, &str> = all
+            .iter()
+            .map(|l| (l.id.as_str(), l.code.as_str()))
+            .collect();
         let code = |id: &str| {
-            all.iter()
-                .find(|l| l.id == id)
-                .map(|l| l.code.clone())
-                .unwrap_or_else(|| id.to_string())
+            codes
+                .get(id)
+                .map_or_else(|| id.to_string(), |c| c.to_string())
         };
         let only_at = match filter.location.as_deref().map(str::trim) {
             Some(c) if !c.is_empty() => {
@@ -128,7 +131,11 @@ impl Services {
                     .iter()
                     .find(|l| text::norm(&l.code) == text::norm(c))
                     .ok_or_else(|| Error::Invalid(format!("unknown location '{c}'")))?;
-                Some(crate::service::stock_view::subtree(&all, &l.id))
+                Some(
+                    crate::service::stock_view::subtree(&all, &l.id)
+                        .into_iter()
+                        .collect::<HashSet<_>>(),
+                )
             }
             _ => None,
         };
