@@ -272,6 +272,11 @@ fn real_errors_translate_at_every_level() {
     ] {
         assert_eq!(id(t), t);
     }
+    // A code before a colon is a value, even when it reads like a word.
+    assert_eq!(
+        id("transfer: tidak ada produk dengan SKU atau barcode ini"),
+        "transfer: tidak ada produk dengan SKU atau barcode ini"
+    );
     // A rejection the app words itself around the stored English reason.
     assert_eq!(
         id("RCV-2026-000001 rejected: only 0 of SKU P2 left at B (line 2 needs 5)"),

@@ -16,7 +16,18 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("{}; {}", "{*}; {*}"),
     // A message inside one of the app's own texts ("Not posted: {} — Enter tries again").
     ("{} — {}", "{*} — {*}"),
-    // A message with a prefix ("line 3: ...", "sku: ...") that no other entry knows: both
-    // sides translated. The least specific entry, tried last.
-    ("{}: {}", "{*}: {*}"),
+    // A form field's error (src/service/catalog.rs, csvio): "sku: SKU is required". ("barcode"
+    // is the same word in both languages: the entry below answers it.)
+    ("sku: {}", "SKU: {*}"),
+    ("name: {}", "nama: {*}"),
+    ("price: {}", "harga: {*}"),
+    ("category: {}", "kategori: {*}"),
+    ("unit: {}", "satuan: {*}"),
+    ("min_qty: {}", "jumlah minimum: {*}"),
+    ("active: {}", "aktif: {*}"),
+    ("form: {}", "formulir: {*}"),
+    // A message after a prefix that no other entry knows ("ISS-2026-000001 ditolak: ..."):
+    // the prefix as is (a code, or the app's own words), the message translated. The least
+    // specific entry, tried last.
+    ("{}: {}", "{}: {*}"),
 ];

@@ -11,10 +11,6 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("posted", "terposting"),
     ("rejected", "ditolak"),
     ("pending", "tertunda"),
-    // Count (stock opname) statuses (src/service/counts.rs).
-    ("open", "terbuka"),
-    ("posting", "sedang diposting"),
-    ("cancelled", "dibatalkan"),
     // Roles and permissions (src/domain/role.rs).
     ("viewer", "pengamat"),
     ("clerk", "petugas"),
@@ -51,6 +47,14 @@ pub(super) const WORDS: &[(&str, &str)] = &[
     ("parent", "induk"),
     ("quantity", "jumlah"),
     ("form", "formulir"),
+    ("active", "aktif"),
+    // What a name or code is, in "{} is required" and the like (src/domain/text.rs callers).
+    ("SKU", "SKU"),
+    ("category name", "nama kategori"),
+    ("unit code", "kode satuan"),
+    ("unit name", "nama satuan"),
+    ("location code", "kode lokasi"),
+    ("location name", "nama lokasi"),
     // Stock limits (src/service/reports/reorder_read.rs).
     ("minimum", "minimum"),
     ("maximum", "maksimum"),
