@@ -146,7 +146,8 @@ impl CountsPane {
         }
         if let Some(r) = &self.review {
             let mut k = vec![
-                ("↑↓ PgUp PgDn", Msg::KeyMove),
+                ("↑↓ j k", Msg::KeyMove),
+                ("PgUp PgDn", Msg::KeyPage),
                 ("v", Msg::KeyOnlyVariances),
                 ("l", Msg::KeyFilterLocation),
                 ("c", Msg::KeyFilterCategory),
