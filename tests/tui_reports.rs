@@ -280,6 +280,27 @@ async fn the_stock_card_from_the_stock_and_product_screens() {
     ui.key(KeyCode::Esc).await;
     assert_eq!(ui.rt.app.tab, Tab::Stock, "back where it was opened");
     assert!(reports(&ui).card.is_none());
+    // From a product's stock detail (Enter): that product, at the location the list is
+    // filtered by (none here: every location), with the period chosen on the last card.
+    ui.enter().await;
+    ui.until("the detail", |a: &App| {
+        a.stock.detail.as_ref().is_some_and(|d| d.data.is_some())
+    })
+    .await;
+    ui.typ("K").await;
+    let key = reports(&ui)
+        .card
+        .as_ref()
+        .map(|c| c.key.clone())
+        .expect("a card");
+    assert_eq!((key.sku.as_str(), key.location.as_deref()), ("P1", None));
+    assert_eq!(key.period.from, today() - Duration::days(6));
+    ui.key(KeyCode::Esc).await;
+    assert!(
+        ui.rt.app.stock.detail.is_some(),
+        "the detail is still there"
+    );
+    ui.key(KeyCode::Esc).await;
 
     // From the products screen: every location.
     ui.typ("2").await;

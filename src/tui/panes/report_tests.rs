@@ -352,3 +352,69 @@ fn keys_and_texts_exist_in_both_languages() {
     }
     assert_eq!(p.hint(), Msg::RptHint);
 }
+
+mod in_the_app {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::config::UiConfig;
+    use crate::tui::app::{App, update};
+    use crate::tui::event::Event;
+
+    fn app(role: Role) -> App {
+        let mut a = App::new(&UiConfig::default(), Theme::new(false, None), now());
+        a.shell.actor = Some(Actor {
+            id: "u1".into(),
+            email: "v@b.test".into(),
+            name: "Vi".into(),
+            role,
+        });
+        a
+    }
+
+    fn key(a: &mut App, c: KeyCode) -> Vec<Request> {
+        update(a, Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
+    }
+
+    #[test]
+    fn every_role_reads_the_reports() {
+        for role in Role::ALL {
+            let mut a = app(role);
+            let n = Tab::ALL.iter().position(|t| *t == Tab::Reports).unwrap() + 1;
+            let reqs = key(&mut a, KeyCode::Char(char::from(b'0' + n as u8)));
+            assert_eq!(a.tab, Tab::Reports, "{role:?}");
+            assert!(
+                reqs.iter()
+                    .any(|r| matches!(r.call, AnyCall::Reports(Call::Movement(_)))),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn k_without_a_product_under_the_cursor_does_nothing_and_esc_returns_from_a_card() {
+        let mut a = app(Role::Clerk);
+        key(&mut a, KeyCode::Char('2'));
+        key(&mut a, KeyCode::Char('K'));
+        assert_eq!(a.tab, Tab::Products, "no rows yet: no card");
+        assert!(a.reports.card.is_none());
+        // A card opened from the stock screen: Esc goes back there.
+        let period = a.reports.period(&a.shell);
+        let card = CardKey {
+            sku: "P1".into(),
+            location: Some("A".into()),
+            period,
+        };
+        a.reports.open_card(&mut a.shell, card, Some(Tab::Stock));
+        a.tab = Tab::Reports;
+        key(&mut a, KeyCode::Char('p'));
+        key(&mut a, KeyCode::Esc);
+        assert_eq!(a.tab, Tab::Stock);
+        assert!(a.reports.card.is_none());
+        assert_eq!(
+            a.reports.period(&a.shell).preset,
+            Preset::PrevMonth,
+            "the next card starts with the period chosen on this one"
+        );
+    }
+}
