@@ -145,7 +145,7 @@ impl Shell {
             return true;
         }
         let role = self.actor.as_ref().map(|a| a.role.as_str()).unwrap_or("-");
-        self.error(self.tf(Msg::NotAllowed, &[role]));
+        self.error(self.tf(Msg::NotAllowed, &[&self.say(role)]));
         false
     }
 

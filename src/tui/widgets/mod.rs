@@ -125,7 +125,7 @@ pub fn message_line(f: &mut Frame, area: Rect, shell: &Shell, hint: &str) {
 pub fn status_bar(f: &mut Frame, area: Rect, shell: &Shell, spin: usize) {
     let th = &shell.theme;
     let who = match &shell.actor {
-        Some(a) => format!(" {} · {}", a.email, a.role),
+        Some(a) => format!(" {} · {}", a.email, shell.say(a.role.as_str())),
         None => format!(" {}", shell.t(Msg::NotLoggedIn)),
     };
     let mut right = Vec::new();
