@@ -229,12 +229,7 @@ mod tests {
             Style::default(),
         )];
         let totals = Foot::Cells(vec!["".into(), "".into(), "1234567".into(), "".into()]);
-        let widths = |w| {
-            layout(&shell, &cols, &lines, Some(&totals), w)
-                .into_iter()
-                .map(|(i, c)| (i, c))
-                .collect::<Vec<_>>()
-        };
+        let widths = |w| layout(&shell, &cols, &lines, Some(&totals), w);
         let wide = widths(80);
         assert_eq!(wide.len(), 4);
         assert_eq!(wide[2], (2, Constraint::Length(7)), "as wide as the total");
