@@ -4,6 +4,7 @@
 //! recount, post and cancel ([`super::count_review`]). A clerk sees the open counts and scans.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 
 pub use super::count_call::{Acted, Call, PostAnswer, Reply};
 pub use super::count_review::{ReviewOut, ReviewView};
@@ -52,6 +53,8 @@ pub struct CountsPane {
     pub top: Cell<usize>,
     pub locations: Vec<Location>,
     pub categories: Vec<Category>,
+    /// Full paths (`JKT/A/01`) by location code.
+    pub paths: HashMap<String, String>,
     lookups_loaded: bool,
     pub start: Option<Start>,
     /// A start is on its way.
@@ -242,7 +245,7 @@ impl CountsPane {
                     r.ask_cancel = true;
                     r.load(shell);
                     self.review = Some(r);
-                    self.fill_pickers();
+                    self.fill_pickers(shell);
                 }
             }
             _ => return false,
@@ -265,7 +268,7 @@ impl CountsPane {
         let mut r = ReviewView::new(c.number.clone(), Some(c));
         r.load(shell);
         self.review = Some(r);
-        self.fill_pickers();
+        self.fill_pickers(shell);
     }
 
     fn open_scan(&mut self, shell: &mut Shell, c: &CountSummary) {
@@ -276,7 +279,7 @@ impl CountsPane {
             c.number.clone(),
             c.location.clone(),
             scope,
-            super::count_draw::scope_text(shell, c),
+            super::count_draw::scope_text(shell, c, &self.paths),
         ));
         if !self.lookups_loaded && !shell.busy(PANE, "lookups") {
             shell.send("lookups", event::Call::Counts(Call::Lookups));
@@ -294,6 +297,7 @@ impl CountsPane {
             }];
         };
         let depth = tree[pos].0;
+        let paths = pick::paths_by_code(&self.locations);
         let mut items = Vec::new();
         for (i, (d, l)) in tree.iter().enumerate().skip(pos) {
             if i > pos && (!c.with_children || *d <= depth) {
@@ -304,7 +308,12 @@ impl CountsPane {
             }
             items.push(Item {
                 value: l.code.clone(),
-                label: format!("{}{}  {}", "  ".repeat(d - depth), l.code, l.name),
+                label: format!(
+                    "{}{}  {}",
+                    "  ".repeat(d - depth),
+                    paths.get(&l.code).unwrap_or(&l.code),
+                    l.name
+                ),
             });
         }
         items

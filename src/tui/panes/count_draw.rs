@@ -1,6 +1,8 @@
 //! Drawing the counts pane: the list of counts and the start pickers on top; the scan loop and
 //! the review draw themselves (`count_scan_draw`, `count_review_draw`).
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -39,11 +41,12 @@ pub fn status_style(shell: &Shell, status: CountStatus) -> Style {
 }
 
 /// "A/01 and inside · Hardware", "A/01 only".
-pub fn scope_text(shell: &Shell, c: &CountSummary) -> String {
+pub fn scope_text(shell: &Shell, c: &CountSummary, paths: &HashMap<String, String>) -> String {
+    let path = paths.get(&c.location).unwrap_or(&c.location);
     let at = if c.with_children {
-        shell.tf(Msg::ScopeWithChildren, &[&c.location])
+        shell.tf(Msg::ScopeWithChildren, &[path])
     } else {
-        c.location.clone()
+        path.clone()
     };
     match &c.category {
         Some(cat) => format!("{at} · {cat}"),
@@ -165,7 +168,7 @@ impl CountsPane {
             .skip(top)
             .take(h)
             .map(|(i, c)| {
-                let scope = scope_text(shell, c);
+                let scope = scope_text(shell, c, &self.paths);
                 let row = Row::new(vec![
                     Line::raw(c.number.clone()),
                     Line::raw(scope),

@@ -10,15 +10,16 @@ impl CountsPane {
             Reply::Lookups(Ok((locations, categories))) => {
                 self.locations = locations;
                 self.categories = categories;
+                self.paths = pick::paths_by_code(&self.locations);
                 self.lookups_loaded = true;
-                self.fill_pickers();
+                self.fill_pickers(shell);
                 self.start_loaded(shell);
             }
             Reply::Lookups(Err(e)) => shell.error(e),
             Reply::List(Ok(rows)) => {
                 self.set_list(rows);
                 self.cursor = self.cursor.min(self.visible(shell).len().saturating_sub(1));
-                self.fill_pickers();
+                self.fill_pickers(shell);
             }
             Reply::List(Err(e)) => self.error = Some(e),
             Reply::Started(r) => {
@@ -63,7 +64,7 @@ impl CountsPane {
     }
 
     /// The scan's and the review's pickers get the count's locations and the categories.
-    pub(super) fn fill_pickers(&mut self) {
+    pub(super) fn fill_pickers(&mut self, shell: &Shell) {
         let number = match (&self.scan, &self.review) {
             (Some(s), _) => s.number.clone(),
             (None, Some(r)) => r.number.clone(),
@@ -76,11 +77,15 @@ impl CountsPane {
             .or_else(|| self.list.iter().find(|c| c.number == number).cloned());
         let Some(head) = head else { return };
         let scope = self.scope(&head);
+        let title = crate::tui::panes::count_draw::scope_text(shell, &head, &self.paths);
         if let Some(s) = &mut self.scan {
             s.scope = scope;
+            s.title = title;
+            s.paths = self.paths.clone();
         } else if let Some(r) = &mut self.review {
             r.scope = scope;
             r.categories = self.categories.iter().map(|c| c.name.clone()).collect();
+            r.paths = self.paths.clone();
         }
     }
 

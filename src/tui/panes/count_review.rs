@@ -53,6 +53,8 @@ pub struct ReviewView {
     pub error: Option<String>,
     /// The count's locations and every category, for the filter pickers.
     pub scope: Vec<Item>,
+    /// Full paths by location code.
+    pub paths: std::collections::HashMap<String, String>,
     pub categories: Vec<String>,
     pub marked: BTreeSet<LineKey>,
     pub cursor: usize,
@@ -125,6 +127,11 @@ impl ReviewView {
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// A location's full path in `w` columns.
+    pub fn path(&self, code: &str, w: usize) -> String {
+        crate::tui::panes::pick::fit_path(self.paths.get(code).map_or(code, |p| p), w)
     }
 
     pub fn current(&self) -> Option<&ReviewLine> {

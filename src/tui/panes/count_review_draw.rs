@@ -24,7 +24,7 @@ impl ReviewView {
         };
         let mut lines = vec![Line::from(vec![
             Span::styled(format!(" {} ", self.number), th.title()),
-            Span::raw(format!(" {} ", scope_text(shell, head))),
+            Span::raw(format!(" {} ", scope_text(shell, head, &self.paths))),
             Span::styled(
                 format!(" {} ", status_text(shell, head.status).to_uppercase()),
                 status_style(shell, head.status),
@@ -62,7 +62,10 @@ impl ReviewView {
             } else {
                 Msg::AllLines
             }),
-            f_.location.as_deref().unwrap_or(shell.t(Msg::AllLocations)),
+            &f_.location
+                .as_deref()
+                .map(|l| self.paths.get(l).cloned().unwrap_or_else(|| l.to_string()))
+                .unwrap_or_else(|| shell.t(Msg::AllLocations).to_string()),
             f_.category
                 .as_deref()
                 .unwrap_or(shell.t(Msg::AllCategories)),
@@ -212,7 +215,7 @@ impl ReviewView {
                     Line::raw(mark),
                     Line::raw(l.sku.clone()),
                     Line::raw(l.name.clone()),
-                    Line::raw(l.location.clone()),
+                    Line::raw(self.path(&l.location, if wide { 14 } else { 8 })),
                     Line::raw(format!("{:>8}", shell.qty(l.book))),
                     Line::raw(format!("{counted:>8}")),
                     Line::styled(format!("{var_text:>8}"), var_style),

@@ -67,6 +67,8 @@ pub struct ScanView {
     pub picker: Option<Picker>,
     /// Scans accepted by the service in this session.
     pub accepted: usize,
+    /// Full paths by location code.
+    pub paths: std::collections::HashMap<String, String>,
 }
 
 /// What the scan view asks of the pane.
@@ -93,6 +95,7 @@ impl ScanView {
             error_shown: false,
             picker: None,
             accepted: 0,
+            paths: Default::default(),
         }
     }
 
@@ -261,6 +264,11 @@ impl ScanView {
         if !lost.is_empty() {
             self.refused(shell, format!("{}: {msg}", lost.join(", ")));
         }
+    }
+
+    /// A location's full path in `w` columns.
+    pub fn path(&self, code: &str, w: usize) -> String {
+        crate::tui::panes::pick::fit_path(self.paths.get(code).map_or(code, |p| p), w)
     }
 
     /// Units scanned on this terminal, all entries together.

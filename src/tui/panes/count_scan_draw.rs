@@ -51,7 +51,7 @@ impl ScanView {
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::raw(format!("  {}: ", shell.t(Msg::FoundAt))),
-                Span::styled(self.at.clone(), th.title()),
+                Span::styled(self.path(&self.at, 40), th.title()),
                 Span::styled(format!("   {}", shell.t(Msg::FoundAtHint)), th.dim()),
             ])),
             at,
@@ -176,7 +176,7 @@ impl ScanView {
                 let row = Row::new(vec![
                     e.sku.clone(),
                     e.name.clone(),
-                    e.at.clone(),
+                    self.path(&e.at, if wide { 16 } else { 8 }),
                     format!("{:>10}", shell.qty(e.here)),
                     format!("{:>12}", shell.qty(e.counted)),
                 ]);
