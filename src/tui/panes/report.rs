@@ -5,6 +5,8 @@
 //! on screen to a CSV or XLSX file. The stock card ([`super::card`]) opens from a row here, or
 //! from the products and stock screens, and shows here; Esc takes it back where it came from.
 
+use chrono::NaiveDateTime;
+
 use super::card::Card;
 use super::pick;
 pub use super::report_call::{Call, CardKey, Filters, Kind, MovementData, Reply};
@@ -22,12 +24,17 @@ use crate::tui::widgets::picker::{Item, Picked, Picker};
 
 pub const PANE: PaneId = PaneId::Reports;
 
+/// Seconds after which a report shown again is computed again (stock moves all day).
+pub const REFRESH_SECS: i64 = 60;
+
 /// One report's latest answer: for which filters, the data or the error, and the cursor.
 #[derive(Debug)]
 pub struct Slot<T> {
     pub key: Option<Filters>,
     /// The filters of the request sent last.
     asked: Option<Filters>,
+    /// When the answer came (the app's clock).
+    at: Option<NaiveDateTime>,
     pub data: Option<Box<T>>,
     pub error: Option<String>,
     pub rows: Rows,
@@ -38,6 +45,7 @@ impl<T> Default for Slot<T> {
         Slot {
             key: None,
             asked: None,
+            at: None,
             data: None,
             error: None,
             rows: Rows::default(),
@@ -46,11 +54,12 @@ impl<T> Default for Slot<T> {
 }
 
 impl<T> Slot<T> {
-    fn answer(&mut self, key: Filters, r: Result<Box<T>, String>) {
+    fn answer(&mut self, key: Filters, r: Result<Box<T>, String>, now: NaiveDateTime) {
         if self.key.as_ref() != Some(&key) {
             self.rows.reset();
         }
         self.key = Some(key);
+        self.at = Some(now);
         match r {
             Ok(d) => {
                 self.data = Some(d);
@@ -129,7 +138,14 @@ impl ReportsPane {
             c.reload(shell);
             return;
         }
-        self.ensure(shell, false);
+        // Coming back after a while: the report again (what is shown stays until it comes).
+        let at = match self.kind {
+            Kind::Movement => self.movement.at,
+            Kind::Valuation => self.valuation.at,
+            Kind::Reorder => self.reorder.at,
+        };
+        let old = at.is_some_and(|t| (shell.now - t).num_seconds() >= REFRESH_SECS);
+        self.ensure(shell, old);
     }
 
     /// Asks for the report on screen unless it answers the filters already (or `again`).

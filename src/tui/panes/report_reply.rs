@@ -70,9 +70,9 @@ impl ReportsPane {
                 self.lookups_loaded = true;
             }
             Reply::Lookups(Err(e)) => shell.error(e),
-            Reply::Movement(f, d) => self.movement.answer(f, d),
-            Reply::Valuation(f, d) => self.valuation.answer(f, d),
-            Reply::Reorder(f, d) => self.reorder.answer(f, d),
+            Reply::Movement(f, d) => self.movement.answer(f, d, shell.now),
+            Reply::Valuation(f, d) => self.valuation.answer(f, d, shell.now),
+            Reply::Reorder(f, d) => self.reorder.answer(f, d, shell.now),
             Reply::Exported { path, result } => match result {
                 Ok(n) => {
                     self.export_form = None;

@@ -418,3 +418,19 @@ mod in_the_app {
         );
     }
 }
+
+#[test]
+fn a_report_shown_again_after_a_minute_is_computed_again() {
+    let (mut p, mut sh) = (ReportsPane::default(), shell());
+    p.on_enter(&mut sh);
+    let c = calls(&mut sh);
+    let Some(Call::Movement(f)) = c.last().cloned() else {
+        panic!("{c:?}")
+    };
+    p.on_reply(&mut sh, Reply::Movement(f, Err("down".into())));
+    p.on_enter(&mut sh);
+    assert!(calls(&mut sh).is_empty(), "just answered");
+    sh.now += chrono::Duration::seconds(REFRESH_SECS);
+    p.on_enter(&mut sh);
+    assert!(matches!(&calls(&mut sh)[..], [Call::Movement(_)]));
+}
