@@ -10,13 +10,17 @@
 use futures::TryStreamExt;
 use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyPool, FromRow};
 use tokio::sync::mpsc;
 
 use super::dialect::Backend;
 use super::location::format_number;
 use super::multi::Arg;
 use crate::error::{Error, Result};
+
+pub mod limits;
+
+pub use limits::{LimitRow, limit_row, low_rows, set_limits, surplus_rows};
 
 const L: &str = "location";
 const T: &str = "transaction";
@@ -45,11 +49,11 @@ fn marks(n: usize) -> String {
 }
 
 /// One row of the snapshot statement; `tag` says which part it is:
-/// `o` an outbox movement (`a` txn id, `b` location, `k` product, `n1` line, `n2` leg,
-/// `n3` delta, `n4` time, `d` number, `doc` the document when asked for),
+/// `o` an outbox movement (`a` txn id, `b` location, `k` product, `n1` line * 2 + leg,
+/// `n2` delta, `n3` time, `d` number, `doc` the document when asked for),
 /// `q` a number sequence (`a` prefix, `n1` year, `n2` last number),
-/// `s` a stock row (`b` location, `k` product, `n1` quantity, `n2` minimum override or NULL,
-/// `n3` mirrored default minimum, `n4` maximum or NULL).
+/// `s` a stock row holding something (`b` location, `k` product, `n1` quantity).
+/// As few columns as will do: every row of every part pays for each one.
 #[derive(Debug, Clone, FromRow)]
 pub struct SnapRow {
     pub tag: String,
@@ -60,7 +64,7 @@ pub struct SnapRow {
     pub n1: Option<i64>,
     pub n2: Option<i64>,
     pub n3: Option<i64>,
-    pub n4: Option<i64>,
+    #[sqlx(default)]
     pub doc: Option<String>,
 }
 
@@ -79,25 +83,30 @@ pub struct SnapFilter {
 
 fn snapshot_sql(f: &SnapFilter) -> (String, Vec<Arg>) {
     let mut args = Vec::new();
-    let doc = if f.docs {
-        "o.doc"
+    let (doc, no_doc) = if f.docs {
+        (", o.doc AS doc", ", CAST(NULL AS TEXT)")
     } else {
-        "CAST(NULL AS TEXT)"
+        ("", "")
     };
+    // The outbox drives the join (it is short; movements have no index but their key), which
+    // SQLite is told by CROSS JOIN and the servers find alone.
     let mut outbox = format!(
         "SELECT 'o' AS tag, m.product_id AS k, m.location_id AS b, m.txn_id AS a, c.number AS d, \
-         m.line_no AS n1, m.leg AS n2, m.delta AS n3, m.at AS n4, {doc} AS doc \
-         FROM outbox o JOIN outcomes c ON c.txn_id = o.txn_id JOIN movements m ON m.txn_id = o.txn_id"
+         m.line_no * 2 + m.leg AS n1, m.delta AS n2, m.at AS n3{doc} \
+         FROM outbox o CROSS JOIN movements m CROSS JOIN outcomes c \
+         WHERE m.txn_id = o.txn_id AND c.txn_id = o.txn_id"
     );
     if let Some(p) = &f.product_id {
-        outbox.push_str(" WHERE m.product_id = ?");
+        outbox.push_str(" AND m.product_id = ?");
         args.push(Arg::from(p));
     }
-    let seq = "SELECT 'q', CAST(NULL AS TEXT), CAST(NULL AS TEXT), kind, CAST(NULL AS TEXT), \
-               year, last_no, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT) FROM number_seq";
-    let mut stock = String::from(
+    let seq = format!(
+        "SELECT 'q', CAST(NULL AS TEXT), CAST(NULL AS TEXT), kind, CAST(NULL AS TEXT), \
+         year, last_no, CAST(NULL AS BIGINT){no_doc} FROM number_seq"
+    );
+    let mut stock = format!(
         "SELECT 's', product_id, location_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-         quantity, min_override, default_min, max_qty, CAST(NULL AS TEXT) FROM stock WHERE 1 = 1",
+         quantity, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT){no_doc} FROM stock WHERE quantity <> 0"
     );
     if let Some(p) = &f.product_id {
         stock.push_str(" AND product_id = ?");
@@ -391,111 +400,6 @@ pub async fn product_sums(
     let (r, out) = tokio::join!(read, collect);
     r?;
     Ok(out)
-}
-
-// ---- reorder and limits --------------------------------------------------------------------
-
-/// A stock row with its limits.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct LimitRow {
-    pub location_id: String,
-    pub product_id: String,
-    pub quantity: i64,
-    pub min_override: Option<i64>,
-    pub default_min: i64,
-    pub max_qty: Option<i64>,
-}
-
-impl LimitRow {
-    pub fn min(&self) -> i64 {
-        self.min_override.unwrap_or(self.default_min)
-    }
-}
-
-const LIMIT_COLS: &str = "location_id, product_id, quantity, min_override, default_min, max_qty";
-
-/// Stock rows at or below a minimum above zero, at `locations` if given (at most
-/// [`MAX_IN`]), in (location, product) order.
-pub async fn low_rows(
-    p: &AnyPool,
-    b: Backend,
-    locations: Option<&[String]>,
-) -> Result<Vec<LimitRow>> {
-    let mut sql = format!(
-        "SELECT {LIMIT_COLS} FROM stock WHERE COALESCE(min_override, default_min) > 0 \
-         AND quantity <= COALESCE(min_override, default_min)"
-    );
-    if let Some(ls) = locations {
-        sql.push_str(&format!(" AND location_id IN ({})", marks(ls.len())));
-    }
-    sql.push_str(" ORDER BY location_id, product_id");
-    let mut q = sqlx::query_as::<_, LimitRow>(b.dyn_sql(sql));
-    for l in locations.unwrap_or_default() {
-        q = q.bind(l.clone());
-    }
-    q.fetch_all(p).await.map_err(Error::db(L))
-}
-
-/// Rows of `products` holding more than their maximum.
-pub async fn surplus_rows(p: &AnyPool, b: Backend, products: &[String]) -> Result<Vec<LimitRow>> {
-    let mut out = Vec::new();
-    for chunk in products.chunks(MAX_IN) {
-        let sql = format!(
-            "SELECT {LIMIT_COLS} FROM stock WHERE product_id IN ({}) AND max_qty IS NOT NULL AND quantity > max_qty",
-            marks(chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, LimitRow>(b.dyn_sql(sql));
-        for id in chunk {
-            q = q.bind(id.clone());
-        }
-        out.extend(q.fetch_all(p).await.map_err(Error::db(L))?);
-    }
-    Ok(out)
-}
-
-/// The limits of one stock row, if it exists (locked for the write job that reads it).
-pub async fn limit_row(
-    c: &mut AnyConnection,
-    b: Backend,
-    location_id: &str,
-    product_id: &str,
-) -> Result<Option<LimitRow>> {
-    sqlx::query_as::<_, LimitRow>(b.dyn_sql(format!(
-        "SELECT {LIMIT_COLS} FROM stock WHERE location_id = ? AND product_id = ?{}",
-        b.for_update()
-    )))
-    .bind(location_id)
-    .bind(product_id)
-    .fetch_optional(c)
-    .await
-    .map_err(Error::db(L))
-}
-
-/// Sets both limits of a stock row, creating the row (empty, with the product's mirror) if
-/// needed.
-#[allow(clippy::too_many_arguments)]
-pub async fn set_limits(
-    c: &mut AnyConnection,
-    b: Backend,
-    location_id: &str,
-    product_id: &str,
-    min_override: Option<i64>,
-    max_qty: Option<i64>,
-    (default_min, price): (i64, i64),
-    at: i64,
-) -> Result<()> {
-    sqlx::query(b.sql("INSERT INTO stock (location_id, product_id, quantity, min_override, default_min, price, updated_at, max_qty) VALUES (?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (location_id, product_id) DO UPDATE SET min_override = excluded.min_override, max_qty = excluded.max_qty, updated_at = excluded.updated_at"))
-        .bind(location_id)
-        .bind(product_id)
-        .bind(min_override)
-        .bind(default_min)
-        .bind(price)
-        .bind(at)
-        .bind(max_qty)
-        .execute(c)
-        .await
-        .map_err(Error::db(L))?;
-    Ok(())
 }
 
 #[cfg(test)]

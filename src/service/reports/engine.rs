@@ -105,10 +105,10 @@ impl Head {
                     number: r.d.unwrap_or_default(),
                     product_id: r.k.unwrap_or_default(),
                     location_id: r.b.unwrap_or_default(),
-                    line_no: r.n1.unwrap_or(0),
-                    leg: r.n2.unwrap_or(0),
-                    delta: r.n3.unwrap_or(0),
-                    at: r.n4.unwrap_or(0),
+                    line_no: r.n1.unwrap_or(0) / 2,
+                    leg: r.n1.unwrap_or(0) % 2,
+                    delta: r.n2.unwrap_or(0),
+                    at: r.n3.unwrap_or(0),
                     doc: r.doc,
                 });
                 None
