@@ -324,7 +324,7 @@ async fn stock_rows_both_ways(db: Db) {
     for k in &all {
         assert!(seen.contains(k), "{k:?} seen");
     }
-    assert!(n <= 10 && n >= 8);
+    assert!((8..=10).contains(&n));
 }
 
 async fn headers(s: &Services, f: &TxnFilter, seek: Seek<&Header>, n: i64) -> Vec<Header> {

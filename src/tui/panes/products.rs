@@ -146,6 +146,7 @@ impl ProductsPane {
     /// A new view (search, filter, order): from its first row, counted again.
     fn reset_view(&mut self, shell: &mut Shell) {
         self.list.reset();
+        self.total_key = None;
         self.ensure(shell);
     }
 

@@ -130,10 +130,17 @@ impl ProductsPane {
                 }
             })
             .collect();
+        // Wider screens give the columns that get cut (SKU, category) more room; the name
+        // takes the rest.
+        let (sku_w, cat_w) = if area.width >= 120 {
+            (18, 24)
+        } else {
+            (14, 14)
+        };
         let mut widths = vec![
-            Constraint::Length(14),
+            Constraint::Length(sku_w),
             Constraint::Fill(1),
-            Constraint::Length(14),
+            Constraint::Length(cat_w),
             Constraint::Length(6),
             Constraint::Length(12),
         ];

@@ -151,10 +151,16 @@ impl TxnPane {
             Msg::ColValue,
         ];
         if wide {
+            // Reference and partner get more of a very wide screen; the route takes the rest.
+            let (r, p) = if area.width >= 150 {
+                (24, 28)
+            } else {
+                (18, 20)
+            };
             widths.extend([
                 Constraint::Length(5),
-                Constraint::Length(18),
-                Constraint::Length(20),
+                Constraint::Length(r),
+                Constraint::Length(p),
             ]);
             head.extend([Msg::ColLines, Msg::ColReference, Msg::ColPartner]);
         }
