@@ -242,11 +242,12 @@ fn print_report(r: &BenchReport) {
             mark(t.card_max_ms.max(t.card_busiest_ms) < 50.0)
         );
         println!(
-            "  movement   last 30 days {:.0} ms ({} rows), 30 days half a year back {:.0} ms ({} rows), peak RSS while reporting {:.0} MiB   [{} target < 3 s]",
+            "  movement   last 30 days {:.0} ms ({} rows), 30 days half a year back {:.0} ms ({} rows); RSS {:.0} MiB before the report, {:.0} MiB at its peak   [{} target < 3 s]",
             t.movement_month_ms,
             t.movement_month_rows,
             t.movement_old_month_ms,
             t.movement_old_month_rows,
+            t.movement_rss_before_mb,
             t.movement_peak_rss_mb,
             mark(t.movement_month_ms < 3000.0)
         );

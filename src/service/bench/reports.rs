@@ -40,8 +40,9 @@ pub struct ReportTimings {
     /// The 30 days ending 182 days ago (more journal lines lie after them to go back through).
     pub movement_old_month_ms: f64,
     pub movement_old_month_rows: u64,
-    /// Peak resident memory while a movement report ran (the process's peak reset before it),
-    /// MiB; 0 where the peak cannot be reset.
+    /// Resident memory before the last-30-days report and its peak while it ran (the process's
+    /// peak reset before it), MiB; 0 where the peak cannot be reset.
+    pub movement_rss_before_mb: f64,
     pub movement_peak_rss_mb: f64,
     pub valuation_ms: f64,
     pub valuation_rows: usize,
@@ -54,6 +55,19 @@ pub struct ReportTimings {
 /// Resets the process's peak resident memory (Linux); whether it could.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Resident memory now (VmRSS), MiB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn ms(t: Instant) -> f64 {
@@ -123,6 +137,7 @@ impl Services {
         for (end_days_ago, old) in [(0, false), (182, true)] {
             let to = today() - Duration::days(end_days_ago);
             let q = MovementQuery::new(Period::new(to - Duration::days(29), to)?);
+            let before = rss_mb();
             let can_reset = reset_peak_rss();
             let t = Instant::now();
             let mut rows = 0u64;
@@ -137,6 +152,7 @@ impl Services {
             } else {
                 (r.movement_month_ms, r.movement_month_rows) = (took, rows);
                 if can_reset {
+                    r.movement_rss_before_mb = before;
                     r.movement_peak_rss_mb = peak_rss_mb();
                 }
             }
