@@ -97,9 +97,16 @@ impl CountsPane {
         r: Result<Option<PostAnswer>, String>,
     ) {
         let Some(rv) = self.review.as_mut().filter(|r| r.number == number) else {
+            // The review was left while this was on its way: say how it went all the same.
             match r {
                 Err(e) => shell.error(e),
-                Ok(_) => self.load(shell),
+                Ok(Some(a)) if what == Acted::Posted => {
+                    let _ = posted_note(shell, number, &a);
+                }
+                Ok(_) => {}
+            }
+            if self.scan.is_none() {
+                self.load(shell);
             }
             return;
         };
@@ -124,20 +131,8 @@ impl CountsPane {
                 let Some(answer) = answer else {
                     return rv.load(shell);
                 };
+                rv.error = posted_note(shell, number, &answer).err();
                 rv.head = Some(answer.count);
-                if answer.rejected.is_empty() {
-                    let docs = if answer.numbers.is_empty() {
-                        shell.t(Msg::CountNoDocs).to_string()
-                    } else {
-                        answer.numbers.join(", ")
-                    };
-                    shell.info(shell.tf(Msg::CountPostedDocs, &[number, &docs]));
-                    rv.error = None;
-                } else {
-                    let e = shell.tf(Msg::CountDocsRejected, &[&answer.rejected.join("; ")]);
-                    rv.error = Some(e.clone());
-                    shell.error(e);
-                }
                 rv.load(shell);
             }
         }
@@ -173,4 +168,21 @@ impl CountsPane {
             }
         )
     }
+}
+
+/// Says how a post went (the documents, or what was rejected) on the message line; the
+/// rejection is also returned for the review to keep on screen.
+fn posted_note(shell: &mut Shell, number: &str, a: &PostAnswer) -> Result<(), String> {
+    if !a.rejected.is_empty() {
+        let e = shell.tf(Msg::CountDocsRejected, &[&a.rejected.join("; ")]);
+        shell.error(e.clone());
+        return Err(e);
+    }
+    let docs = if a.numbers.is_empty() {
+        shell.t(Msg::CountNoDocs).to_string()
+    } else {
+        a.numbers.join(", ")
+    };
+    shell.info(shell.tf(Msg::CountPostedDocs, &[number, &docs]));
+    Ok(())
 }
