@@ -22,4 +22,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("cannot write {}: more rows than a spreadsheet holds ({}); use CSV", "tidak dapat menulis {}: barisnya lebih banyak dari yang muat di lembar kerja ({#}); pakai CSV"),
     ("cannot write CSV: {}", "tidak dapat menulis CSV: {}"),
     ("give --min or --max (or both)", "isi --min atau --max (atau keduanya)"),
+    // The Reports screen's export (src/tui/panes/report_export.rs).
+    ("{}: use .csv or .xlsx", "{}: pakai .csv atau .xlsx"),
 ];
