@@ -273,14 +273,15 @@ impl CountsPane {
 
     fn open_scan(&mut self, shell: &mut Shell, c: &CountSummary) {
         self.review = None;
-        let scope = self.scope(c);
         // The lookups may still be on their way: the scope fills in when they arrive.
-        self.scan = Some(ScanView::new(
+        let mut s = ScanView::new(
             c.number.clone(),
             c.location.clone(),
-            scope,
+            self.scope(c),
             super::count_draw::scope_text(shell, c, &self.paths),
-        ));
+        );
+        s.paths = self.paths.clone();
+        self.scan = Some(s);
         if !self.lookups_loaded && !shell.busy(PANE, "lookups") {
             shell.send("lookups", event::Call::Counts(Call::Lookups));
         }

@@ -390,3 +390,14 @@ fn a_viewer_is_told_the_counts_screen_is_not_for_their_role() {
         .unwrap_or_default();
     assert!(toast.contains("viewer"), "{toast}");
 }
+
+#[test]
+fn places_show_their_full_path() {
+    let mut a = on_counts(Role::Clerk);
+    press(&mut a, KeyCode::Enter);
+    let s = a.counts.scan.as_ref().unwrap();
+    assert_eq!(s.path("A1", 20), "A/A1");
+    assert_eq!(s.path("A1", 3), "…A1", "the end kept when cut");
+    let labels: Vec<&str> = s.scope.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["A  Place A", "  A/A1  Place A1"]);
+}
