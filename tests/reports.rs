@@ -383,6 +383,9 @@ async fn movement_report_adds_up_and_equals_valuation(db: Db) {
     // The first receipt 40 days ago, the issue 20 days ago; the rest today.
     backdate(&env, &doc(0), 40).await;
     backdate(&env, &doc(2), 20).await;
+    // The daily summaries keep every line on today, so the periods that end before today are
+    // summed from the beginning of the journal and the others back from the stock: both ways
+    // are checked against the same expectations and against each other.
     let periods = [
         Period::new(days_ago(45), days_ago(30)).unwrap(),
         Period::new(days_ago(25), days_ago(10)).unwrap(),

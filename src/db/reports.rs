@@ -214,14 +214,17 @@ pub enum Buckets {
     Period { from: i64, end: i64 },
     /// Lines in `[from, end)` by quarter hour.
     Chart { from: i64, end: i64 },
+    /// Lines before `end`: 2 before `from`, 0 from `from` on (a period summed from the
+    /// beginning of the journal rather than back from the stock).
+    Forward { from: i64, end: i64 },
 }
 
 /// A header's `created_at` is taken moments before its lines' `at` (the decision time), never
 /// after; a header created this long before a line's time is read anyway.
 pub const CREATED_BEFORE_DECIDED: i64 = 86_400_000_000;
 
-/// Streams the journal's sums of every product from `from` on, ordered by product, to `tx`.
-/// Reads headers by their creation time (an index), lines by their key.
+/// Streams the journal's sums of every product (or one) in the buckets' span, ordered by
+/// product, to `tx`. Reads headers by their creation time (an index), lines by their key.
 pub async fn line_sums_stream(
     p: &AnyPool,
     b: Backend,
@@ -243,6 +246,12 @@ pub async fn line_sums_stream(
             format!("(l.at - (l.at % {CHART_BUCKET}))"),
             from,
             None,
+            Some(end),
+        ),
+        Buckets::Forward { from, end } => (
+            "CASE WHEN l.at >= ? THEN 0 ELSE 2 END".to_string(),
+            i64::MIN,
+            Some(from),
             Some(end),
         ),
     };
@@ -274,6 +283,11 @@ pub async fn line_sums_stream(
     if let Some(end) = until {
         sql.push_str(" AND l.at < ?");
         args.push(end.into());
+        if product_id.is_none() {
+            // A header is created before its lines' time: the index range ends there too.
+            sql.push_str(" AND t.created_at < ?");
+            args.push(end.into());
+        }
     }
     sql.push_str(&cond.0);
     args.extend(cond.1.iter().cloned());
@@ -294,6 +308,25 @@ pub async fn line_sums_stream(
         let _ = tx.send(buf).await;
     }
     Ok(())
+}
+
+/// Journal lines (posted, by the daily summaries) of the days before `from_day` and of the days
+/// after `to_day`: which way a period is cheaper to sum.
+pub async fn lines_around(
+    p: &AnyPool,
+    b: Backend,
+    from_day: &str,
+    to_day: &str,
+) -> Result<(i64, i64)> {
+    sqlx::query_as(b.sql(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN day < ? THEN line_count ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN day > ? THEN line_count ELSE 0 END), 0) AS BIGINT) FROM daily_summary",
+    ))
+    .bind(from_day.to_string())
+    .bind(to_day.to_string())
+    .fetch_one(p)
+    .await
+    .map_err(Error::db(T))
 }
 
 /// One journal line of a product with its document, for a card.

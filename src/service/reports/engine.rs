@@ -324,6 +324,15 @@ impl LocState {
         }
     }
 
+    /// Adds a movement summed from the beginning (see `Buckets::Forward`): before the period
+    /// (`in_period` false) it only makes the balance; in it, it is a flow too.
+    pub fn add_forward(&mut self, flow: Flow, delta: i64, in_period: bool) {
+        self.stock += delta;
+        if in_period {
+            self.add(flow, delta, true);
+        }
+    }
+
     pub fn closing(&self) -> i64 {
         self.stock - self.after
     }
