@@ -19,7 +19,9 @@
 //!    decided before the snapshot is missed and nothing is counted twice;
 //! 3. the balance at an instant `t` is the snapshot's stock minus every counted movement at or
 //!    after `t`. The closing balance of a period that ends today is therefore the very stock
-//!    of the snapshot, and a balance in the past is exact too.
+//!    of the snapshot, and a balance in the past is exact too. A period with fewer journal
+//!    lines before it than after it is summed from the beginning of the journal instead (the
+//!    same figures: stock is the sum of its movements, which `gudang check` proves).
 //!
 //! The journal is read on its primary while it answers (a replica might not have a document
 //! that already left the outbox), else on a replica; then `exact` says the figures may miss
