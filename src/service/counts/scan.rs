@@ -24,9 +24,10 @@ pub fn parse_scan(raw: &str) -> Result<ScanLine> {
         (Quantity::units(1), raw)
     };
     let code = text::code(code, "SKU or barcode").map_err(bad)?;
-    if qty.0 <= 0 {
+    // Zero is a count ("looked, none here"): it records the line at zero against the book.
+    if qty.0 < 0 {
         return Err(Error::Invalid(format!(
-            "scan '{raw}': the quantity must be greater than zero"
+            "scan '{raw}': the quantity cannot be negative"
         )));
     }
     Ok(LineRequest {
@@ -54,7 +55,7 @@ impl Services {
     /// (default: the count's location); it must be the counted location or, with children, one
     /// nested inside it. Each line's book quantity is read in the same write. Refused as a
     /// whole (nothing changed) if any line is bad: unknown code, product outside the count's
-    /// scope, quantity not greater than zero or too fine for the unit, count not open.
+    /// scope, negative quantity or too fine for the unit, count not open.
     pub async fn count_scan(
         &self,
         actor: &Actor,
@@ -102,9 +103,9 @@ impl Services {
         for (i, l) in lines.iter().enumerate() {
             let n = i + 1;
             let p = self.scan_product(&count, &l.code, n).await?;
-            if l.qty.0 <= 0 {
+            if l.qty.0 < 0 {
                 return Err(Error::Invalid(format!(
-                    "scan {n} ({}): the quantity must be greater than zero",
+                    "scan {n} ({}): the quantity cannot be negative",
                     p.sku
                 )));
             }
@@ -259,7 +260,7 @@ mod tests {
         let l = parse_scan("P1:2.5").unwrap();
         assert_eq!((l.code.as_str(), l.qty), ("P1", Quantity(2500)));
         assert_eq!(parse_scan("8990000001").unwrap().qty, Quantity::units(1));
-        assert!(parse_scan("0*P1").is_err());
+        assert_eq!(parse_scan("0*P1").unwrap().qty, Quantity(0));
         assert!(parse_scan("P1:-2").is_err());
         assert!(parse_scan("x*P1").is_err());
         assert!(parse_scan("").is_err());

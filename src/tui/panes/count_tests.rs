@@ -299,11 +299,11 @@ fn a_refused_code_comes_back_into_the_field_with_the_reason() {
     assert!(s.entries.is_empty());
     // Not even a code: refused at once, still in the field.
     press(&mut a, KeyCode::Esc);
-    typed(&mut a, "0*P1");
+    typed(&mut a, "x*P1");
     let reqs = press(&mut a, KeyCode::Enter);
     assert!(scan_of(&reqs).is_none());
     let s = a.counts.scan.as_ref().unwrap();
-    assert_eq!(s.input.value(), "0*P1");
+    assert_eq!(s.input.value(), "x*P1");
     assert_eq!(s.errors.len(), 2);
 }
 
