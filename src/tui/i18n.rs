@@ -205,8 +205,8 @@ texts! {
     HintTable => "? help  / search  n new  e edit  d (de)activate  s sort  c category  q quit",
         "? bantuan  / cari  n baru  e ubah  d (non)aktif  s urut  c kategori  q keluar";
     HintForm => "Enter next field  Tab/Shift-Tab move  Esc cancel", "Enter kolom berikut  Tab/Shift-Tab pindah  Esc batal";
-    HintDashboard => "? help  1-5 screens  r refresh  / search products  L log out  q quit",
-        "? bantuan  1-5 layar  r muat ulang  / cari produk  L keluar akun  q keluar";
+    HintDashboard => "? help  1-7 screens  r refresh  / search products  L log out  q quit",
+        "? bantuan  1-7 layar  r muat ulang  / cari produk  L keluar akun  q keluar";
     HintLogin => "Enter next field  Tab move  Ctrl-C quit", "Enter kolom berikut  Tab pindah  Ctrl-C keluar";
     // Confirmations.
     ConfirmQuitUnsaved => "A form has unsaved input. Quit anyway? (y/n)", "Ada isian yang belum disimpan. Tetap keluar? (y/n)";

@@ -87,13 +87,20 @@ pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
         Span::raw(" "),
     ];
     let role = shell.actor.as_ref().map(|a| a.role);
-    for tab in Tab::ALL {
-        if role.is_some_and(|r| !tab.visible_to(r)) {
-            continue;
-        }
-        let label = format!(" {} {} ", tab.number(), shell.t(tab.title()));
+    let tabs: Vec<Tab> = Tab::ALL
+        .into_iter()
+        .filter(|t| !role.is_some_and(|r| !t.visible_to(r)))
+        .collect();
+    let room = (area.width as usize).saturating_sub(spans.iter().map(|s| s.width()).sum());
+    let cut = tab_title_room(&tabs, current, room, |t| shell.t(t.title()));
+    for tab in tabs {
+        let title = shell.t(tab.title());
+        let title = match cut {
+            Some(n) if tab != current => fit(title, n),
+            _ => title.to_string(),
+        };
         spans.push(Span::styled(
-            label,
+            format!(" {} {} ", tab.number(), title),
             if tab == current {
                 th.tab_active()
             } else {
@@ -102,6 +109,36 @@ pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
         ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// How many characters the other tabs' titles may keep so that every tab's number stays on a
+/// line of `room` columns (the current tab keeps its whole title); `None` when all fit whole.
+fn tab_title_room<'a>(
+    tabs: &[Tab],
+    current: Tab,
+    room: usize,
+    title: impl Fn(Tab) -> &'a str,
+) -> Option<usize> {
+    let width = |n: Option<usize>| -> usize {
+        tabs.iter()
+            .map(|&t| {
+                let w = title(t).chars().count();
+                let w = match n {
+                    Some(n) if t != current => w.min(n),
+                    _ => w,
+                };
+                w + 4
+            })
+            .sum()
+    };
+    if width(None) <= room {
+        return None;
+    }
+    let longest = tabs.iter().map(|&t| title(t).chars().count()).max()?;
+    (1..longest)
+        .rev()
+        .find(|&n| width(Some(n)) <= room)
+        .or(Some(1))
 }
 
 /// The line above the status bar: the latest message, or the keys of this screen.
@@ -271,7 +308,7 @@ pub fn help(f: &mut Frame, area: Rect, shell: &Shell, screen: &[(&str, Msg)]) {
     let th = &shell.theme;
     let global: [(&str, Msg); 9] = [
         ("?", Msg::KeyHelp),
-        ("1-5 F1-F5", Msg::KeySwitch),
+        ("1-7 F1-F7", Msg::KeySwitch),
         ("/", Msg::KeySearch),
         ("Esc", Msg::KeyBack),
         ("Tab S-Tab", Msg::KeyFields),
@@ -443,6 +480,34 @@ pub fn search_bar(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_tab_number_fits_a_narrow_line() {
+        let title = |t: Tab| match t {
+            Tab::Dashboard => "Dashboard",
+            Tab::Products => "Products",
+            Tab::Stock => "Stock",
+            Tab::Transactions => "Transactions",
+            Tab::Counts => "Counts",
+            Tab::Admin => "Admin",
+            Tab::Reports => "Reports",
+        };
+        let tabs = Tab::ALL.to_vec();
+        assert_eq!(tab_title_room(&tabs, Tab::Stock, 200, title), None);
+        // 80 columns less the app name: the other titles are cut, every number stays.
+        let n = tab_title_room(&tabs, Tab::Stock, 71, title).unwrap();
+        let width: usize = tabs
+            .iter()
+            .map(|&t| {
+                let w = title(t).len();
+                if t == Tab::Stock { w + 4 } else { w.min(n) + 4 }
+            })
+            .sum();
+        assert!(width <= 71, "{width}");
+        assert!(n >= 5, "{n}");
+        // Hardly any room: one character each, the numbers still there.
+        assert_eq!(tab_title_room(&tabs, Tab::Stock, 40, title), Some(1));
+    }
 
     #[test]
     fn fit_cuts_with_an_ellipsis() {
