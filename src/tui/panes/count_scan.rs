@@ -55,6 +55,9 @@ pub struct ScanView {
     pub scope: Vec<Item>,
     pub at: String,
     pub input: Input,
+    /// The field holds a refused code: typing a character replaces it (the next scan of a
+    /// barcode scanner must not be appended to it); an editing key keeps it for correction.
+    pub stale: bool,
     pub queue: VecDeque<Pending>,
     pub sending: Option<Pending>,
     /// Newest first.
@@ -87,6 +90,7 @@ impl ScanView {
             home,
             scope,
             input: Input::default(),
+            stale: false,
             queue: VecDeque::new(),
             sending: None,
             entries: Vec::new(),
@@ -129,6 +133,11 @@ impl ScanView {
         }
         match a {
             Action::Input(req) => {
+                if std::mem::take(&mut self.stale)
+                    && matches!(req, tui_input::InputRequest::InsertChar(_))
+                {
+                    self.input = Input::default();
+                }
                 self.input.handle(req);
             }
             Action::Submit => self.submit(shell),
@@ -152,6 +161,7 @@ impl ScanView {
             }
             Action::Back if !self.input.value().is_empty() => {
                 self.input = Input::default();
+                self.stale = false;
                 self.error_shown = false;
             }
             // Their answers (a refusal to correct) would have nowhere to go.
@@ -173,6 +183,7 @@ impl ScanView {
         match parse_scan(&raw) {
             Ok(s) => {
                 self.input = Input::default();
+                self.stale = false;
                 self.queue.push_back(Pending {
                     id: new_id(),
                     raw,
@@ -183,7 +194,10 @@ impl ScanView {
                 self.pump(shell);
             }
             // Not even a code: it stays in the field to be corrected.
-            Err(e) => self.refused(shell, e.to_string()),
+            Err(e) => {
+                self.stale = true;
+                self.refused(shell, e.to_string());
+            }
         }
     }
 
@@ -249,6 +263,7 @@ impl ScanView {
             Err(e) => {
                 if self.input.value().is_empty() {
                     self.input = Input::new(p.raw.clone());
+                    self.stale = true;
                 }
                 // The service names the code; `raw` is back in the field.
                 self.refused(shell, e);

@@ -305,6 +305,17 @@ fn a_refused_code_comes_back_into_the_field_with_the_reason() {
     let s = a.counts.scan.as_ref().unwrap();
     assert_eq!(s.input.value(), "x*P1");
     assert_eq!(s.errors.len(), 2);
+    // The next scan replaces the refused code instead of being appended to it...
+    typed(&mut a, "P2");
+    assert_eq!(a.counts.scan.as_ref().unwrap().input.value(), "P2");
+    // ...while an editing key keeps it for correction.
+    press(&mut a, KeyCode::Enter);
+    let s = a.counts.scan.as_mut().unwrap();
+    s.input = tui_input::Input::new("x*P1".into());
+    s.stale = true;
+    press(&mut a, KeyCode::Backspace);
+    typed(&mut a, "1");
+    assert_eq!(a.counts.scan.as_ref().unwrap().input.value(), "x*P1");
 }
 
 #[test]
