@@ -18,12 +18,12 @@
 pub mod admin;
 mod admin_call;
 mod admin_forms;
+pub mod card;
 pub mod count;
 mod count_call;
 mod count_draw;
 mod count_review;
 mod count_scan;
-pub mod card;
 pub mod dashboard;
 pub mod login;
 pub mod paged;

@@ -89,7 +89,7 @@ pub fn tab_bar(f: &mut Frame, area: Rect, shell: &Shell, current: Tab) {
     let role = shell.actor.as_ref().map(|a| a.role);
     let tabs: Vec<Tab> = Tab::ALL
         .into_iter()
-        .filter(|t| !role.is_some_and(|r| !t.visible_to(r)))
+        .filter(|t| role.is_none_or(|r| t.visible_to(r)))
         .collect();
     let room = (area.width as usize).saturating_sub(spans.iter().map(|s| s.width()).sum());
     let cut = tab_title_room(&tabs, current, room, |t| shell.t(t.title()));
