@@ -7,8 +7,9 @@ use std::path::Path;
 use gudang::Services;
 use gudang::service::csvio::ImportError;
 
-use super::out::Failure;
+use super::out::{Failure, error_line};
 use super::{Global, actor};
+use gudang::domain::say::Lang;
 
 /// Imports a CSV file (`-` reads standard input). Every bad row is reported on stderr with its
 /// line number, and then nothing is imported.
@@ -37,13 +38,12 @@ pub async fn import(s: &Services, g: &Global, file: &Path) -> Result<(), Failure
             Ok(())
         }
         Err(ImportError::Rows(rows)) => {
+            let lang = Lang::from_code(&s.config.ui.language);
             for r in &rows {
-                eprintln!("error: {name}: {r}");
+                eprintln!("{}", error_line(lang, &format!("{name}: {r}")));
             }
-            eprintln!(
-                "error: {} problem(s) in {name}; nothing was imported",
-                rows.len()
-            );
+            let sum = format!("{} problem(s) in {name}; nothing was imported", rows.len());
+            eprintln!("{}", error_line(lang, &sum));
             Err(Failure::Quiet)
         }
         Err(ImportError::Failed(e)) => Err(e.into()),

@@ -57,6 +57,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("not valid UTF-8 text (save the file as UTF-8)", "bukan teks UTF-8 yang sah (simpan berkas sebagai UTF-8)"),
     ("another user added a product with one of these SKUs or barcodes during the import; nothing was imported, try again", "pengguna lain menambah produk dengan salah satu SKU atau barcode ini selama impor; tidak ada yang diimpor, coba lagi"),
     ("{} bad row(s); nothing was imported", "{#} baris salah; tidak ada yang diimpor"),
+    ("{} problem(s) in {}; nothing was imported", "{#} masalah di {}; tidak ada yang diimpor"),
     ("line {}: {}: {}", "baris {}: {*}: {*}"),
     ("the file is empty: expected a header row such as {}", "berkas kosong: seharusnya ada baris judul seperti {}"),
     ("unreadable header row: {}", "baris judul tidak terbaca: {}"),

@@ -36,7 +36,10 @@ impl AdminPane {
         f.render_widget(Paragraph::new(Line::from(spans)), bar);
         let info_text = match &self.error {
             Some(e) => Span::styled(
-                format!(" ✗ {}", fit(e, info.width.saturating_sub(3) as usize)),
+                format!(
+                    " ✗ {}",
+                    fit(&shell.say(e), info.width.saturating_sub(3) as usize)
+                ),
                 th.error(),
             ),
             None => Span::styled(

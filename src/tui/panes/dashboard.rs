@@ -99,7 +99,7 @@ impl DashboardPane {
                 self.error = None;
                 self.loaded_at = Some(shell.now);
             }
-            Err(e) => self.error = Some(shell.tf(Msg::DashFailed, &[&e])),
+            Err(e) => self.error = Some(shell.tf(Msg::DashFailed, &[&shell.say(&e)])),
         }
     }
 

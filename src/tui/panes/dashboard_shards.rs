@@ -81,7 +81,7 @@ fn ping_line(shell: &Shell, p: &ShardPing) -> Line<'static> {
         Span::styled(latency, th.dim()),
     ];
     if let Some(e) = &p.error {
-        spans.push(Span::styled(format!(" {e}"), th.error()));
+        spans.push(Span::styled(format!(" {}", shell.say(e)), th.error()));
     }
     Line::from(spans)
 }
@@ -117,7 +117,7 @@ fn node_spans(shell: &Shell, n: &NodeMark, wide: bool) -> Vec<(String, Style)> {
         let lead = if wide { " " } else { "" };
         out.push((format!("{lead}✗ {}", words.join(" ")), th.error()));
         if let Some(e) = n.error.as_ref().filter(|_| wide) {
-            out.push((format!("  {e}"), th.error()));
+            out.push((format!("  {}", shell.say(e)), th.error()));
         }
         return out;
     }

@@ -329,7 +329,7 @@ impl LoginPane {
         if let Some(e) = &self.error {
             let r = centered(area, 70, 5);
             f.render_widget(
-                Paragraph::new(Span::styled(e.clone(), th.error()))
+                Paragraph::new(Span::styled(shell.say(e), th.error()))
                     .wrap(ratatui::widgets::Wrap { trim: true }),
                 r,
             );

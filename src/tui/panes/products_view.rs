@@ -84,7 +84,7 @@ impl ProductsPane {
         )];
         if let Some(e) = &self.list.error {
             spans.push(Span::styled(
-                format!("  ✗ {}", fit(e, info.width as usize / 2)),
+                format!("  ✗ {}", fit(&shell.say(e), info.width as usize / 2)),
                 th.error(),
             ));
         }

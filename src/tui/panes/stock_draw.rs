@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::pick::{fit_path, header_row, rows_label, short_time, titled};
 use super::{Detail, StockPane};
+use crate::domain::say;
 use crate::tui::i18n::{Msg, money};
 use crate::tui::shell::Shell;
 use crate::tui::widgets::{empty_table, fit, loading_line};
@@ -137,8 +138,8 @@ impl StockPane {
                     fit_path(&s.location, usize::from(loc_w)),
                     s.sku.clone(),
                     s.name.clone(),
-                    format!("{:>12}", s.quantity),
-                    format!("{:>10}", s.min),
+                    format!("{:>12}", say::number_text(shell.lang, &s.quantity)),
+                    format!("{:>10}", say::number_text(shell.lang, &s.min)),
                     if s.low {
                         low_mark.to_string()
                     } else {
@@ -216,8 +217,8 @@ fn draw_detail(f: &mut Frame, area: Rect, shell: &Shell, d: &Detail) {
                 let mark = if s.low { shell.t(Msg::StockLow) } else { "" };
                 Row::new(vec![
                     s.location.clone(),
-                    format!("{:>12}", s.quantity),
-                    format!("{:>10}", s.min),
+                    format!("{:>12}", say::number_text(shell.lang, &s.quantity)),
+                    format!("{:>10}", say::number_text(shell.lang, &s.min)),
                     mark.to_string(),
                 ])
                 .style(if s.low { th.warn() } else { th.base() })

@@ -138,7 +138,7 @@ impl Doc {
         }
         if let Some(e) = &self.error {
             f.render_widget(
-                Paragraph::new(Span::styled(format!(" ✗ {e}"), th.error()))
+                Paragraph::new(Span::styled(format!(" ✗ {}", shell.say(e)), th.error()))
                     .wrap(Wrap { trim: true }),
                 err,
             );
@@ -317,7 +317,7 @@ impl Doc {
                 ..inner
             };
             f.render_widget(
-                Paragraph::new(Span::styled(format!("✗ {e}"), th.error())),
+                Paragraph::new(Span::styled(format!("✗ {}", shell.say(e)), th.error())),
                 r,
             );
         }

@@ -112,10 +112,8 @@ impl TxnPane {
             Some((id, c)) => shell.tf(Msg::AtLocation, &[self.paths.get(id).unwrap_or(c)]),
             None => shell.t(Msg::AllLocations).to_string(),
         };
-        let day = |d: Option<chrono::NaiveDate>| {
-            d.map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "…".into())
-        };
+        let day =
+            |d: Option<chrono::NaiveDate>| d.map(|d| shell.date(d)).unwrap_or_else(|| "…".into());
         let dates = if k.since.is_none() && k.until.is_none() {
             shell.t(Msg::AnyDate).to_string()
         } else {
@@ -272,7 +270,7 @@ fn draw_detail(
     ];
     if let Some(r) = &h.reason {
         lines.push(Line::from(Span::styled(
-            format!(" {}", shell.tf(Msg::ReasonIs, &[r])),
+            format!(" {}", shell.tf(Msg::ReasonIs, &[&shell.say(r)])),
             th.error(),
         )));
     }
