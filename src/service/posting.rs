@@ -29,7 +29,7 @@ use crate::db::apply::{self, ApplyItem, DecideShared};
 use crate::db::coalesce::Coalescer;
 use crate::db::journal::{self, Header, JournalDoc, Line};
 use crate::db::location::{self, ApplyLeg, Decided, Decision, Location};
-use crate::db::master::Product;
+use crate::db::master::{Product, Unit};
 use crate::domain::role::Permission;
 use crate::domain::txn::{AdjustMode, legs_with};
 use crate::domain::{Money, Quantity, TxKind, TxStatus, ids, text};
@@ -99,6 +99,18 @@ pub fn parse_line_spec(spec: &str) -> Result<LineRequest> {
     let qty =
         Quantity::parse_any(qty).map_err(|e| Error::Invalid(format!("line '{spec}': {e}")))?;
     Ok(LineRequest { code, qty, price })
+}
+
+/// The code of `p`'s unit when `qty` is finer than that unit counts (e.g. 1.5 of a unit
+/// counted whole); `None` when it fits.
+pub(crate) fn too_fine<'a>(
+    units: &'a HashMap<String, Unit>,
+    p: &Product,
+    qty: Quantity,
+) -> Option<&'a str> {
+    let unit = units.get(&p.unit_id);
+    let decimals = unit.map(|u| u.decimals).unwrap_or(0).clamp(0, 3) as u8;
+    (!qty.fits_decimals(decimals)).then(|| unit.map(|u| u.code.as_str()).unwrap_or("unit"))
 }
 
 /// The protocol's shared writes (see [`crate::db::coalesce`]): one write job per batch decides
@@ -501,20 +513,10 @@ impl Services {
         for (i, l) in req.lines.iter().enumerate() {
             let line_no = i as i64 + 1;
             let p = &products[l.code.trim()];
-            let decimals = units
-                .get(&p.unit_id)
-                .map(|u| u.decimals)
-                .unwrap_or(0)
-                .clamp(0, 3) as u8;
-            if !l.qty.fits_decimals(decimals) {
+            if let Some(unit) = too_fine(&units, p, l.qty) {
                 return Err(Error::Invalid(format!(
-                    "line {line_no}: {} is counted in whole {}s; {} has too many decimals",
-                    p.sku,
-                    units
-                        .get(&p.unit_id)
-                        .map(|u| u.code.as_str())
-                        .unwrap_or("unit"),
-                    l.qty
+                    "line {line_no}: {} is counted in whole {unit}s; {} has too many decimals",
+                    p.sku, l.qty
                 )));
             }
             if kind == TxKind::Adjustment {

@@ -9,7 +9,7 @@ use crate::db::master::Product;
 use crate::domain::role::Permission;
 use crate::domain::{Quantity, ids, text};
 use crate::error::{Error, Result};
-use crate::service::posting::LineRequest;
+use crate::service::posting::{LineRequest, too_fine};
 use crate::service::{Actor, Services};
 
 /// Parses one scan as typed: `N*CODE` (N of it), `CODE:QTY`, or a bare `CODE` (one of it).
@@ -109,20 +109,10 @@ impl Services {
                     p.sku
                 )));
             }
-            let decimals = units
-                .get(&p.unit_id)
-                .map(|u| u.decimals)
-                .unwrap_or(0)
-                .clamp(0, 3) as u8;
-            if !l.qty.fits_decimals(decimals) {
+            if let Some(unit) = too_fine(&units, &p, l.qty) {
                 return Err(Error::Invalid(format!(
-                    "scan {n}: {} is counted in whole {}s; {} has too many decimals",
-                    p.sku,
-                    units
-                        .get(&p.unit_id)
-                        .map(|u| u.code.as_str())
-                        .unwrap_or("unit"),
-                    l.qty
+                    "scan {n}: {} is counted in whole {unit}s; {} has too many decimals",
+                    p.sku, l.qty
                 )));
             }
             add.push(db::ScanAdd {
