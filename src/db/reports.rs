@@ -148,18 +148,7 @@ pub async fn snapshot_stream(
     for a in &args {
         q = bind(q, a);
     }
-    let mut rows = q.fetch(p);
-    let mut buf = Vec::with_capacity(CHUNK);
-    while let Some(r) = rows.try_next().await.map_err(Error::db(L))? {
-        buf.push(r);
-        if buf.len() == CHUNK && tx.send(std::mem::take(&mut buf)).await.is_err() {
-            return Ok(());
-        }
-    }
-    if !buf.is_empty() {
-        let _ = tx.send(buf).await;
-    }
-    Ok(())
+    forward(q.fetch(p), L, tx).await
 }
 
 /// The journal documents a report counts: posted, decided before the snapshot (numbered at or
@@ -296,9 +285,17 @@ pub async fn line_sums_stream(
     for a in &args {
         q = bind(q, a);
     }
-    let mut rows = q.fetch(p);
+    forward(q.fetch(p), T, tx).await
+}
+
+/// Sends `rows` on in chunks of [`CHUNK`] until they end or the receiver hangs up.
+async fn forward<T>(
+    mut rows: impl futures::Stream<Item = std::result::Result<T, sqlx::Error>> + Unpin,
+    shard: &'static str,
+    tx: mpsc::Sender<Vec<T>>,
+) -> Result<()> {
     let mut buf = Vec::with_capacity(CHUNK);
-    while let Some(r) = rows.try_next().await.map_err(Error::db(T))? {
+    while let Some(r) = rows.try_next().await.map_err(Error::db(shard))? {
         buf.push(r);
         if buf.len() == CHUNK && tx.send(std::mem::take(&mut buf)).await.is_err() {
             return Ok(());
