@@ -7,7 +7,7 @@ use gudang::config::Config;
 use gudang::db::{Backend, ShardName};
 use gudang::domain::{Quantity, Role};
 use gudang::service::catalog::ProductInput;
-use gudang::service::posting::LineRequest;
+use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::{Actor, Services};
 use sqlx::{AnyConnection, Connection, Executor};
 
@@ -82,6 +82,13 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// Posts `r` as the admin and insists that it was posted; returns its number.
+    pub async fn post_ok(&self, r: &PostRequest) -> String {
+        let o = self.services.post(&self.admin, r).await.expect("post");
+        assert!(o.is_posted(), "{o:?}");
+        o.number
+    }
+
     pub async fn new(db: Db) -> TestEnv {
         TestEnv::with(db, |_| {}).await
     }
