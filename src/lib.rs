@@ -16,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod failpoint;
+pub mod fsmode;
 pub mod service;
 pub mod tui;
 

@@ -16,6 +16,10 @@
 //! date-time written the Indonesian way (`26/11/2026 14:30`). `{2}`, `{2*}`, ... take the
 //! values in another order.
 
+mod admin;
+mod audit;
+mod backup;
+mod closing;
 mod counts;
 mod errors;
 mod posting;
@@ -56,6 +60,10 @@ pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str)> 
         .chain(system::ENTRIES)
         .chain(counts::ENTRIES)
         .chain(reports::ENTRIES)
+        .chain(backup::ENTRIES)
+        .chain(audit::ENTRIES)
+        .chain(admin::ENTRIES)
+        .chain(closing::ENTRIES)
 }
 
 /// Every known word (kinds, roles, statuses, shards, permissions): (English, Indonesian).
