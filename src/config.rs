@@ -18,6 +18,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub posting: PostingConfig,
     pub ui: UiConfig,
+    pub backup: BackupConfig,
     /// The file this config was read from, if any, and the `--data-dir` given beside it: a
     /// running app reads the file again when it changes (see `service::follow`).
     #[serde(skip)]
@@ -67,6 +68,23 @@ pub struct PostingConfig {
     pub recovery_grace_secs: u64,
     /// How often a running app looks for postings to recover.
     pub recovery_interval_secs: u64,
+}
+
+/// Backups (docs/backup.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// How long a journaled outbox entry is kept on the location shard: the largest gap
+    /// between the moments two shards of a backup are taken that a restore still reconciles.
+    pub outbox_retention_hours: u64,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            outbox_retention_hours: 24,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -280,6 +298,11 @@ impl Config {
         if self.posting.recovery_interval_secs == 0 {
             return Err(Error::Config(
                 "posting.recovery_interval_secs must be at least 1".into(),
+            ));
+        }
+        if self.backup.outbox_retention_hours == 0 || self.backup.outbox_retention_hours > 8760 {
+            return Err(Error::Config(
+                "backup.outbox_retention_hours must be between 1 and 8760 (a year)".into(),
             ));
         }
         if !["en", "id"].contains(&self.ui.language.as_str()) {

@@ -409,6 +409,32 @@ pub async fn forget_batch(
     Ok(ids.iter().map(|_| Ok(())).collect())
 }
 
+/// Rows of `outbox_done` one purge job removes at most, so that a long backlog is cleared in
+/// write jobs short enough to let postings through between them.
+const PURGE_ROWS: i64 = 5000;
+
+/// Removes journaled entries retained for backups (location migration 7) that were journaled
+/// before `before`, in write jobs of at most [`PURGE_ROWS`]: this call does one and returns how
+/// many it removed (0: nothing left to purge).
+pub async fn purge_outbox_done(c: &mut AnyConnection, b: Backend, before: i64) -> Result<u64> {
+    // The newest time of the oldest PURGE_ROWS rows bounds the job (portable: no DELETE ... LIMIT).
+    let edge: Option<i64> = sqlx::query_scalar(b.sql(
+        "SELECT journaled_at FROM outbox_done WHERE journaled_at < ? ORDER BY journaled_at LIMIT 1 OFFSET ?",
+    ))
+    .bind(before)
+    .bind(PURGE_ROWS)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(Error::db(S))?;
+    let upto = edge.map_or(before, |e| e.min(before));
+    let r = sqlx::query(b.sql("DELETE FROM outbox_done WHERE journaled_at < ?"))
+        .bind(upto)
+        .execute(&mut *c)
+        .await
+        .map_err(Error::db(S))?;
+    Ok(r.rows_affected())
+}
+
 /// The movements of applied legs (`deltas[i]` belongs to `legs[i]`), many rows per statement.
 async fn insert_movements(
     c: &mut AnyConnection,

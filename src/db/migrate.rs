@@ -158,6 +158,20 @@ const LOCATION: &[Migration] = &[
         postgres: None,
         mysql: None,
     },
+    Migration {
+        version: 7,
+        name: "outbox_retention",
+        portable: None,
+        sqlite: Some(include_str!(
+            "../../migrations/location/sqlite/007_outbox_retention.sql"
+        )),
+        postgres: Some(include_str!(
+            "../../migrations/location/postgres/007_outbox_retention.sql"
+        )),
+        mysql: Some(include_str!(
+            "../../migrations/location/mysql/007_outbox_retention.sql"
+        )),
+    },
 ];
 
 const TRANSACTION: &[Migration] = &[

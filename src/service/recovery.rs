@@ -85,6 +85,26 @@ pub async fn recover(s: &Services, grace_micros: i64) -> Result<RecoveryReport> 
     }
 }
 
+/// Removes the journaled outbox entries kept for backups (location migration 7) once they are
+/// older than `backup.outbox_retention_hours`; returns how many went.
+pub async fn purge_retained(s: &Services) -> Result<u64> {
+    let hours = s.config.backup.outbox_retention_hours as i64;
+    let before = ids::now_micros().saturating_sub(hours.saturating_mul(3_600_000_000));
+    let lb = s.shards.location.backend();
+    let mut total = 0;
+    loop {
+        let n = s
+            .shards
+            .location
+            .write(move |c| Box::pin(location::purge_outbox_done(c, lb, before)))
+            .await?;
+        total += n;
+        if n == 0 {
+            return Ok(total);
+        }
+    }
+}
+
 /// Numbers used to be given on the transaction shard. A location shard that starts numbering
 /// after that must continue each sequence where the transaction shard's left off, or the
 /// journal would refuse its numbers as taken. Needed once per start, before any posting.
@@ -170,6 +190,9 @@ pub fn spawn_periodic(s: Services) -> tokio::task::JoinHandle<()> {
             }
             if let Err(e) = recover(&s, grace).await {
                 tracing::warn!("periodic recovery failed: {e}");
+            }
+            if let Err(e) = purge_retained(&s).await {
+                tracing::warn!("purging journaled outbox entries past their retention failed: {e}");
             }
         }
     })

@@ -4,4 +4,5 @@
 
 #[rustfmt::skip]
 pub(super) const ENTRIES: &[(&str, &str)] = &[
+    ("backup.outbox_retention_hours must be between 1 and 8760 (a year)", "backup.outbox_retention_hours harus antara 1 dan 8760 (setahun)"),
 ];
