@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Every command calls the
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
+mod backup;
 mod count;
 mod csv;
 mod data;
@@ -106,6 +107,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Back up the embedded SQLite shards into a new directory while clerks post (admins);
+    /// --verify checks a backup and changes nothing
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data directory, reconcile it, recover and check it
+    Restore(backup::RestoreArgs),
     /// Fill an empty deployment with realistic demo data (catalog, locations, history)
     Demo(demo::DemoArgs),
     /// Measure posting throughput, dashboard and search times; leaves its data for `check`
@@ -140,6 +146,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             password_stdin,
         } => data::init(config, admin_email, admin_name, password_stdin).await,
         Command::Status { json } => status::status(config, json).await,
+        Command::Backup(a) => backup::backup(config, &g, a).await,
+        Command::Restore(a) => backup::restore(config, a).await,
         other => {
             let s = Services::open(config).await?;
             // Every command acts as someone: a wrong, disabled or unknown `--as` is refused
@@ -166,7 +174,10 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Recover { grace } => post::recover(&s, grace).await,
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
                 Command::Bench(a) => demo::bench(&s, &g, a).await,
-                Command::Init { .. } | Command::Status { .. } => Ok(()),
+                Command::Init { .. }
+                | Command::Status { .. }
+                | Command::Backup(_)
+                | Command::Restore(_) => Ok(()),
             };
             // Postings are answered once decided; their journal entries follow a moment
             // later and must be written before the process ends.

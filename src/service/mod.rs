@@ -3,6 +3,7 @@
 //! export) join in the application, never in SQL.
 
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod cache;
 pub mod catalog;

@@ -1,0 +1,409 @@
+//! Restore-time reconciliation of three snapshots taken at three moments (docs/backup.md, "How
+//! a backup stays consistent"). Runs on the restored shards before recovery:
+//!
+//! 1. A journaled document the location snapshot never decided (the transaction shard was taken
+//!    later) leaves the journal: header, lines and its share of the daily summary.
+//! 2. A decided document the journal lacks whose outbox entry had already gone (the location
+//!    shard was taken later) goes back into the outbox from the retained entries (location
+//!    migration 7); recovery then journals it as after a crash.
+//! 3. A product that the location or transaction shard names but master lacks (master was taken
+//!    earlier) comes back as an inactive product marked as restored, with the SKU and name the
+//!    journal knows, so no stock is ever dropped.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::db::journal::{self, JournalDoc};
+use crate::db::master::{self, Product, Unit};
+use crate::db::{Backend, Shards};
+use crate::domain::ids::now_micros;
+use crate::domain::{TxStatus, new_id};
+use crate::error::{Error, Result};
+
+/// Rows compared per round.
+const PAGE: i64 = 500;
+/// Document numbers named in the report at most (the count keeps going).
+const NAMED: usize = 50;
+/// The unit given to a restored product (its own unit is not in the journal).
+const RESTORED_UNIT: &str = "restored";
+
+/// What reconciliation changed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReconcileReport {
+    /// Journaled documents the location snapshot never decided, removed from the journal.
+    pub removed_documents: u64,
+    /// Their numbers (the first 50).
+    pub removed_numbers: Vec<String>,
+    /// Decided documents the journal lacked, put back in the outbox from the retained entries.
+    pub requeued: u64,
+    /// Products named by stock or the journal but missing from master, restored inactive.
+    pub restored_products: Vec<RestoredProduct>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RestoredProduct {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+}
+
+/// Reconciles restored shards (see the module's documentation).
+pub async fn reconcile(shards: &Shards) -> Result<ReconcileReport> {
+    let mut r = ReconcileReport::default();
+    remove_undecided(shards, &mut r).await?;
+    requeue_retained(shards, &mut r).await?;
+    restore_products(shards, &mut r).await?;
+    Ok(r)
+}
+
+fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Which of `ids` the location shard has `table`'s rows for (`outcomes` or `outbox`).
+async fn on_location(
+    shards: &Shards,
+    table: &'static str,
+    ids: Vec<String>,
+) -> Result<HashSet<String>> {
+    let lb = shards.location.backend();
+    shards
+        .location
+        .read(move |p| {
+            Box::pin(async move {
+                let mut q = sqlx::query_scalar::<_, String>(lb.dyn_sql(format!(
+                    "SELECT txn_id FROM {table} WHERE txn_id IN ({})",
+                    marks(ids.len())
+                )));
+                for id in &ids {
+                    q = q.bind(id.clone());
+                }
+                let found = q.fetch_all(&p).await.map_err(Error::db("location"))?;
+                Ok(found.into_iter().collect())
+            })
+        })
+        .await
+}
+
+/// Which of `ids` the journal has a header for.
+async fn journaled(shards: &Shards, ids: Vec<String>) -> Result<HashSet<String>> {
+    let tb = shards.transaction.backend();
+    shards
+        .transaction
+        .read(move |p| {
+            Box::pin(async move {
+                let mut q = sqlx::query_scalar::<_, String>(tb.dyn_sql(format!(
+                    "SELECT id FROM transactions WHERE id IN ({})",
+                    marks(ids.len())
+                )));
+                for id in &ids {
+                    q = q.bind(id.clone());
+                }
+                let found = q.fetch_all(&p).await.map_err(Error::db("transaction"))?;
+                Ok(found.into_iter().collect())
+            })
+        })
+        .await
+}
+
+/// Step 1: the journal's documents without a decision on the location shard leave it.
+async fn remove_undecided(shards: &Shards, r: &mut ReconcileReport) -> Result<()> {
+    let tb = shards.transaction.backend();
+    let mut after = String::new();
+    loop {
+        let a = after.clone();
+        let page: Vec<String> = shards
+            .transaction
+            .read(move |p| {
+                Box::pin(async move {
+                    sqlx::query_scalar(
+                        tb.sql("SELECT id FROM transactions WHERE id > ? ORDER BY id LIMIT ?"),
+                    )
+                    .bind(a)
+                    .bind(PAGE)
+                    .fetch_all(&p)
+                    .await
+                    .map_err(Error::db("transaction"))
+                })
+            })
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.clone();
+        let decided = on_location(shards, "outcomes", page.clone()).await?;
+        let undecided: Vec<String> = page
+            .into_iter()
+            .filter(|id| !decided.contains(id))
+            .collect();
+        if undecided.is_empty() {
+            continue;
+        }
+        let numbers = shards
+            .transaction
+            .write(move |c| Box::pin(unjournal(c, tb, undecided)))
+            .await?;
+        r.removed_documents += numbers.len() as u64;
+        for n in numbers {
+            if r.removed_numbers.len() < NAMED {
+                r.removed_numbers.push(n);
+            }
+        }
+    }
+}
+
+/// Removes documents from the journal, undoing their daily-summary share as journaling added
+/// it (posted documents only). Returns their numbers.
+async fn unjournal(c: &mut AnyConnection, b: Backend, ids: Vec<String>) -> Result<Vec<String>> {
+    const S: &str = "transaction";
+    let mut numbers = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(h) = journal::header_by_id(&mut *c, b, &id).await? else {
+            continue;
+        };
+        for sql in [
+            "DELETE FROM transaction_lines WHERE txn_id = ?",
+            "DELETE FROM transactions WHERE id = ?",
+        ] {
+            sqlx::query(b.sql(sql))
+                .bind(&id)
+                .execute(&mut *c)
+                .await
+                .map_err(Error::db(S))?;
+        }
+        if h.status == TxStatus::Posted.as_str() {
+            sqlx::query(b.sql("UPDATE daily_summary SET txn_count = txn_count - 1, line_count = line_count - ?, total_qty = total_qty - ?, total_value = total_value - ? WHERE day = ? AND kind = ?"))
+                .bind(h.line_count).bind(h.total_qty).bind(h.total_value).bind(&h.day).bind(&h.kind)
+                .execute(&mut *c).await.map_err(Error::db(S))?;
+            sqlx::query(
+                b.sql("DELETE FROM daily_summary WHERE day = ? AND kind = ? AND txn_count <= 0"),
+            )
+            .bind(&h.day)
+            .bind(&h.kind)
+            .execute(&mut *c)
+            .await
+            .map_err(Error::db(S))?;
+        }
+        numbers.push(h.number);
+    }
+    Ok(numbers)
+}
+
+/// A retained journaled entry: (journaled_at, txn_id, doc, at).
+type Retained = (i64, String, String, i64);
+
+/// Step 2: retained entries whose document the journal lacks go back into the outbox.
+async fn requeue_retained(shards: &Shards, r: &mut ReconcileReport) -> Result<()> {
+    let lb = shards.location.backend();
+    let mut after: (i64, String) = (i64::MIN, String::new());
+    let mut queued: HashSet<String> = HashSet::new();
+    loop {
+        let (aj, ai) = after.clone();
+        let page: Vec<Retained> = shards
+            .location
+            .read(move |p| {
+                Box::pin(async move {
+                    sqlx::query_as(lb.sql("SELECT journaled_at, txn_id, doc, at FROM outbox_done WHERE journaled_at > ? OR (journaled_at = ? AND txn_id > ?) ORDER BY journaled_at, txn_id LIMIT ?"))
+                        .bind(aj).bind(aj).bind(ai).bind(PAGE)
+                        .fetch_all(&p).await.map_err(Error::db("location"))
+                })
+            })
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = (last.0, last.1.clone());
+        let ids: Vec<String> = page.iter().map(|e| e.1.clone()).collect();
+        let have = journaled(shards, ids.clone()).await?;
+        let waiting = on_location(shards, "outbox", ids).await?;
+        let missing: Vec<Retained> = page
+            .into_iter()
+            .filter(|e| !have.contains(&e.1) && !waiting.contains(&e.1))
+            .filter(|e| queued.insert(e.1.clone()))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        r.requeued += missing.len() as u64;
+        shards
+            .location
+            .write(move |c| {
+                Box::pin(async move {
+                    for (journaled_at, id, doc, at) in missing {
+                        sqlx::query(
+                            lb.sql("INSERT INTO outbox (txn_id, doc, at) VALUES (?, ?, ?)"),
+                        )
+                        .bind(&id)
+                        .bind(doc)
+                        .bind(at)
+                        .execute(&mut *c)
+                        .await
+                        .map_err(Error::db("location"))?;
+                        sqlx::query(
+                            lb.sql("DELETE FROM outbox_done WHERE journaled_at = ? AND txn_id = ?"),
+                        )
+                        .bind(journaled_at)
+                        .bind(&id)
+                        .execute(&mut *c)
+                        .await
+                        .map_err(Error::db("location"))?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+    }
+}
+
+/// Step 3: products named elsewhere but missing from master come back, inactive.
+async fn restore_products(shards: &Shards, r: &mut ReconcileReport) -> Result<()> {
+    let mb = shards.master.backend();
+    let known: HashSet<String> = shards
+        .master
+        .read(move |p| {
+            Box::pin(async move {
+                let ids: Vec<String> = sqlx::query_scalar(mb.sql("SELECT id FROM products"))
+                    .fetch_all(&p)
+                    .await
+                    .map_err(Error::db("master"))?;
+                Ok(ids.into_iter().collect())
+            })
+        })
+        .await?;
+    let lb = shards.location.backend();
+    let (mut named, docs): (HashSet<String>, Vec<(String, String)>) = shards
+        .location
+        .read(move |p| {
+            Box::pin(async move {
+                let ids: Vec<String> = sqlx::query_scalar(lb.sql(
+                    "SELECT product_id FROM stock UNION SELECT product_id FROM movements UNION SELECT product_id FROM count_lines",
+                ))
+                .fetch_all(&p)
+                .await
+                .map_err(Error::db("location"))?;
+                let docs: Vec<(String, String)> =
+                    sqlx::query_as(lb.sql("SELECT txn_id, doc FROM outbox"))
+                        .fetch_all(&p)
+                        .await
+                        .map_err(Error::db("location"))?;
+                Ok((ids.into_iter().collect(), docs))
+            })
+        })
+        .await?;
+    // What the documents waiting in the outbox say of their products.
+    let mut described: Vec<(String, String, String, i64)> = Vec::new();
+    for (id, json) in docs {
+        if let Ok(d) = JournalDoc::from_json(&id, &json) {
+            for l in d.lines {
+                named.insert(l.product_id.clone());
+                described.push((l.product_id, l.sku, l.product_name, l.unit_price));
+            }
+        }
+    }
+    let tb = shards.transaction.backend();
+    let journal_ids: Vec<String> = shards
+        .transaction
+        .read(move |p| {
+            Box::pin(async move {
+                sqlx::query_scalar(tb.sql("SELECT DISTINCT product_id FROM transaction_lines"))
+                    .fetch_all(&p)
+                    .await
+                    .map_err(Error::db("transaction"))
+            })
+        })
+        .await?;
+    named.extend(journal_ids);
+    let mut missing: Vec<String> = named.into_iter().filter(|id| !known.contains(id)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.sort();
+    let mut products = Vec::with_capacity(missing.len());
+    for id in missing {
+        let id2 = id.clone();
+        let latest: Option<(String, String, i64)> = shards
+            .transaction
+            .read(move |p| {
+                Box::pin(async move {
+                    sqlx::query_as(tb.sql("SELECT sku, product_name, unit_price FROM transaction_lines WHERE product_id = ? ORDER BY at DESC LIMIT 1"))
+                        .bind(id2)
+                        .fetch_optional(&p)
+                        .await
+                        .map_err(Error::db("transaction"))
+                })
+            })
+            .await?;
+        let from_outbox = described
+            .iter()
+            .find(|d| d.0 == id)
+            .map(|d| (d.1.clone(), d.2.clone(), d.3));
+        let short: String = id.chars().filter(|c| *c != '-').take(8).collect();
+        let (sku, name, price) = latest
+            .or(from_outbox)
+            .unwrap_or_else(|| (format!("RESTORED-{short}"), format!("product {id}"), 0));
+        products.push((id, sku, name, price, short));
+    }
+    let restored = shards
+        .master
+        .write(move |c| Box::pin(insert_restored(c, mb, products)))
+        .await?;
+    r.restored_products = restored;
+    Ok(())
+}
+
+/// Inserts the restored products (inactive, under the `restored` unit, their names marked).
+async fn insert_restored(
+    c: &mut AnyConnection,
+    b: Backend,
+    products: Vec<(String, String, String, i64, String)>,
+) -> Result<Vec<RestoredProduct>> {
+    let now = now_micros();
+    let unit = match master::unit_by_code(&mut *c, b, RESTORED_UNIT).await? {
+        Some(u) => u,
+        None => {
+            let u = Unit {
+                id: new_id(),
+                code: RESTORED_UNIT.into(),
+                name: "restored from a backup (unit unknown)".into(),
+                decimals: 3,
+                created_at: now,
+            };
+            master::insert_unit(&mut *c, b, &u).await?;
+            u
+        }
+    };
+    let mut out = Vec::with_capacity(products.len());
+    for (id, sku, name, price, short) in products {
+        let taken: Option<i64> =
+            sqlx::query_scalar(b.sql("SELECT 1 FROM products WHERE sku_norm = ?"))
+                .bind(crate::domain::text::norm(&sku))
+                .fetch_optional(&mut *c)
+                .await
+                .map_err(Error::db("master"))?;
+        let sku = if taken.is_some() {
+            let base: String = sku.chars().take(54).collect();
+            format!("{base}-R{short}")
+        } else {
+            sku
+        };
+        let name: String = format!("[restored] {name}").chars().take(200).collect();
+        let p = Product {
+            id: id.clone(),
+            sku: sku.clone(),
+            barcode: None,
+            name: name.clone(),
+            category_id: None,
+            unit_id: unit.id.clone(),
+            price: price.max(0),
+            min_qty: 0,
+            active: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        master::insert_product(&mut *c, b, &p).await?;
+        out.push(RestoredProduct { id, sku, name });
+    }
+    Ok(out)
+}
