@@ -18,6 +18,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub posting: PostingConfig,
     pub ui: UiConfig,
+    pub log: LogConfig,
     pub backup: BackupConfig,
     /// The file this config was read from, if any, and the `--data-dir` given beside it: a
     /// running app reads the file again when it changes (see `service::follow`).
@@ -96,6 +97,51 @@ pub struct UiConfig {
     pub color: bool,
     /// Rows fetched per page in long tables.
     pub page_size: u32,
+}
+
+/// `gudang.log` in the data directory (see `crate::logging`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A new file every "daily" or "hourly" period (named gudang.<date>.log), or "never" (one
+    /// gudang.log that grows).
+    pub rotation: String,
+    /// Log files kept when rotating; older ones are deleted (1..1000).
+    pub keep: u32,
+    /// What is logged: a level or a filter ("info", "warn", "gudang=debug,info"). The
+    /// GUDANG_LOG environment variable wins over it.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            rotation: "daily".into(),
+            keep: 14,
+            level: "info".into(),
+        }
+    }
+}
+
+impl LogConfig {
+    fn validate(&self) -> Result<()> {
+        if !["daily", "hourly", "never"].contains(&self.rotation.as_str()) {
+            return Err(Error::Config(format!(
+                "log.rotation: '{}' is not a rotation (use \"daily\", \"hourly\" or \"never\")",
+                self.rotation
+            )));
+        }
+        if self.keep == 0 || self.keep > 1000 {
+            return Err(Error::Config("log.keep must be between 1 and 1000".into()));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.level).map_err(|e| {
+            Error::Config(format!(
+                "log.level: '{}' is not a level or filter ({e}); use e.g. \"info\" or \"warn\"",
+                self.level
+            ))
+        })?;
+        Ok(())
+    }
 }
 
 impl Default for DatabaseConfig {
@@ -316,7 +362,31 @@ impl Config {
                 "ui.page_size must be between 10 and 10000".into(),
             ));
         }
+        self.log.validate()?;
         Ok(())
+    }
+
+    /// A warning when the config file holds a database password (a URL with one in
+    /// `[database]`) and users other than its owner may read it.
+    pub fn password_exposure(&self) -> Option<String> {
+        let path = self.source.as_deref()?;
+        if !crate::fsmode::readable_by_others(path).ok()? {
+            return None;
+        }
+        let table: toml::Table = std::fs::read_to_string(path).ok()?.parse().ok()?;
+        let database = table.get("database")?.as_table()?;
+        let urls = database.values().flat_map(|v| match v {
+            toml::Value::String(s) => vec![s.as_str()],
+            toml::Value::Array(a) => a.iter().filter_map(toml::Value::as_str).collect(),
+            _ => Vec::new(),
+        });
+        let mut with_password = urls.filter(|u| crate::db::dialect::redact_url(u) != *u);
+        with_password.next()?;
+        Some(format!(
+            "config file {} holds a database password and other users can read it; make it private: chmod 600 {} (or 640 with a group that only gudang's admins are in)",
+            path.display(),
+            path.display()
+        ))
     }
 
     /// The data directory: configured, or the platform's data directory for gudang.

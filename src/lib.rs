@@ -17,8 +17,12 @@ pub mod domain;
 pub mod error;
 pub mod failpoint;
 pub mod fsmode;
+pub mod logging;
 pub mod service;
 pub mod tui;
+
+/// `0.1.0 (1a2b3c4d5e6f)`: the version and the git commit built from (see build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("GUDANG_COMMIT"), ")");
 
 pub use config::Config;
 pub use error::{Error, Result};

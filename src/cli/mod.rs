@@ -9,6 +9,7 @@ mod demo;
 mod out;
 mod post;
 mod report;
+mod ship;
 mod status;
 
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ pub use out::Failure;
 #[derive(Parser, Debug)]
 #[command(
     name = "gudang",
-    version,
+    version = gudang::VERSION,
     about = "Terminal inventory system for warehouses",
     propagate_version = true
 )]
@@ -116,6 +117,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure posting throughput, dashboard and search times; leaves its data for `check`
     Bench(demo::BenchArgs),
+    /// Print a shell completion script (bash, zsh, fish) on standard output
+    Completions(ship::CompletionsArgs),
+    /// Print the man page gudang(1), or write one page per command with --dir
+    Man(ship::ManArgs),
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -134,11 +139,22 @@ pub async fn run(cli: Cli) -> i32 {
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let g = cli.global;
+    // Generated from the command line alone: no config, no data directory, no database.
+    match cli.command {
+        Some(Command::Completions(a)) => return ship::completions(a),
+        Some(Command::Man(a)) => return ship::man(a),
+        _ => {}
+    }
     let Some(command) = cli.command else {
         let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
         return Ok(gudang::tui::run(config).await?);
     };
     let config = Config::load(g.config.as_deref(), g.data_dir.as_deref())?;
+    // A restore wants its data directory empty: it makes it private itself, and its run is
+    // logged by the first command after it.
+    if !matches!(command, Command::Restore(_)) {
+        log_command(&config, &command)?;
+    }
     match command {
         Command::Init {
             admin_email,
@@ -176,6 +192,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Bench(a) => demo::bench(&s, &g, a).await,
                 Command::Init { .. }
                 | Command::Status { .. }
+                | Command::Completions(_)
+                | Command::Man(_)
                 | Command::Backup(_)
                 | Command::Restore(_) => Ok(()),
             };
@@ -185,6 +203,58 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             done
         }
     }
+}
+
+/// Makes the data directory private (refusing one that others can write to), logs the command
+/// to the log file, and says on stderr what start-up had to warn about (also in the log).
+fn log_command(config: &Config, command: &Command) -> Result<(), Failure> {
+    let notes = gudang::logging::prepare(config)?;
+    // The log is the admin's record of `check`, `recover`, ... runs; a command still runs
+    // when the log cannot be opened.
+    let _ = gudang::logging::init_file(config);
+    let lang = gudang::domain::say::Lang::from_code(&config.ui.language);
+    for note in notes {
+        tracing::warn!("{note}");
+        eprintln!("{}", warning_line(lang, &note));
+    }
+    tracing::info!("gudang {}: {}", gudang::VERSION, command_name(command));
+    Ok(())
+}
+
+/// `check`, `user add`: the command's words, without its values (which may be personal).
+fn command_name(command: &Command) -> String {
+    let debug = format!("{command:?}");
+    let ident = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric()).collect() };
+    let kebab = |w: &str| -> String {
+        let mut out = String::new();
+        for (i, c) in w.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    let first = ident(&debug);
+    // Only a nested subcommand follows its command's name directly: `User(Add { .. })`.
+    let second = debug[first.len()..]
+        .strip_prefix('(')
+        .map(ident)
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.ends_with("Args"));
+    match second {
+        Some(w) => format!("{} {}", kebab(&first), kebab(&w)),
+        None => kebab(&first),
+    }
+}
+
+/// `warning: <message>` (`peringatan: <pesan>`), the message in `lang`.
+fn warning_line(lang: gudang::domain::say::Lang, message: &str) -> String {
+    use gudang::domain::say::{self, Lang};
+    let lead = match lang {
+        Lang::En => "warning",
+        Lang::Id => "peringatan",
+    };
+    format!("{lead}: {}", say::tr(lang, message))
 }
 
 /// The acting user: `--as EMAIL`, or the first admin.

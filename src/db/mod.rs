@@ -42,12 +42,21 @@ impl Shards {
     pub async fn open(config: &Config) -> Result<Shards> {
         sqlx::any::install_default_drivers();
         if let Some(dir) = config.sqlite_dir_to_create() {
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                Error::Config(format!(
-                    "cannot create data directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
+            // Private (0700, files 0600), tightened if an older gudang left it open; a
+            // directory others can write to is refused (see `fsmode`).
+            for note in crate::fsmode::secure_data_dir(&dir)? {
+                tracing::warn!("{note}");
+            }
+        }
+        for name in ShardName::ALL {
+            let url = config.shard_url(name);
+            let creates = !url.contains("mode=") || url.contains("mode=rwc");
+            if let Some(file) = sqlite_file(&url).filter(|_| creates) {
+                // SQLite creates a new database 0644 and its -wal/-shm files with the
+                // database's mode: an empty file made 0600 first is a valid new database.
+                // Should that fail (a missing directory), SQLite's own open says why.
+                let _ = crate::fsmode::create_private_file(&file);
+            }
         }
         let mut handles = Vec::with_capacity(3);
         for name in ShardName::ALL {
@@ -91,6 +100,15 @@ impl Shards {
     pub fn all(&self) -> [&ShardHandle; 3] {
         [&self.master, &self.location, &self.transaction]
     }
+}
+
+/// The file of an embedded SQLite database URL (`sqlite://path?...`), if it names one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(':')).then(|| std::path::PathBuf::from(path))
 }
 
 /// Where `config` puts one shard's nodes.

@@ -30,7 +30,7 @@ use crossterm::event as ct;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::service::{Services, recovery};
 use event::{Event, Tick};
 
@@ -41,7 +41,7 @@ pub fn local_now() -> chrono::NaiveDateTime {
 
 /// Opens the shards and runs the app on this terminal until the user quits.
 pub async fn run(config: Config) -> Result<()> {
-    init_logging(&config)?;
+    crate::logging::start(&config)?;
     let services = Services::open(config).await?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "app started");
     let recovery = recovery::spawn_periodic(services.clone());
@@ -113,31 +113,4 @@ fn spawn_ticker(tx: UnboundedSender<Event>, services: Services) -> tokio::task::
             }
         }
     })
-}
-
-/// Sends `tracing` output to `gudang.log` in the data directory: never to the terminal, which
-/// belongs to the app. `GUDANG_LOG` sets the filter (default `info`).
-fn init_logging(config: &Config) -> Result<()> {
-    let dir = config.data_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Error::Config(format!(
-            "cannot create data directory {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let path = dir.join("gudang.log");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| Error::Config(format!("cannot open the log file {}: {e}", path.display())))?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("GUDANG_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Another subscriber (a test harness) may already be installed; then that one logs.
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init();
-    Ok(())
 }
