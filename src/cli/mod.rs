@@ -2,6 +2,7 @@
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
 mod backup;
+mod audit;
 mod count;
 mod csv;
 mod data;
@@ -115,6 +116,8 @@ pub enum Command {
     Restore(backup::RestoreArgs),
     /// Fill an empty deployment with realistic demo data (catalog, locations, history)
     Demo(demo::DemoArgs),
+    /// Who changed which master or location data, and how (supervisors and admins)
+    Audit(audit::AuditArgs),
     /// Measure posting throughput, dashboard and search times; leaves its data for `check`
     Bench(demo::BenchArgs),
     /// Print a shell completion script (bash, zsh, fish) on standard output
@@ -190,6 +193,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Recover { grace } => post::recover(&s, grace).await,
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
                 Command::Bench(a) => demo::bench(&s, &g, a).await,
+                Command::Audit(a) => audit::audit(&s, &g, a).await,
                 Command::Init { .. }
                 | Command::Status { .. }
                 | Command::Completions(_)

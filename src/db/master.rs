@@ -684,6 +684,9 @@ pub struct AuditEntry {
     pub action: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The document that caused the change, where one did (e.g. a CSV import batch).
+    #[sqlx(default)]
+    pub doc: Option<String>,
 }
 
 /// Writes an audit entry on whichever shard's connection is given (master and location both
@@ -694,9 +697,9 @@ pub async fn insert_audit(
     shard: &'static str,
     a: &AuditEntry,
 ) -> Result<()> {
-    sqlx::query(b.sql("INSERT INTO audit_log (id, at, actor, entity, entity_id, action, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+    sqlx::query(b.sql("INSERT INTO audit_log (id, at, actor, entity, entity_id, action, before_json, after_json, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         .bind(&a.id).bind(a.at).bind(&a.actor).bind(&a.entity).bind(&a.entity_id).bind(&a.action)
-        .bind(&a.before_json).bind(&a.after_json)
+        .bind(&a.before_json).bind(&a.after_json).bind(&a.doc)
         .execute(c).await.map_err(Error::db(shard))?;
     Ok(())
 }

@@ -148,9 +148,9 @@ pub async fn insert_audits(
     entries: &[AuditEntry],
 ) -> Result<()> {
     for chunk in entries.chunks(300) {
-        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, before_json, after_json) VALUES {rows}"
+            "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, before_json, after_json, doc) VALUES {rows}"
         );
         let mut q = sqlx::query(b.dyn_sql(sql));
         for a in chunk {
@@ -162,7 +162,8 @@ pub async fn insert_audits(
                 .bind(a.entity_id.clone())
                 .bind(a.action.clone())
                 .bind(a.before_json.clone())
-                .bind(a.after_json.clone());
+                .bind(a.after_json.clone())
+                .bind(a.doc.clone());
         }
         q.execute(&mut *c).await.map_err(Error::db(shard))?;
     }

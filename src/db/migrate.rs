@@ -93,6 +93,14 @@ const MASTER: &[Migration] = &[
             "../../migrations/master/mysql/006_sort_keys.sql"
         )),
     },
+    Migration {
+        version: 7,
+        name: "audit_doc",
+        portable: Some(include_str!("../../migrations/master/007_audit_doc.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: None,
+    },
 ];
 
 const LOCATION: &[Migration] = &[
@@ -171,6 +179,14 @@ const LOCATION: &[Migration] = &[
         mysql: Some(include_str!(
             "../../migrations/location/mysql/007_outbox_retention.sql"
         )),
+    },
+    Migration {
+        version: 8,
+        name: "audit_doc",
+        portable: Some(include_str!("../../migrations/location/008_audit_doc.sql")),
+        sqlite: None,
+        postgres: None,
+        mysql: None,
     },
 ];
 

@@ -2,6 +2,7 @@
 //! services do that.
 
 pub mod apply;
+pub mod audit;
 pub mod bulk;
 pub mod coalesce;
 pub mod counts;

@@ -28,6 +28,8 @@ pub enum Permission {
     CountScan,
     /// Open, review, recount, post and cancel counts.
     ManageCounts,
+    /// Read the audit trail (who changed which master or location data, and how).
+    ViewAudit,
 }
 
 impl Role {
@@ -51,7 +53,8 @@ impl Role {
             Permission::Adjust
             | Permission::ManageCatalog
             | Permission::ManageLocations
-            | Permission::ManageCounts => Role::Supervisor,
+            | Permission::ManageCounts
+            | Permission::ViewAudit => Role::Supervisor,
             Permission::ManageUsers => Role::Admin,
         };
         self >= needed
@@ -90,6 +93,7 @@ impl fmt::Display for Permission {
             Permission::ManageUsers => "manage users",
             Permission::CountScan => "scan in stock counts",
             Permission::ManageCounts => "open, review, post or cancel stock counts",
+            Permission::ViewAudit => "see the audit trail",
         })
     }
 }

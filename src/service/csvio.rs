@@ -306,6 +306,11 @@ impl Services {
                 Some(after),
             ));
         }
+        // The file is the document behind every one of these changes.
+        let doc = super::audit::import_doc();
+        for e in &mut entries {
+            e.doc = Some(doc.clone());
+        }
         let updates: Vec<Product> = updates.into_iter().map(|(_, after)| after).collect();
         let b = self.shards.master.backend();
         self.shards

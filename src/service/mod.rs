@@ -2,6 +2,8 @@
 //! functions. Use cases that span shards (login, posting, the dashboard, the check, import and
 //! export) join in the application, never in SQL.
 
+pub mod audit;
+pub mod audit_diff;
 pub mod auth;
 pub mod backup;
 pub mod bench;
@@ -136,6 +138,7 @@ pub(crate) fn audit<T: Serialize>(
         action: action.to_string(),
         before_json: before.and_then(|b| serde_json::to_string(b).ok()),
         after_json: after.and_then(|a| serde_json::to_string(a).ok()),
+        doc: None,
     }
 }
 
