@@ -117,7 +117,10 @@ pub fn embedded_files(config: &Config) -> Result<Vec<(ShardName, PathBuf)>> {
             return Err(Error::Invalid(format!(
                 "the {} shard is on {}: gudang backs up and restores the embedded SQLite files only; back a server up with its own tools as docs/backup.md describes, then run gudang recover and gudang check after a restore",
                 shard.as_str(),
-                backend.name()
+                match backend {
+                    Backend::Postgres => "PostgreSQL",
+                    _ => "MariaDB/MySQL",
+                }
             )));
         }
         out.push((shard, sqlite_path(&url)?));
