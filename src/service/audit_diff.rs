@@ -198,14 +198,14 @@ mod tests {
             c,
             vec![
                 FieldChange {
-                    field: "price".into(),
-                    before: Some("12.50".into()),
-                    after: Some("15.00".into()),
-                },
-                FieldChange {
                     field: "password_hash".into(),
                     before: None,
                     after: Some(SECRET.into()),
+                },
+                FieldChange {
+                    field: "price".into(),
+                    before: Some("12.50".into()),
+                    after: Some("15.00".into()),
                 },
             ]
         );

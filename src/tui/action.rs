@@ -126,6 +126,10 @@ pub enum Action {
     OnlyVariances,
     /// `K`: the stock card (kartu stok) of the product under the cursor.
     StockCard,
+    /// `H`: the audit history of the product, location, user, category or unit under the cursor.
+    History,
+    /// `A`: the whole audit trail (Admin screen).
+    AuditList,
     /// `p`: the next period preset of a report or a card.
     Period,
     /// `b`: a report's grouping (per location, by category...).

@@ -10,6 +10,7 @@ use super::event::{Event, PaneId, Reply, Request, RequestId, Tick};
 use super::i18n::{Lang, Msg};
 use super::keymap::{self, KeyCtx, Modal};
 use super::panes::admin::AdminPane;
+use super::panes::audit::AuditPane;
 use super::panes::count::CountsPane;
 use super::panes::dashboard::DashboardPane;
 use super::panes::login::LoginPane;
@@ -43,6 +44,8 @@ pub struct App {
     pub counts: CountsPane,
     pub admin: AdminPane,
     pub reports: ReportsPane,
+    /// The audit trail, over the current screen while open.
+    pub audit: AuditPane,
     /// A posting went through since the dashboard last loaded: reload it when shown.
     pub dashboard_stale: bool,
     pub overlay: Overlay,
@@ -72,6 +75,7 @@ impl App {
             counts: CountsPane::default(),
             admin: AdminPane::default(),
             reports: ReportsPane::default(),
+            audit: AuditPane::default(),
             dashboard_stale: false,
             overlay: Overlay::None,
             quit: false,
@@ -118,6 +122,7 @@ impl App {
 
     fn pane_modal(&self) -> Modal {
         match self.tab {
+            _ if self.audit.open => Modal::None,
             Tab::Products if self.logged_in() => self.products.modal(),
             Tab::Transactions if self.logged_in() => self.txns.modal(),
             Tab::Counts if self.logged_in() => self.counts.modal(),
@@ -144,16 +149,21 @@ impl App {
             return Vec::new();
         }
         match self.tab {
+            _ if self.audit.open => self.audit.keys(),
             Tab::Dashboard => self.dashboard.keys(),
             Tab::Products => [
                 self.products.keys(&self.shell),
-                vec![("K", Msg::KeyStockCard)],
+                vec![("K", Msg::KeyStockCard), ("H", Msg::KeyHistory)],
             ]
             .concat(),
             Tab::Stock => [self.stock.keys(), vec![("K", Msg::KeyStockCard)]].concat(),
             Tab::Transactions => self.txns.keys(&self.shell),
             Tab::Counts => self.counts.keys(&self.shell),
-            Tab::Admin => self.admin.keys(&self.shell),
+            Tab::Admin => [
+                self.admin.keys(&self.shell),
+                vec![("H", Msg::KeyHistory), ("A", Msg::KeyAuditList)],
+            ]
+            .concat(),
             Tab::Reports => self.reports.keys(),
         }
     }
@@ -164,6 +174,7 @@ impl App {
             return self.login.hint();
         }
         match self.tab {
+            _ if self.audit.open => self.audit.hint(),
             Tab::Dashboard => Msg::HintDashboard,
             Tab::Products => self.products.hint(),
             Tab::Stock => self.stock.hint(),
@@ -202,6 +213,7 @@ impl App {
             return;
         }
         self.tab = tab;
+        self.audit.close();
         self.enter();
     }
 
@@ -238,6 +250,7 @@ impl App {
         self.counts = CountsPane::default();
         self.admin = AdminPane::default();
         self.reports = ReportsPane::default();
+        self.audit = AuditPane::default();
         self.dashboard_stale = false;
     }
 
@@ -280,7 +293,12 @@ impl App {
             Action::GoTo(tab) => self.goto(tab),
             Action::Logout if self.unsaved() => self.overlay = Overlay::ConfirmLogout,
             Action::Logout => self.logout(),
+            _ if self.audit.open => self.audit.on_action(&mut self.shell, a),
             Action::StockCard if matches!(self.tab, Tab::Products | Tab::Stock) => self.open_card(),
+            Action::History if matches!(self.tab, Tab::Products | Tab::Admin) => {
+                self.open_history()
+            }
+            Action::AuditList if self.tab == Tab::Admin => self.audit.open(&mut self.shell, None),
             _ => {
                 let handled = match self.tab {
                     Tab::Dashboard => self.dashboard.on_action(&mut self.shell, a),
@@ -318,6 +336,17 @@ impl App {
         };
         self.reports.open_card(&mut self.shell, key, Some(self.tab));
         self.tab = Tab::Reports;
+    }
+
+    /// `H` on the products or Admin screen: the audit history of the row under the cursor.
+    fn open_history(&mut self) {
+        match super::panes::audit::subject(self.tab, &self.products, &self.admin) {
+            Some(s) => self.audit.open(&mut self.shell, Some(s)),
+            None if self.shell.can(crate::domain::role::Permission::ViewAudit) => {
+                self.shell.error(self.shell.t(Msg::AuditNoSubject).into())
+            }
+            None => self.audit.open(&mut self.shell, None),
+        }
     }
 
     fn tick(&mut self, t: Tick) {
@@ -378,6 +407,7 @@ impl App {
             }
             Reply::Admin(r) => self.admin.on_reply(sh, r),
             Reply::Reports(r) => self.reports.on_reply(sh, r),
+            Reply::Audit(r) => self.audit.on_reply(sh, r),
             Reply::Failed(msg) => {
                 let msg = sh.tf(Msg::RequestFailed, &[&msg]);
                 match pane {
@@ -389,6 +419,7 @@ impl App {
                     PaneId::Counts => self.counts.on_failed(sh, slot, msg),
                     PaneId::Admin => self.admin.on_failed(sh, msg),
                     PaneId::Reports => self.reports.on_failed(sh, slot, msg),
+                    PaneId::Audit => self.audit.on_failed(msg),
                 }
             }
         }

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
-use super::panes::{admin, count, dashboard, login, products, report, stock, txn};
+use super::panes::{admin, audit, count, dashboard, login, products, report, stock, txn};
 use crate::Actor;
 use crate::db::nodes::NodeHealth;
 use crate::db::{Health, ShardName};
@@ -143,6 +143,7 @@ pub enum PaneId {
     Counts,
     Admin,
     Reports,
+    Audit,
 }
 
 /// A service call, one enum per pane (defined next to the pane that makes it).
@@ -156,6 +157,7 @@ pub enum Call {
     Counts(count::Call),
     Admin(admin::Call),
     Reports(report::Call),
+    Audit(audit::Call),
 }
 
 #[derive(Debug)]
@@ -168,6 +170,7 @@ pub enum Reply {
     Counts(count::Reply),
     Admin(admin::Reply),
     Reports(report::Reply),
+    Audit(audit::Reply),
     /// The call's task died (a bug): the pane is told, so it does not wait forever.
     Failed(String),
 }
@@ -183,6 +186,7 @@ impl Call {
             Call::Counts(_) => PaneId::Counts,
             Call::Admin(_) => PaneId::Admin,
             Call::Reports(_) => PaneId::Reports,
+            Call::Audit(_) => PaneId::Audit,
         }
     }
 
@@ -197,6 +201,7 @@ impl Call {
             Call::Counts(c) => Reply::Counts(c.run(&s, actor).await),
             Call::Admin(c) => Reply::Admin(c.run(&s, actor).await),
             Call::Reports(c) => Reply::Reports(c.run(&s).await),
+            Call::Audit(c) => Reply::Audit(c.run(&s, actor).await),
         }
     }
 }

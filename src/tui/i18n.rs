@@ -481,6 +481,43 @@ texts! {
     CardKeyEnds => "first / last page", "halaman awal / akhir";
     CardHint => "Esc back  ↑↓ PgUp PgDn  Home End ends  p D period  r refresh", "Esc kembali  ↑↓ PgUp PgDn  Home End ujung  p D periode  r muat ulang";
     // End of the reports-tui block.
+    // The audit trail (src/tui/panes/audit.rs).
+    AuditTitle => "Audit trail", "Jejak audit";
+    AuditTitleOf => "History of {} {}", "Riwayat {} {}";
+    AuditAllKinds => "all kinds", "semua jenis";
+    AuditOnlyKind => "only {}", "hanya {}";
+    AuditPageNo => "page {}", "halaman {}";
+    AuditMore => "more: PgDn", "berikutnya: PgDn";
+    AuditNone => "No changes recorded.", "Belum ada perubahan tercatat.";
+    AuditNoFields => "(no field changed)", "(tidak ada kolom yang berubah)";
+    AuditDoc => "Document: {}", "Dokumen: {}";
+    AuditColWhen => "When", "Waktu";
+    AuditColWho => "Who", "Oleh";
+    AuditColWhat => "What", "Apa";
+    AuditColAction => "Change", "Perubahan";
+    AuditKindProduct => "product", "produk";
+    AuditKindLocation => "location", "lokasi";
+    AuditKindUser => "user", "pengguna";
+    AuditKindCategory => "category", "kategori";
+    AuditKindUnit => "unit", "satuan";
+    AuditKindLimits => "limits", "batas stok";
+    AuditActCreate => "created", "dibuat";
+    AuditActUpdate => "changed", "diubah";
+    AuditActPassword => "password reset", "kata sandi diganti";
+    AuditActRole => "role changed", "peran diubah";
+    AuditActEnable => "enabled", "diaktifkan";
+    AuditActDisable => "disabled", "dinonaktifkan";
+    AuditActImportCreate => "imported (new)", "diimpor (baru)";
+    AuditActImportUpdate => "imported (changed)", "diimpor (diubah)";
+    AuditActBulkCreate => "created in bulk", "dibuat massal";
+    AuditNotAllowed => "The audit trail is for supervisors and admins.", "Jejak audit hanya untuk supervisor dan admin.";
+    AuditNoSubject => "Choose a product, location, user, category or unit first.", "Pilih dulu produk, lokasi, pengguna, kategori atau satuan.";
+    HintAudit => "Esc back  ↑↓ entry  PgUp PgDn page  t kind  r refresh", "Esc kembali  ↑↓ entri  PgUp PgDn halaman  t jenis  r muat ulang";
+    HintAuditOne => "Esc back  ↑↓ entry  PgUp PgDn page  r refresh", "Esc kembali  ↑↓ entri  PgUp PgDn halaman  r muat ulang";
+    KeyHistory => "change history", "riwayat perubahan";
+    KeyAuditList => "audit trail", "jejak audit";
+    KeyAuditPages => "newer / older page", "halaman lebih baru / lebih lama";
+    KeyAuditKind => "kind shown", "jenis yang ditampilkan";
 }
 
 /// Fills each `{}` in `template` with the next of `args`, in order.

@@ -99,6 +99,8 @@ pub fn map(key: KeyEvent, ctx: KeyCtx) -> Option<Action> {
         KeyCode::Char('+') => Action::Increase,
         KeyCode::Char('-') => Action::Decrease,
         KeyCode::Char('K') => Action::StockCard,
+        KeyCode::Char('H') => Action::History,
+        KeyCode::Char('A') => Action::AuditList,
         KeyCode::Char('p') => Action::Period,
         KeyCode::Char('b') => Action::GroupBy,
         KeyCode::Char('V') => Action::ToggleChart,
@@ -183,6 +185,8 @@ mod tests {
         }
         assert_eq!(map(k(KeyCode::F(9)), CMD), None, "no ninth screen");
         assert_eq!(map(ch('K'), CMD), Some(Action::StockCard));
+        assert_eq!(map(ch('H'), CMD), Some(Action::History));
+        assert_eq!(map(ch('A'), CMD), Some(Action::AuditList));
         assert_eq!(map(ch('p'), CMD), Some(Action::Period));
         assert_eq!(map(ch('E'), CMD), Some(Action::Export));
     }

@@ -43,6 +43,8 @@ pub fn draw(f: &mut Frame, app: &App) {
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         widgets::tab_bar(f, tabs, shell, app.tab);
         match app.tab {
+            // The audit trail opens over the screen it was asked from.
+            _ if app.audit.open => app.audit.draw(f, body, shell),
             Tab::Dashboard => app.dashboard.draw(f, body, shell),
             Tab::Products => app.products.draw(f, body, shell),
             Tab::Stock => app.stock.draw(f, body, shell),

@@ -5,6 +5,7 @@
 #[rustfmt::skip]
 pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("see the audit trail", "melihat jejak audit"),
+    ("(changed)", "(diubah)"),
     ("unknown entity '{}' (use one of: product, location, user, category, unit)", "entitas '{}' tidak dikenal (gunakan salah satu: product, location, user, category, unit)"),
     ("the limit must be between 1 and {}, not {}", "batasnya harus antara 1 dan {#}, bukan {#}"),
     ("--actor: no user with email '{}'", "--actor: tidak ada pengguna dengan email '{}'"),

@@ -18,6 +18,7 @@
 pub mod admin;
 mod admin_call;
 mod admin_forms;
+pub mod audit;
 pub mod card;
 pub mod count;
 mod count_call;
