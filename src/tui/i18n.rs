@@ -485,7 +485,7 @@ texts! {
     AuditTitle => "Audit trail", "Jejak audit";
     AuditTitleOf => "History of {} {}", "Riwayat {} {}";
     AuditAllKinds => "all kinds", "semua jenis";
-    AuditOnlyKind => "only {}", "hanya {}";
+    AuditOnlyKind => "kind: {}", "jenis: {}";
     AuditPageNo => "page {}", "halaman {}";
     AuditMore => "more: PgDn", "berikutnya: PgDn";
     AuditNone => "No changes recorded.", "Belum ada perubahan tercatat.";

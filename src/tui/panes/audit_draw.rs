@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::AuditPane;
-use crate::domain::say;
+use crate::domain::{Money, say};
 use crate::service::audit::{AuditEntity, AuditLine};
 use crate::tui::i18n::Msg;
 use crate::tui::shell::Shell;
@@ -186,7 +186,10 @@ impl AuditPane {
             let field = fit(&shell.say(&c.field), field_w);
             let val = |v: &Option<String>| {
                 let v = v.clone().unwrap_or_else(|| "–".into());
-                if NUMBERS.contains(&c.field.as_str()) {
+                if c.field == "price" {
+                    // As the products list writes prices (grouped).
+                    Money::parse(&v).map_or(v, |m| shell.money(m))
+                } else if NUMBERS.contains(&c.field.as_str()) {
                     say::number_text(shell.lang, &v)
                 } else {
                     shell.say(&v)
