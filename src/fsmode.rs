@@ -191,4 +191,31 @@ mod tests {
         assert_eq!(mode, FILE_MODE);
         std::fs::remove_dir_all(&tmp).unwrap();
     }
+
+    #[test]
+    fn secures_refuses_and_tells() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        assert!(secure_data_dir(&dir).unwrap().is_empty());
+        let db = dir.join("master.db");
+        create_private_file(&db).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!((mode(&dir), mode(&db)), (DIR_MODE, FILE_MODE));
+        assert!(!readable_by_others(&db).unwrap());
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(readable_by_others(&db).unwrap());
+        // An existing file is left as it is.
+        create_private_file(&db).unwrap();
+        assert_eq!(mode(&db), 0o644);
+        let notes = secure_data_dir(&dir).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(mode(&db), FILE_MODE);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o775)).unwrap();
+        let e = secure_data_dir(&dir).unwrap_err().to_string();
+        assert!(
+            e.contains("can be written by other users (mode 775)"),
+            "{e}"
+        );
+        assert_eq!(mode(&dir), 0o775);
+    }
 }
