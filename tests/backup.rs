@@ -9,8 +9,9 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use backup_parts::load::{Load, wait_until};
+use backup_parts::load::Load;
 use backup_parts::restored::{restore_and_prove, snapshots_in_order};
+use common::backend::{Db, TestEnv};
 use gudang::db::ShardName;
 use gudang::domain::ids::now_micros;
 use gudang::domain::{Quantity, TxKind};
@@ -381,3 +382,28 @@ async fn damaged_or_incomplete_backups_and_busy_data_dirs_are_refused() {
     assert_eq!(mode(&fresh), 0o700);
     assert_eq!(mode(&fresh.join("location.db")), 0o600);
 }
+
+/// On every engine: migration 7 applies, journaled entries are retained where a trigger keeps
+/// them (SQLite, PostgreSQL; not MariaDB), the purge spares them within the retention, and the
+/// reconciliation of `gudang recover --after-restore` changes nothing on a deployment that
+/// needs nothing.
+async fn retention_and_reconciliation_on_a_live_deployment(db: Db) {
+    let env = TestEnv::new(db).await;
+    env.seed(2).await;
+    let s = &env.services;
+    for _ in 0..3 {
+        env.post_ok(&receipt("P1", 2)).await;
+    }
+    s.finish_journal().await;
+    wait_until_empty_outbox(s).await;
+    let kept = if db == Db::Mariadb { 0 } else { 3 };
+    assert_eq!(outbox_rows(s, "outbox_done").await, kept);
+    assert_eq!(recovery::purge_retained(s).await.expect("purge"), 0);
+    assert_eq!(outbox_rows(s, "outbox_done").await, kept);
+    let r = backup::reconcile(&s.shards).await.expect("reconcile");
+    assert_eq!((r.removed_documents, r.requeued), (0, 0), "{r:?}");
+    assert!(r.restored_products.is_empty());
+    assert!(s.check().await.expect("check").ok());
+}
+
+for_all_backends!(retention_and_reconciliation_on_a_live_deployment);

@@ -53,6 +53,10 @@ fn backup_verify_and_restore_round_trip() {
     assert_eq!(r.stock("A", "P1").as_deref(), Some("5"));
     assert_eq!(r.stock("B", "P1").as_deref(), Some("2"));
     r.ok(&["check"]);
+    // What a server restore runs; on a deployment that needs nothing it changes nothing.
+    let out = r.ok(&["recover", "--after-restore"]);
+    assert!(out.contains("reconciliation: 0 product(s)"), "{out}");
+    assert!(out.contains("check ok"), "{out}");
 
     // Into a data directory in use: refused, nothing changed.
     let e = g.fail(&["restore", d]);

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 use gudang::domain::role::Permission;
 use gudang::domain::say::{self, Lang};
-use gudang::service::backup::{self, Manifest};
+use gudang::service::backup::{self, Manifest, ReconcileReport};
+use gudang::service::check::CheckReport;
 use gudang::{Config, Services};
 
 use super::{Failure, Global, out};
@@ -129,7 +130,39 @@ pub async fn restore(config: Config, a: RestoreArgs) -> Result<(), Failure> {
             r.manifest.order.join(", ")
         ),
     );
-    let c = &r.reconcile;
+    print_reconciled(lang, &r.reconcile);
+    say(
+        lang,
+        &format!(
+            "recovery: journaled {} decided posting(s) left in the outbox: {} posted, {} rejected",
+            r.recovery.resolved, r.recovery.posted, r.recovery.rejected
+        ),
+    );
+    print_check(lang, &r.check)
+}
+
+/// `gudang recover --after-restore`: the restore's reconciliation on shards restored with the
+/// engines' own tools, then recovery and the check.
+pub async fn after_restore(s: &Services, me: &gudang::Actor) -> Result<(), Failure> {
+    // It may remove documents from the journal: an admin's tool.
+    me.require(Permission::ManageUsers)?;
+    let lang = Lang::from_code(&s.config.ui.language);
+    let c = backup::reconcile(&s.shards).await?;
+    print_reconciled(lang, &c);
+    let r = gudang::service::recovery::recover(s, 0).await?;
+    say(
+        lang,
+        &format!(
+            "recovery: journaled {} decided posting(s) left in the outbox: {} posted, {} rejected",
+            r.resolved, r.posted, r.rejected
+        ),
+    );
+    s.finish_journal().await;
+    let k = s.check().await?;
+    print_check(lang, &k)
+}
+
+fn print_reconciled(lang: Lang, c: &ReconcileReport) {
     say(
         lang,
         &format!(
@@ -163,14 +196,9 @@ pub async fn restore(config: Config, a: RestoreArgs) -> Result<(), Failure> {
             &format!("  restored product {} '{}' ({})", p.sku, p.name, p.id),
         );
     }
-    say(
-        lang,
-        &format!(
-            "recovery: journaled {} decided posting(s) left in the outbox: {} posted, {} rejected",
-            r.recovery.resolved, r.recovery.posted, r.recovery.rejected
-        ),
-    );
-    let k = &r.check;
+}
+
+fn print_check(lang: Lang, k: &CheckReport) -> Result<(), Failure> {
     for v in &k.violations {
         println!("VIOLATION [{}] {}", v.rule, v.detail);
     }

@@ -99,6 +99,10 @@ pub enum Command {
         /// Only postings waiting longer than this many seconds (default: the configured grace)
         #[arg(long, value_name = "SECS")]
         grace: Option<u64>,
+        /// After restoring the shards with the engines' own tools: reconcile them first (see
+        /// docs/backup.md), then journal everything waiting and run the check
+        #[arg(long)]
+        after_restore: bool,
     },
     /// Show each shard's nodes: role, reachable, latency, lag, read-only, schema, durability
     ///
@@ -190,7 +194,11 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
                 Command::Report(c) => report::report(&s, c).await,
                 Command::Count(c) => count::count(&s, &g, c).await,
                 Command::Check { json } => post::check(&s, json).await,
-                Command::Recover { grace } => post::recover(&s, grace).await,
+                Command::Recover {
+                    after_restore: true,
+                    ..
+                } => backup::after_restore(&s, &me).await,
+                Command::Recover { grace, .. } => post::recover(&s, grace).await,
                 Command::Demo(a) => demo::demo(&s, &g, a).await,
                 Command::Bench(a) => demo::bench(&s, &g, a).await,
                 Command::Audit(a) => audit::audit(&s, &g, a).await,

@@ -160,8 +160,7 @@ impl Load {
         for t in self.tasks {
             t.await.expect("clerk task");
         }
-        let acked = self.acked.lock().expect("acked").clone();
-        acked
+        self.acked.lock().expect("acked").clone()
     }
 }
 
