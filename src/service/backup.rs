@@ -114,13 +114,14 @@ pub fn embedded_files(config: &Config) -> Result<Vec<(ShardName, PathBuf)>> {
         let url = config.shard_url(shard);
         let backend = Backend::from_url(&url)?;
         if backend != Backend::Sqlite {
+            let engine = if backend == Backend::Postgres {
+                "PostgreSQL"
+            } else {
+                "MariaDB/MySQL"
+            };
             return Err(Error::Invalid(format!(
-                "the {} shard is on {}: gudang backs up and restores the embedded SQLite files only; back a server up with its own tools as docs/backup.md describes, then run gudang recover and gudang check after a restore",
-                shard.as_str(),
-                match backend {
-                    Backend::Postgres => "PostgreSQL",
-                    _ => "MariaDB/MySQL",
-                }
+                "the {} shard is on {engine}: gudang backs up and restores the embedded SQLite files only; back a server up with its own tools as docs/backup.md describes, then run gudang recover and gudang check after a restore",
+                shard.as_str()
             )));
         }
         out.push((shard, sqlite_path(&url)?));
