@@ -95,6 +95,29 @@ async fn price_edit_and_rename_with_before_and_after(db: Db) {
         assert!(change(created, "id").is_none() && change(created, "created_at").is_none());
         assert!(h.next.is_none());
     }
+
+    // A SKU changed since: the old one still finds the product's history.
+    let mut p2 = product("P2-NEW", "Product 2", Some("8990000002"));
+    p2.price = Some("2.50".into());
+    s.update_product(a, "P2", &p2).await.unwrap();
+    let h = s
+        .audit_trail(a, &filter(Some(AuditEntity::Product), Some("P2")), 50, None)
+        .await
+        .unwrap();
+    let seen: Vec<(&str, &str)> = h
+        .entries
+        .iter()
+        .map(|e| (e.action.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(seen, [("update", "P2-NEW"), ("create", "P2")]);
+    assert_eq!(
+        change(&h.entries[0], "sku"),
+        Some(FieldChange {
+            field: "sku".into(),
+            before: Some("P2".into()),
+            after: Some("P2-NEW".into()),
+        })
+    );
 }
 
 async fn filters(db: Db) {

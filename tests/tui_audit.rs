@@ -7,9 +7,10 @@ mod common;
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use gudang::domain::Role;
+use gudang::domain::{Quantity, Role, TxKind};
 use gudang::service::audit::AuditEntity;
 use gudang::service::catalog::ProductInput;
+use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::tui::action::Tab;
 use tui_support::{ADMIN, PASSWORD, Ui};
 
@@ -37,6 +38,18 @@ async fn edited() -> common::Env {
     s.add_user(&env.admin, CLERK, "Cici", Role::Clerk, PASSWORD)
         .await
         .unwrap();
+    let receipt = PostRequest {
+        kind: Some(TxKind::Receipt),
+        dest: Some("B".into()),
+        lines: vec![LineRequest {
+            code: "P2".into(),
+            qty: Quantity::units(4),
+            price: None,
+        }],
+        ..Default::default()
+    };
+    let out = s.post(&env.admin, &receipt).await.unwrap();
+    assert!(out.is_posted(), "{out:?}");
     env
 }
 
@@ -76,6 +89,19 @@ async fn product_history_and_the_admin_list() {
     ui.key(KeyCode::Esc).await;
     assert!(!ui.rt.app.audit.open);
     assert_eq!(ui.rt.app.tab, Tab::Products);
+    // H on a stock row: its product's history.
+    ui.typ("3").await;
+    ui.until("the stock", |a| a.stock.list.current().is_some())
+        .await;
+    ui.typ("H").await;
+    loaded(&mut ui).await;
+    assert!(
+        ui.screen().contains("History of product P2"),
+        "{}",
+        ui.screen()
+    );
+    ui.key(KeyCode::Esc).await;
+    assert_eq!(ui.rt.app.tab, Tab::Stock);
 
     // The Admin screen: A opens the whole trail, newest first (the clerk, the rename, ...).
     ui.typ("6").await;

@@ -156,7 +156,11 @@ impl App {
                 vec![("K", Msg::KeyStockCard), ("H", Msg::KeyHistory)],
             ]
             .concat(),
-            Tab::Stock => [self.stock.keys(), vec![("K", Msg::KeyStockCard)]].concat(),
+            Tab::Stock => [
+                self.stock.keys(),
+                vec![("K", Msg::KeyStockCard), ("H", Msg::KeyHistory)],
+            ]
+            .concat(),
             Tab::Transactions => self.txns.keys(&self.shell),
             Tab::Counts => self.counts.keys(&self.shell),
             Tab::Admin => [
@@ -295,7 +299,7 @@ impl App {
             Action::Logout => self.logout(),
             _ if self.audit.open => self.audit.on_action(&mut self.shell, a),
             Action::StockCard if matches!(self.tab, Tab::Products | Tab::Stock) => self.open_card(),
-            Action::History if matches!(self.tab, Tab::Products | Tab::Admin) => {
+            Action::History if matches!(self.tab, Tab::Products | Tab::Stock | Tab::Admin) => {
                 self.open_history()
             }
             Action::AuditList if self.tab == Tab::Admin => self.audit.open(&mut self.shell, None),
@@ -338,9 +342,10 @@ impl App {
         self.tab = Tab::Reports;
     }
 
-    /// `H` on the products or Admin screen: the audit history of the row under the cursor.
+    /// `H` on the products, stock or Admin screen: the audit history of the row under the
+    /// cursor (on the stock screen, its product's).
     fn open_history(&mut self) {
-        match super::panes::audit::subject(self.tab, &self.products, &self.admin) {
+        match super::panes::audit::subject(self.tab, &self.products, &self.stock, &self.admin) {
             Some(s) => self.audit.open(&mut self.shell, Some(s)),
             None if self.shell.can(crate::domain::role::Permission::ViewAudit) => {
                 self.shell.error(self.shell.t(Msg::AuditNoSubject).into())

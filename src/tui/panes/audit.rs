@@ -16,6 +16,7 @@ use crate::tui::shell::Shell;
 
 use super::admin::{AdminPane, Section};
 use super::products::ProductsPane;
+use super::stock::StockPane;
 
 pub const PANE: PaneId = PaneId::Audit;
 
@@ -213,9 +214,15 @@ impl AuditPane {
     }
 }
 
-/// The entity under the cursor of the screen on show, for `H`: a product in the products list,
-/// a user, location, category or unit in the Admin screen's section.
-pub fn subject(tab: Tab, products: &ProductsPane, admin: &AdminPane) -> Option<Subject> {
+/// The entity under the cursor of the screen on show, for `H`: a product in the products list
+/// or the stock screen (its row or detail), a user, location, category or unit in the Admin
+/// screen's section.
+pub fn subject(
+    tab: Tab,
+    products: &ProductsPane,
+    stock: &StockPane,
+    admin: &AdminPane,
+) -> Option<Subject> {
     let of = |entity, code: &str| {
         Some(Subject {
             entity,
@@ -223,9 +230,8 @@ pub fn subject(tab: Tab, products: &ProductsPane, admin: &AdminPane) -> Option<S
         })
     };
     match tab {
-        Tab::Products if products.editor.is_none() && products.picker.is_none() => products
-            .current()
-            .and_then(|p| of(AuditEntity::Product, &p.sku)),
+        Tab::Products | Tab::Stock => super::card::target(tab, products, stock)
+            .and_then(|(sku, _)| of(AuditEntity::Product, &sku)),
         Tab::Admin if admin.form.is_none() && admin.picker.is_none() => {
             let i = admin.cursor();
             match admin.section {
