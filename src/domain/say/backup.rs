@@ -46,6 +46,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("  restored product {} '{}' ({})", "  produk dipulihkan {} '{}' ({})"),
     ("recovery: journaled {} decided posting(s) left in the outbox: {} posted, {} rejected", "pemulihan: {#} posting yang tertinggal di outbox dijurnal: {#} diposting, {#} ditolak"),
     ("check ok: {} transactions, {} posted lines, {} movements, {} stock rows; no violations", "pemeriksaan ok: {#} transaksi, {#} baris diposting, {#} mutasi, {#} baris stok; tidak ada pelanggaran"),
+    ("the backup was copied into {} but could not be finished: {}; run gudang recover --after-restore on that data directory", "cadangan sudah disalin ke {} tetapi tidak dapat diselesaikan: {*}; jalankan gudang recover --after-restore pada direktori data itu"),
     ("the restored deployment fails its check: {} violation(s) (see docs/backup.md)", "hasil pemulihan gagal pemeriksaan: {#} pelanggaran (lihat docs/backup.md)"),
     ("backup.outbox_retention_hours must be between 1 and 8760 (a year)", "backup.outbox_retention_hours harus antara 1 dan 8760 (setahun)"),
 ];

@@ -70,13 +70,23 @@ pub async fn restore(config: Config, src: &Path) -> Result<RestoreReport> {
         }
         return Err(e);
     }
-    let shards = Shards::open(&config).await?;
-    let reconciled = reconcile(&shards).await?;
-    let s = Services::new(shards, config);
-    recovery::catch_up_numbers(&s).await?;
-    let recovered = recovery::recover(&s, 0).await?;
-    s.finish_journal().await;
-    let check = s.check().await?;
+    // From here on the files are in place: a failure says so, and how to finish.
+    let finish = async {
+        let shards = Shards::open(&config).await?;
+        let reconciled = reconcile(&shards).await?;
+        let s = Services::new(shards, config);
+        recovery::catch_up_numbers(&s).await?;
+        let recovered = recovery::recover(&s, 0).await?;
+        s.finish_journal().await;
+        let check = s.check().await?;
+        Ok::<_, Error>((reconciled, recovered, check))
+    };
+    let (reconciled, recovered, check) = finish.await.map_err(|e| {
+        Error::Unavailable(format!(
+            "the backup was copied into {} but could not be finished: {e}; run gudang recover --after-restore on that data directory",
+            dir.display()
+        ))
+    })?;
     Ok(RestoreReport {
         source: src.display().to_string(),
         data_dir: dir.display().to_string(),
