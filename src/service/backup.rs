@@ -9,6 +9,7 @@
 //! location snapshot never decided leave the journal, retained entries the journal lacks are
 //! journaled again, and products the other shards name but master lacks come back inactive.
 
+mod products;
 mod reconcile;
 mod restore;
 mod snapshot;
