@@ -97,6 +97,34 @@ fn audit_shows_changes_field_by_field() {
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     assert_eq!(trailing_blanks(&text), None);
 
+    // A CSV import names its batch as the document, in JSON and in text.
+    let csv = g.path("p.csv");
+    cliutil::write(&csv, "sku,name,price\nP2,Product 2,4.00\n");
+    g.ok(&["product", "import", csv.to_str().unwrap()]);
+    let v = g.json(&[
+        "audit", "--entity", "product", "--code", "P2", "--limit", "1",
+    ]);
+    let imported = &v["entries"][0];
+    assert_eq!(imported["action"], "import-update");
+    let doc = imported["doc"].as_str().unwrap().to_string();
+    assert!(doc.starts_with("IMP-"), "{v}");
+    let price = change(imported, "price");
+    assert_eq!(
+        (&price["before"], &price["after"]),
+        (&"2.50".into(), &"4.00".into())
+    );
+    let r = g.run(&["audit", "--code", "P2", "--limit", "1"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("showing the newest 1"), "{r:?}");
+    let text = r.stdout;
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!("import-update  {doc}")),
+        "{text}"
+    );
+
     // Bad flags: a clear message, exit 1, nothing on stdout.
     for (args, says) in [
         (vec!["audit", "--entity", "shelf"], "unknown entity 'shelf'"),

@@ -73,24 +73,21 @@ pub async fn audit(s: &Services, g: &Global, a: AuditArgs) -> Result<(), Failure
 /// Width the text is kept to.
 const WIDTH: usize = 80;
 
-/// A heading line (when, who, what) and one indented line per changed field.
+/// A heading line (when, who, the change, the document behind it), a line naming what changed,
+/// and one indented line per changed field.
 fn print_entry(lg: say::Lang, e: &AuditLine) {
-    let mut what = format!("{} {}", e.entity, e.code);
-    if !e.name.is_empty() && e.name != e.code {
-        what.push_str(&format!(" ({})", e.name));
-    }
     let doc = e
         .doc
         .as_deref()
-        .map(|d| format!(" [{d}]"))
+        .map(|d| format!("  {d}"))
         .unwrap_or_default();
-    let head = format!(
-        "{}  {}  {}  {what}{doc}",
-        say::instant(lg, e.at),
-        e.actor,
-        e.action
-    );
+    let head = format!("{}  {}  {}{doc}", say::instant(lg, e.at), e.actor, e.action);
     println!("{}", cut(&head, WIDTH));
+    let mut what = format!("  {} {}", e.entity, e.code);
+    if !e.name.is_empty() && e.name != e.code {
+        what.push_str(&format!(" ({})", e.name));
+    }
+    println!("{}", cut(&what, WIDTH));
     for c in &e.changes {
         let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
         let line = if c.before.is_none() {
