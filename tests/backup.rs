@@ -36,16 +36,20 @@ async fn backups_during_a_32_clerk_load_restore_clean() {
     let load = Load::start(s, &env.admin, 32, 20, false);
     let root = tempfile::tempdir().expect("temp dir");
     let mut taken = Vec::new();
+    let mut during = 0;
     for i in 0..2 {
-        load.advance(300, false).await;
+        load.advance(1000, false).await;
         let dest = root.path().join(format!("backup-{i}"));
         let began = now_micros();
+        let before = load.count();
         let m = backup::backup(&s.config, &dest).await.expect("backup");
+        during += load.count() - before;
         assert_eq!(m.order, ["transaction", "location", "master"]);
         let v = backup::verify(&dest).await.expect("verify");
         assert!(v.ok(), "{:?}", v.problems);
         taken.push((dest, began));
     }
+    assert!(during > 0, "the clerks kept posting while the backups ran");
     load.advance(100, false).await;
     let acked = load.stop().await;
     for (dest, began) in &taken {
