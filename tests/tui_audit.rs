@@ -152,6 +152,28 @@ async fn product_history_and_the_admin_list() {
         ui.screen()
     );
     assert_eq!(ui.rt.app.audit.entries.len(), 2);
+    ui.key(KeyCode::Esc).await;
+
+    // A change a CSV import made names the import's batch.
+    let csv = "sku,name,price\nP2,Product 2,4.00\n";
+    if let Err(e) = env
+        .services
+        .import_products(&env.admin, csv.as_bytes())
+        .await
+    {
+        panic!("import: {e}");
+    }
+    ui.typ("3").await;
+    ui.typ("H").await;
+    loaded(&mut ui).await;
+    let doc = ui.rt.app.audit.entries[0]
+        .doc
+        .clone()
+        .expect("the import's document");
+    let screen = ui.screen();
+    assert!(screen.contains(&format!("Document: {doc}")), "{screen}");
+    assert!(screen.contains("import: changed ⎘"), "{screen}");
+    assert!(screen.contains("price  2.50 → 4.00"), "{screen}");
 }
 
 #[tokio::test]

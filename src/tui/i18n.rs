@@ -507,8 +507,8 @@ texts! {
     AuditActRole => "role changed", "peran diubah";
     AuditActEnable => "enabled", "diaktifkan";
     AuditActDisable => "disabled", "dinonaktifkan";
-    AuditActImportCreate => "imported (new)", "diimpor (baru)";
-    AuditActImportUpdate => "imported (changed)", "diimpor (diubah)";
+    AuditActImportCreate => "import: new", "impor: baru";
+    AuditActImportUpdate => "import: changed", "impor: diubah";
     AuditActBulkCreate => "created in bulk", "dibuat massal";
     AuditNotAllowed => "The audit trail is for supervisors and admins.", "Jejak audit hanya untuk supervisor dan admin.";
     AuditNoSubject => "Choose a product, location, user, category or unit first.", "Pilih dulu produk, lokasi, pengguna, kategori atau satuan.";
