@@ -144,12 +144,13 @@ impl Load {
         self.new_products.load(Ordering::SeqCst)
     }
 
-    /// Waits until `more` postings more than now were answered and, with `product`, a new
-    /// product was made and received.
+    /// Waits until `more` postings more than now were answered and, with `product`, a product
+    /// made after this call began was received (the second one from now: the first may have
+    /// been made before).
     pub async fn advance(&self, more: usize, product: bool) {
         let (target, made) = (self.count() + more, self.products_made());
         wait_until("the clerks to post more", || {
-            self.count() >= target && (!product || self.products_made() > made)
+            self.count() >= target && (!product || self.products_made() >= made + 2)
         })
         .await;
     }
