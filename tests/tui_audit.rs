@@ -177,6 +177,61 @@ async fn product_history_and_the_admin_list() {
 }
 
 #[tokio::test]
+async fn the_admin_list_pages_newest_first() {
+    let edited = edited().await;
+    // The same shards, with pages of 10 (the smallest page the config allows).
+    let mut config = common::sqlite_config(edited.dir.path());
+    config.ui.page_size = 10;
+    let services = gudang::Services::open(config).await.unwrap();
+    let everything: Vec<String> = services
+        .audit_trail(&edited.admin, &Default::default(), 500, None)
+        .await
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert!(
+        everything.len() > 10 && everything.len() <= 20,
+        "{}",
+        everything.len()
+    );
+    let mut ui = Ui::new(services).await;
+    ui.login(ADMIN, PASSWORD).await;
+    ui.until("the dashboard", |a| a.logged_in()).await;
+    ui.typ("6").await;
+    ui.typ("A").await;
+    loaded(&mut ui).await;
+    let ids = |ui: &Ui| -> Vec<String> {
+        ui.rt
+            .app
+            .audit
+            .entries
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    assert_eq!(ids(&ui), everything[..10]);
+    assert!(
+        ui.screen().contains("page 1 · more: PgDn"),
+        "{}",
+        ui.screen()
+    );
+    ui.key(KeyCode::PageDown).await;
+    loaded(&mut ui).await;
+    assert_eq!(ids(&ui), everything[10..]);
+    assert!(ui.screen().contains("page 2"), "{}", ui.screen());
+    assert!(!ui.screen().contains("more: PgDn"), "{}", ui.screen());
+    // The last page: PgDn goes to its last entry; PgUp brings the first page back.
+    ui.key(KeyCode::PageDown).await;
+    assert_eq!(ui.rt.app.audit.cursor, everything.len() - 11);
+    ui.key(KeyCode::PageUp).await;
+    loaded(&mut ui).await;
+    assert_eq!(ids(&ui), everything[..10]);
+    assert!(ui.screen().contains("page 1"), "{}", ui.screen());
+}
+
+#[tokio::test]
 async fn a_clerk_is_refused() {
     let env = edited().await;
     let mut ui = Ui::new(env.services.clone()).await;
