@@ -242,6 +242,10 @@ fn print_report(r: &BenchReport) {
             mark(t.card_max_ms.max(t.card_busiest_ms) < 50.0)
         );
         println!(
+            "  closing    {} months closed in {:.0} ms ({} rows; once a month, before the reports below)",
+            t.closing_months, t.closing_ms, t.closing_rows
+        );
+        println!(
             "  movement   last 30 days {:.0} ms ({} rows), 30 days half a year back {:.0} ms ({} rows); RSS {:.0} MiB before the report, {:.0} MiB at its peak   [{} target < 3 s]",
             t.movement_month_ms,
             t.movement_month_rows,

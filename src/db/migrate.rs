@@ -235,6 +235,16 @@ const TRANSACTION: &[Migration] = &[
             "../../migrations/transaction/mysql/004_list_keys.sql"
         )),
     },
+    Migration {
+        version: 5,
+        name: "closings",
+        portable: Some(include_str!(
+            "../../migrations/transaction/005_closings.sql"
+        )),
+        sqlite: None,
+        postgres: None,
+        mysql: None,
+    },
 ];
 
 fn list(shard: ShardName) -> &'static [Migration] {

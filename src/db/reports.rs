@@ -18,6 +18,7 @@ use super::location::format_number;
 use super::multi::Arg;
 use crate::error::{Error, Result};
 
+pub mod closing;
 pub mod limits;
 
 pub use limits::{LimitRow, limit_row, low_rows, set_limits, surplus_rows};
@@ -203,9 +204,10 @@ pub enum Buckets {
     Period { from: i64, end: i64 },
     /// Lines in `[from, end)` by quarter hour.
     Chart { from: i64, end: i64 },
-    /// Lines before `end`: 2 before `from`, 0 from `from` on (a period summed from the
-    /// beginning of the journal rather than back from the stock).
-    Forward { from: i64, end: i64 },
+    /// Lines in `[since, end)`: 2 before `from`, 0 from `from` on (a period summed forward from
+    /// the beginning of the journal, `since` = `i64::MIN`, or from a monthly closing's end,
+    /// rather than back from the stock).
+    Forward { since: i64, from: i64, end: i64 },
 }
 
 /// A header's `created_at` is taken moments before its lines' `at` (the decision time), never
@@ -237,9 +239,9 @@ pub async fn line_sums_stream(
             None,
             Some(end),
         ),
-        Buckets::Forward { from, end } => (
+        Buckets::Forward { since, from, end } => (
             "CASE WHEN l.at >= ? THEN 0 ELSE 2 END".to_string(),
-            i64::MIN,
+            since,
             Some(from),
             Some(end),
         ),

@@ -6,7 +6,8 @@
 //! exactly the movements its kind implies (a transfer moves and creates nothing) and nothing
 //! else has any; every journaled header has the matching durable outcome and number, and every
 //! outcome a header unless its document is still on its way from the outbox; nothing waits in
-//! the outbox past the grace period; SQLite files pass their integrity check.
+//! the outbox past the grace period; SQLite files pass their integrity check; every monthly
+//! closing a report would trust equals the journal's sums up to its month's end.
 
 mod one;
 
@@ -65,6 +66,9 @@ impl Services {
         let mut r = CheckReport::default();
         self.check_integrity(&mut r).await?;
         self.check_stock(&mut r).await?;
+        for (rule, detail) in self.check_closings().await? {
+            r.add(rule, detail);
+        }
         // The streams read the two shards at slightly different moments, so a posting decided
         // or journaled meanwhile can look inconsistent there. Every id that did is looked at
         // again on its own (see [`one`]), where the order of the reads settles it.

@@ -38,6 +38,8 @@ mod balances;
 pub mod card;
 mod card_read;
 pub mod chart;
+pub mod closing;
+mod closing_check;
 mod engine;
 pub mod movement;
 mod movement_read;
@@ -49,6 +51,7 @@ pub mod valuation;
 
 pub use card::{CardCursor, CardPage, CardQuery, CardRow, MAX_PAGE, StockCard};
 pub use chart::DayFlow;
+pub use closing::{CloseSummary, Month};
 pub use movement::{Flows, MovementQuery, MovementReport, MovementRow, MovementTotals};
 pub use period::{Period, parse_day, today};
 pub use reorder::{LimitChange, ReorderQuery, ReorderReport, ReorderRow, StockLimits, Surplus};

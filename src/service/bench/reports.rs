@@ -35,6 +35,10 @@ pub struct ReportTimings {
     pub card_busiest_lines: u64,
     pub card_busiest_sku: String,
     /// The last 30 days, every product.
+    /// Closing every closable month once (monthly work, done before the reports are timed).
+    pub closing_ms: f64,
+    pub closing_months: u32,
+    pub closing_rows: u64,
     pub movement_month_ms: f64,
     pub movement_month_rows: u64,
     /// The 30 days ending 182 days ago (more journal lines lie after them to go back through).
@@ -132,6 +136,11 @@ impl Services {
                 r.card_busiest_sku = p.sku.clone();
             }
         }
+
+        progress("closing the months (tutup buku)");
+        let t = Instant::now();
+        let closed = self.close_months().await?;
+        (r.closing_ms, r.closing_months, r.closing_rows) = (ms(t), closed.closed, closed.rows);
 
         progress("timing the movement report");
         for (end_days_ago, old) in [(0, false), (182, true)] {

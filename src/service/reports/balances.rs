@@ -4,18 +4,24 @@
 //! Three sources, each ordered by product id, are merged as they arrive: the snapshot's stock
 //! rows (location shard), the journal's sums from the period's start on (transaction shard,
 //! grouped by product, kind and locations), and the outbox's movements (in memory: they are
-//! few). A period far back, with fewer journal lines before it than after it, is summed from
-//! the beginning of the journal instead (no stock rows then): the same figures for less reading. Each product's figures go to the caller's sink in batches that carry the product's
-//! master data; memory holds one batch, never the history or the catalog.
+//! few). A period far back is summed forward instead (no stock rows then), from the newest
+//! trusted monthly closing before it (its rows stand in for the stock; see [`super::closing`])
+//! or from the beginning of the journal, whichever reads fewer journal lines by the daily
+//! summaries: the same figures for less reading. Each product's figures go to the caller's
+//! sink in batches that carry the product's master data; memory holds one batch, never the
+//! history or the catalog.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use tokio::sync::mpsc;
 
+use super::closing::{Closing, Month, closable};
 use super::engine::{Flow, Head, LocState, OutboxMove, Scope, sums_legs};
 use super::period::Period;
+use crate::db::Route;
 use crate::db::master::{self, Product};
-use crate::db::reports::{self as q, Buckets, LineSums, SnapFilter, SnapRow};
+use crate::db::reports::{self as q, Buckets, LineSums, SnapFilter, SnapRow, closing as cq};
+use crate::domain::ids::now_micros;
 use crate::error::{Error, Result};
 use crate::service::Services;
 
@@ -64,6 +70,16 @@ impl<T> Source<T> {
     }
 }
 
+/// Where a period's opening balance is summed from.
+enum Plan {
+    /// Back from the snapshot's stock.
+    Back,
+    /// Forward from the beginning of the journal.
+    Beginning,
+    /// Forward from a monthly closing.
+    Closing(Closing),
+}
+
 async fn joined(h: tokio::task::JoinHandle<Result<()>>) -> Result<()> {
     h.await
         .map_err(|e| Error::Unavailable(format!("a report's read stopped: {e}")))?
@@ -79,7 +95,8 @@ impl Services {
     ) -> Result<bool> {
         let (start, end) = (bq.period.start(), bq.period.end());
         let scope = bq.scope;
-        let forward = self.sum_forward(&bq.period).await?;
+        let mut plan = self.plan(&bq.period).await?;
+        let forward = !matches!(plan, Plan::Back);
         let lb = self.shards.location.backend();
         let filter = SnapFilter {
             product_id: None,
@@ -114,11 +131,48 @@ impl Services {
             }
         };
         let (route, exact) = self.journal_route();
+        if let Plan::Closing(c) = &plan {
+            // Read after the snapshot: the closing holds what the journal holds now, and no
+            // document of the snapshot's outbox may be timed before its end (it may or may
+            // not be in it).
+            let early = head.outbox.iter().any(|m| m.at < c.end());
+            if early || !self.closing_still_trusted(route, c).await? {
+                plan = Plan::Beginning;
+            }
+        }
         let tb = self.shards.transaction.backend();
-        let buckets = if forward {
-            Buckets::Forward { from: start, end }
-        } else {
-            Buckets::Period { from: start, end }
+        let buckets = match &plan {
+            Plan::Back => Buckets::Period { from: start, end },
+            Plan::Beginning => Buckets::Forward {
+                since: i64::MIN,
+                from: start,
+                end,
+            },
+            Plan::Closing(c) => Buckets::Forward {
+                since: c.end(),
+                from: start,
+                end,
+            },
+        };
+        // From a closing, its rows stand in for the stock rows (the snapshot read none).
+        let (stock, opening) = match &plan {
+            Plan::Closing(c) => {
+                drop(srx);
+                let (ctx, crx) = mpsc::channel::<Vec<SnapRow>>(4);
+                let (tr, id, locs) = (
+                    self.shards.transaction.clone(),
+                    c.id.clone(),
+                    scope.sql_ids(),
+                );
+                let read = tokio::spawn(async move {
+                    tr.read_on(route, move |p| {
+                        Box::pin(async move { cq::rows_stream(&p, tb, &id, locs, ctx).await })
+                    })
+                    .await
+                });
+                (Source::new(crx, Vec::new()), Some(read))
+            }
+            _ => (Source::new(srx, first), None),
         };
         let (jtx, jrx) = mpsc::channel::<Vec<LineSums>>(4);
         let tr = self.shards.transaction.clone();
@@ -142,7 +196,7 @@ impl Services {
             .merge(
                 bq,
                 (start, end, forward),
-                Source::new(srx, first),
+                stock,
                 Source::new(jrx, Vec::new()),
                 outbox,
                 sink,
@@ -150,16 +204,24 @@ impl Services {
             .await;
         // A read that failed ends its stream early: its error is the report's.
         let (s, j) = (joined(snap).await, joined(journal).await);
+        let o = match opening {
+            Some(h) => joined(h).await,
+            None => Ok(()),
+        };
         merged?;
         s?;
         j?;
+        o?;
         Ok(exact)
     }
 
-    /// Whether a period is cheaper summed from the beginning of the journal (fewer lines
-    /// before it than after it, by the daily summaries) than back from the stock. Both give
-    /// the same figures: stock is the sum of its movements (`gudang check` proves it).
-    async fn sum_forward(&self, period: &Period) -> Result<bool> {
+    /// The side a period is cheaper summed from, by the journal lines each reads (daily
+    /// summaries): back from the stock (the lines after it), forward from the beginning (the
+    /// lines before it) or from the newest monthly closing before it (the lines from the
+    /// closing's end to it), closing the missing months first when that side wins. All give
+    /// the same figures: stock is the sum of its movements and a trusted closing the sum of
+    /// the lines before its end (`gudang check` proves both).
+    async fn plan(&self, period: &Period) -> Result<Plan> {
         let b = self.shards.transaction.backend();
         let (from, to) = (period.from.to_string(), period.to.to_string());
         let (before, after) = self
@@ -167,7 +229,44 @@ impl Services {
             .transaction
             .browse(move |p| Box::pin(async move { q::lines_around(&p, b, &from, &to).await }))
             .await?;
-        Ok(before < after)
+        let simple = if before < after {
+            Plan::Beginning
+        } else {
+            Plan::Back
+        };
+        let best = before.min(after);
+        let month = Month::of(period.from).prev().min(closable(now_micros()));
+        if self.lines_since(month, period).await? >= best {
+            return Ok(simple);
+        }
+        let (route, _) = self.journal_route();
+        let found = if route == Route::Primary {
+            match self.close_through(month).await {
+                Ok((_, c)) => c,
+                Err(e) => {
+                    tracing::warn!("months not closed: {e}");
+                    None
+                }
+            }
+        } else {
+            self.trusted_closing(route, month).await?
+        };
+        match found {
+            Some(c) if self.lines_since(c.month, period).await? < best => Ok(Plan::Closing(c)),
+            _ => Ok(simple),
+        }
+    }
+
+    /// Journal lines from the end of month `m` to the start of `period` (daily summaries).
+    async fn lines_since(&self, m: Month, period: &Period) -> Result<i64> {
+        let b = self.shards.transaction.backend();
+        let (from, before) = (m.next().first().to_string(), period.from.to_string());
+        self.shards
+            .transaction
+            .browse(move |p| {
+                Box::pin(async move { cq::lines_between(&p, b, &from, &before).await })
+            })
+            .await
     }
 
     async fn merge(
