@@ -92,6 +92,10 @@ pub enum ReportCmd {
         #[command(flatten)]
         out: Output,
     },
+    /// Close the months that ended (tutup buku): store each product's closing balance per
+    /// location, so reports far back read from there. Reports also close on their own when
+    /// needed; a closing the journal no longer matches is never used.
+    Close,
 }
 
 pub(super) fn lang(s: &Services) -> Lang {
@@ -229,6 +233,19 @@ pub async fn report(s: &Services, c: ReportCmd) -> Result<(), Failure> {
                 return out::json(&table.to_json());
             }
             text_table(lg, &table);
+            Ok(())
+        }
+        ReportCmd::Close => {
+            let c = s.close_months().await?;
+            match c.through {
+                Some(m) => println!(
+                    "closed {} months now ({} rows); closing balances hold through {}",
+                    c.closed,
+                    c.rows,
+                    m.key()
+                ),
+                None => println!("no month to close yet"),
+            }
             Ok(())
         }
     }

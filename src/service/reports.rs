@@ -20,8 +20,10 @@
 //! 3. the balance at an instant `t` is the snapshot's stock minus every counted movement at or
 //!    after `t`. The closing balance of a period that ends today is therefore the very stock
 //!    of the snapshot, and a balance in the past is exact too. A period with fewer journal
-//!    lines before it than after it is summed from the beginning of the journal instead (the
-//!    same figures: stock is the sum of its movements, which `gudang check` proves).
+//!    lines before it than after it is summed from the beginning of the journal instead, or
+//!    from the newest trusted monthly closing before it ([`closing`]), whichever side reads
+//!    the fewest lines (the same figures: stock is the sum of its movements and a trusted
+//!    closing the sum of the lines before its month's end, which `gudang check` proves).
 //!
 //! The journal is read on its primary while it answers (a replica might not have a document
 //! that already left the outbox), else on a replica; then `exact` says the figures may miss
