@@ -196,7 +196,7 @@ async fn requeue_retained(shards: &Shards, r: &mut ReconcileReport) -> Result<()
             .location
             .read(move |p| {
                 Box::pin(async move {
-                    sqlx::query_as(lb.sql("SELECT journaled_at, txn_id, doc, at FROM outbox_done WHERE journaled_at > ? OR (journaled_at = ? AND txn_id > ?) ORDER BY journaled_at, txn_id LIMIT ?"))
+                    sqlx::query_as(lb.sql("SELECT journaled_at, txn_id, doc, at FROM outbox_done WHERE journaled_at >= ? AND (journaled_at > ? OR txn_id > ?) ORDER BY journaled_at, txn_id LIMIT ?"))
                         .bind(aj).bind(aj).bind(ai).bind(PAGE)
                         .fetch_all(&p).await.map_err(Error::db("location"))
                 })
