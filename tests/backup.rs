@@ -233,6 +233,25 @@ async fn retained_entries_are_kept_then_purged_after_the_retention() {
     // Within the retention: kept.
     assert_eq!(recovery::purge_retained(s).await.expect("purge"), 0);
     assert_eq!(outbox_rows(s, "outbox_done").await, 5);
+    // Two of them grow older than the retention (25 h): the next start-up purges just those.
+    let lb = s.shards.location.backend();
+    s.shards
+        .location
+        .write(move |c| {
+            Box::pin(async move {
+                sqlx::query(lb.sql("UPDATE outbox_done SET journaled_at = journaled_at - 90000000000 WHERE txn_id IN (SELECT txn_id FROM outbox_done ORDER BY journaled_at LIMIT 2)"))
+                    .execute(&mut *c)
+                    .await
+                    .map_err(gudang::Error::db("location"))?;
+                Ok(())
+            })
+        })
+        .await
+        .expect("age");
+    let again = gudang::Services::open(common::sqlite_config(env.dir.path()))
+        .await
+        .expect("open again");
+    assert_eq!(outbox_rows(&again, "outbox_done").await, 3);
 }
 
 fn flip_byte(path: &Path, at: u64) {

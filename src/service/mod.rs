@@ -90,6 +90,11 @@ impl Services {
         if s.posting_primaries_up() {
             recovery::catch_up_numbers(&s).await?;
             recovery::recover(&s, 0).await?;
+            // Journaled entries kept for backups past their retention go (also periodically,
+            // but a deployment used only through the CLI has no periodic pass).
+            if let Err(e) = recovery::purge_retained(&s).await {
+                tracing::warn!("purging journaled outbox entries past their retention failed: {e}");
+            }
         } else {
             tracing::warn!("a primary is down: start-up recovery waits until it answers");
         }
