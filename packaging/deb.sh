@@ -27,4 +27,5 @@ gzip -9n "$out"/man/*.1
 "$bin" completions zsh >"$out/completions/_gudang"
 "$bin" completions fish >"$out/completions/gudang.fish"
 
-cargo deb --no-build --locked "$@" | tail -n 1
+# Stripped: the release profile keeps line tables for backtraces, which triples the size.
+cargo deb --no-build --locked --strip "$@" | tail -n 1
