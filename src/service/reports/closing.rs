@@ -312,14 +312,12 @@ impl Services {
                 return Ok((done, if base_moved { None } else { base }));
             }
             let id = closing_id(m, &fp);
-            let mut rows: Vec<(String, String, i64)> = state
-                .iter()
-                .filter(|(_, q)| **q != 0)
-                .map(|((p, l), q)| (p.clone(), l.clone(), *q))
-                .collect();
+            state.retain(|_, q| *q != 0);
+            let mut rows: Vec<(&String, &String, i64)> =
+                state.iter().map(|((p, l), q)| (p, l, *q)).collect();
             rows.sort();
             let count = rows.len() as u64;
-            match self.store_closing(m, &id, fp, rows).await {
+            match self.store_closing(m, &id, fp, &rows).await {
                 Ok(true) => {}
                 Ok(false) => return Ok((done, base)),
                 Err(e) => {
@@ -378,12 +376,16 @@ impl Services {
         m: Month,
         id: &str,
         fp: Fingerprint,
-        rows: Vec<(String, String, i64)>,
+        rows: &[(&String, &String, i64)],
     ) -> Result<bool> {
         let b = self.shards.transaction.backend();
         let count = rows.len() as i64;
         for chunk in rows.chunks(WRITE_ROWS) {
-            let (id, chunk) = (id.to_string(), chunk.to_vec());
+            let id = id.to_string();
+            let chunk: Vec<(String, String, i64)> = chunk
+                .iter()
+                .map(|(p, l, q)| ((*p).clone(), (*l).clone(), *q))
+                .collect();
             self.shards
                 .transaction
                 .write(move |c| Box::pin(async move { cq::insert_rows(c, b, &id, &chunk).await }))
