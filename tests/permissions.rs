@@ -89,7 +89,8 @@ async fn a_fresh_data_dir_and_its_files_are_private() {
     assert_private(&dir);
     drop(s);
     // The log says which command ran.
-    assert!(log_text(&dir).contains("unit add"), "{}", log_text(&dir));
+    let log = log_text(&dir);
+    assert!(log.contains("unit add") && log.contains("exit 0"), "{log}");
 }
 
 #[test]

@@ -133,15 +133,19 @@ pub enum Command {
 /// Runs a parsed command line; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let lang = out::language(cli.global.config.as_deref(), cli.global.data_dir.as_deref());
-    match dispatch(cli).await {
+    let code = match dispatch(cli).await {
         Ok(()) => 0,
         Err(Failure::Error(e)) => {
+            tracing::warn!("error: {e}");
             eprintln!("{}", out::error_line(lang, &e));
             1
         }
         Err(Failure::Quiet) => 1,
         Err(Failure::Exit(code)) => code,
-    }
+    };
+    // The log (if the command opened it) shows how each admin run ended.
+    tracing::info!("exit {code}");
+    code
 }
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
