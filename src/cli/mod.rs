@@ -1,8 +1,8 @@
 //! Command-line interface: argument definitions and dispatch. Every command calls the
 //! services; this layer only parses, prints and turns errors into exit codes (stderr, 1).
 
-mod backup;
 mod audit;
+mod backup;
 mod count;
 mod csv;
 mod data;
