@@ -92,6 +92,7 @@ pub async fn restore_and_prove(
         );
     }
     assert_stock_products_known(&s.shards).await;
+    assert_numbers_not_reused(&s.shards, &report.reconcile.removed_numbers).await;
     drop(s);
     report
 }
@@ -130,6 +131,38 @@ pub async fn assert_stock_products_known(shards: &Shards) {
         assert!(
             known.contains(&id),
             "product {id} has stock but is not in master"
+        );
+    }
+}
+
+/// Every number reconciliation removed from the journal lies behind its sequence on the
+/// location shard, so no new document is given it.
+async fn assert_numbers_not_reused(shards: &Shards, removed: &[String]) {
+    for number in removed {
+        let mut parts = number.rsplitn(3, '-');
+        let no: i64 = parts.next().and_then(|n| n.parse().ok()).expect("number");
+        let year: i64 = parts.next().and_then(|n| n.parse().ok()).expect("year");
+        let kind = parts.next().expect("kind").to_string();
+        let lb = shards.location.backend();
+        let last: i64 = shards
+            .location
+            .read(move |p| {
+                Box::pin(async move {
+                    sqlx::query_scalar(
+                        lb.sql("SELECT last_no FROM number_seq WHERE kind = ? AND year = ?"),
+                    )
+                    .bind(kind)
+                    .bind(year)
+                    .fetch_one(&p)
+                    .await
+                    .map_err(gudang::Error::db("location"))
+                })
+            })
+            .await
+            .expect("number sequence");
+        assert!(
+            last >= no,
+            "{number} would be given again (sequence at {last})"
         );
     }
 }

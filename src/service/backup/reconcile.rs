@@ -10,7 +10,7 @@
 //!    earlier) comes back as an inactive product marked as restored, with the SKU and name the
 //!    journal knows, so no stock is ever dropped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -137,12 +137,67 @@ async fn remove_undecided(shards: &Shards, r: &mut ReconcileReport) -> Result<()
             .write(move |c| Box::pin(unjournal(c, tb, undecided)))
             .await?;
         r.removed_documents += numbers.len() as u64;
+        keep_numbers_used(shards, &numbers).await?;
         for n in numbers {
             if r.removed_numbers.len() < NAMED {
                 r.removed_numbers.push(n);
             }
         }
     }
+}
+
+/// The numbers of removed documents were given out (a clerk may hold a slip with one), so the
+/// location shard's sequences move past them: a number never names two documents.
+async fn keep_numbers_used(shards: &Shards, numbers: &[String]) -> Result<()> {
+    let mut top: HashMap<(String, i64), i64> = HashMap::new();
+    for n in numbers {
+        if let Some((kind, year, no)) = split_number(n) {
+            let e = top.entry((kind, year)).or_insert(no);
+            *e = (*e).max(no);
+        }
+    }
+    if top.is_empty() {
+        return Ok(());
+    }
+    let lb = shards.location.backend();
+    shards
+        .location
+        .write(move |c| {
+            Box::pin(async move {
+                for ((kind, year), no) in top {
+                    sqlx::query(lb.sql(
+                        "UPDATE number_seq SET last_no = ? WHERE kind = ? AND year = ? AND last_no < ?",
+                    ))
+                    .bind(no)
+                    .bind(&kind)
+                    .bind(year)
+                    .bind(no)
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db("location"))?;
+                    sqlx::query(lb.sql(
+                        "INSERT INTO number_seq (kind, year, last_no) VALUES (?, ?, ?) ON CONFLICT (kind, year) DO NOTHING",
+                    ))
+                    .bind(&kind)
+                    .bind(year)
+                    .bind(no)
+                    .execute(&mut *c)
+                    .await
+                    .map_err(Error::db("location"))?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// `KIND-YEAR-000123` as (kind, year, number); `None` for anything else.
+pub(crate) fn split_number(number: &str) -> Option<(String, i64, i64)> {
+    let mut parts = number.rsplitn(3, '-');
+    let no = parts.next()?.parse().ok()?;
+    let year = parts.next()?.parse().ok()?;
+    let kind = parts.next()?;
+    (!kind.is_empty()).then(|| (kind.to_string(), year, no))
 }
 
 /// Removes documents from the journal, undoing their daily-summary share as journaling added
@@ -245,5 +300,21 @@ async fn requeue_retained(shards: &Shards, r: &mut ReconcileReport) -> Result<()
                 })
             })
             .await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_number;
+
+    #[test]
+    fn splits_document_numbers() {
+        assert_eq!(
+            split_number("RCV-2026-000123"),
+            Some(("RCV".to_string(), 2026, 123))
+        );
+        assert_eq!(split_number("RCV-2026"), None);
+        assert_eq!(split_number("-2026-1"), None);
+        assert_eq!(split_number("RCV-x-1"), None);
     }
 }
