@@ -348,5 +348,10 @@ pub async fn recover(s: &Services, grace: Option<u64>) -> Result<(), Failure> {
         "journaled {} decided posting(s) left in the outbox: {} posted, {} rejected",
         r.resolved, r.posted, r.rejected
     );
+    // The reports' monthly balances of the months that ended, so that no report pays for them.
+    let closed = s.close_months().await?;
+    if closed.closed > 0 {
+        println!("closed {} month(s) of stock balances", closed.closed);
+    }
     Ok(())
 }

@@ -197,3 +197,35 @@ pub fn spawn_periodic(s: Services) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// How often the app closes the months that ended (see [`spawn_closing`]).
+const CLOSE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Closes the months that ended (the reports' monthly balances: `reports::closing`) in the
+/// background, a little after start-up and then hourly, so that a clerk's report does not wait
+/// for a month's closing. Closing is idempotent: with several processes running, the first
+/// closes a month and the others find it closed.
+pub fn spawn_closing(s: Services) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + Duration::from_secs(10);
+        let mut tick = tokio::time::interval_at(start, CLOSE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if s.shards.transaction.health().primary_down_since().is_some() {
+                continue;
+            }
+            match s.close_months().await {
+                Ok(d) if d.closed > 0 => {
+                    tracing::info!(
+                        "closed {} month(s) of stock balances ({} rows)",
+                        d.closed,
+                        d.rows
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("closing the months that ended failed: {e}"),
+            }
+        }
+    })
+}

@@ -45,6 +45,7 @@ pub async fn run(config: Config) -> Result<()> {
     let services = Services::open(config).await?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "app started");
     let recovery = recovery::spawn_periodic(services.clone());
+    let closing = recovery::spawn_closing(services.clone());
     let follower = crate::service::follow::spawn_config_follower(services.clone());
     let theme = theme::Theme::from_env(services.config.ui.color);
     let (term, guard) = terminal::enter()?;
@@ -59,6 +60,7 @@ pub async fn run(config: Config) -> Result<()> {
     stop.store(true, Ordering::SeqCst);
     ticker.abort();
     recovery.abort();
+    closing.abort();
     if let Some(f) = follower {
         f.abort();
     }
