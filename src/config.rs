@@ -97,6 +97,10 @@ pub struct UiConfig {
     pub color: bool,
     /// Rows fetched per page in long tables.
     pub page_size: u32,
+    /// Folder the app writes report exports to: a path typed in the app is taken inside it,
+    /// and one that leads out of it is refused (set it on a shared server). Unset: a relative
+    /// path is taken from the working directory. Never inside the data directory.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// `gudang.log` in the data directory (see `crate::logging`).
@@ -189,6 +193,7 @@ impl Default for UiConfig {
             language: "en".into(),
             color: true,
             page_size: 200,
+            export_dir: None,
         }
     }
 }
@@ -361,6 +366,14 @@ impl Config {
             return Err(Error::Config(
                 "ui.page_size must be between 10 and 10000".into(),
             ));
+        }
+        if let Some(d) = &self.ui.export_dir
+            && !d.is_absolute()
+        {
+            return Err(Error::Config(format!(
+                "ui.export_dir: '{}' must be an absolute path",
+                d.display()
+            )));
         }
         self.log.validate()?;
         Ok(())

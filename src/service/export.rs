@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+mod target;
 mod xlsx;
+
+pub use target::export_target;
 
 use crate::domain::{Money, Quantity};
 use crate::error::{Error, Result};

@@ -458,7 +458,6 @@ texts! {
     RptExportPath => "File", "Berkas";
     RptExportIntro => "A path ending in .csv or .xlsx; a relative one is from the folder the app started in.", "Path berakhiran .csv atau .xlsx; path relatif dihitung dari folder tempat aplikasi dijalankan.";
     RptExportFormat => "end the name in .csv or .xlsx", "akhiri nama dengan .csv atau .xlsx";
-    RptExportIsDir => "this is a folder: add a file name", "ini folder: tambahkan nama berkas";
     RptExported => "Exported {} rows to {}", "{} baris diekspor ke {}";
     RptExportFailed => "Export failed: {}", "Ekspor gagal: {}";
     RptExportFooter => "Enter export  Esc cancel", "Enter ekspor  Esc batal";

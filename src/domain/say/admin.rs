@@ -18,4 +18,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("cannot open the log file in {}: {}", "tidak bisa membuka berkas log di {}: {}"),
     ("cannot write the man page: {}", "tidak bisa menulis halaman man: {}"),
     ("cannot write the man pages into {}: {}", "tidak bisa menulis halaman man ke {}: {}"),
+    ("cannot tell the working directory: {}", "tidak bisa mengetahui direktori kerja: {}"),
+    ("exports are written inside {}: give a file name there", "ekspor ditulis di dalam {}: berikan nama berkas di sana"),
+    ("ui.export_dir: '{}' must be an absolute path", "ui.export_dir: '{}' harus berupa path absolut"),
+    ("{} is gudang's own data; choose another place for the export", "{} adalah data milik gudang; pilih tempat lain untuk ekspor"),
 ];

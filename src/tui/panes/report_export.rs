@@ -33,8 +33,8 @@ pub fn form(shell: &Shell, kind: Kind, f: &Filters) -> Form {
     form
 }
 
-/// The path typed, made absolute against the working directory, and its format; or the
-/// message for the field.
+/// The path typed and its format; or the message for the field. Where it may be written is
+/// the service's to say when the export runs (`export::export_target`).
 pub fn check(shell: &Shell, typed: &str) -> Result<(PathBuf, Format), String> {
     let t = typed.trim();
     if t.is_empty() {
@@ -45,17 +45,7 @@ pub fn check(shell: &Shell, typed: &str) -> Result<(PathBuf, Format), String> {
         Some(f @ (Format::Csv | Format::Xlsx)) => f,
         _ => return Err(shell.t(Msg::RptExportFormat).into()),
     };
-    let path = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    if path.is_dir() {
-        return Err(shell.t(Msg::RptExportIsDir).into());
-    }
-    Ok((path, format))
+    Ok((path.to_path_buf(), format))
 }
 
 /// Writes the report `kind` with `filters` to `path` (computed afresh, in the order the
@@ -66,9 +56,10 @@ pub async fn export(
     filters: &Filters,
     path: &str,
 ) -> Result<u64, String> {
-    let path = Path::new(path);
+    let path = crate::service::export::export_target(&s.config, Path::new(path))
+        .map_err(|e| e.to_string())?;
     let format =
-        Format::from_path(path).ok_or_else(|| format!("{}: use .csv or .xlsx", path.display()))?;
+        Format::from_path(&path).ok_or_else(|| format!("{}: use .csv or .xlsx", path.display()))?;
     let table = match kind {
         Kind::Movement => s
             .movement_report(&filters.movement())
@@ -80,7 +71,6 @@ pub async fn export(
     .map_err(|e| e.to_string())?;
     let rows = table.rows.len() as u64;
     // A spreadsheet of many rows takes a while: off the async workers.
-    let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || table.write(&path, format))
         .await
         .map_err(|e| e.to_string())?
