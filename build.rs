@@ -17,12 +17,14 @@ fn main() {
 
 fn from_git() -> Option<String> {
     let git = Path::new(".git");
+    // A new commit moves HEAD or the branch it points at; rebuild the name then (not on every
+    // edit: the dirty marker is as of the last build that ran this script). Said even without
+    // .git: cargo reruns a script whose watched file is missing, so a build that once ran
+    // outside a checkout does not keep "unknown commit" once there is one.
+    println!("cargo:rerun-if-changed=.git/HEAD");
     if !git.exists() {
         return None;
     }
-    // A new commit moves HEAD or the branch it points at; rebuild the name then (not on every
-    // edit: the dirty marker is as of the last build that ran this script).
-    println!("cargo:rerun-if-changed=.git/HEAD");
     if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
         && let Some(r) = head.trim().strip_prefix("ref: ")
     {

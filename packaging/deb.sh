@@ -14,9 +14,19 @@ fi
 
 # The binary cargo deb packs is target/release/gudang (cargo-deb maps that path to
 # CARGO_TARGET_DIR itself); the generated files go to ./target/packaging either way.
+# GUDANG_DEB_PROFILE=dev packs the debug build instead (the test suite's quick check of the
+# package's layout; never ship it).
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --locked
-bin="$target/release/gudang"
+profile="${GUDANG_DEB_PROFILE:-release}"
+if [ "$profile" = dev ]; then
+    # The debug binary `cargo test` built (a plain `cargo build` would rebuild the dependencies
+    # without the test-only features).
+    bin="$target/debug/gudang"
+    [ -x "$bin" ] || cargo build --locked
+else
+    cargo build --release --locked
+    bin="$target/release/gudang"
+fi
 
 out=target/packaging
 rm -rf "$out"
@@ -28,4 +38,4 @@ gzip -9n "$out"/man/*.1
 "$bin" completions fish >"$out/completions/gudang.fish"
 
 # Stripped: the release profile keeps line tables for backtraces, which triples the size.
-cargo deb --no-build --locked --strip "$@" | tail -n 1
+cargo deb --no-build --locked --strip --profile "$profile" "$@" | tail -n 1

@@ -1,38 +1,41 @@
-//! The Debian package: `packaging/deb.sh` builds it (a release build, then cargo-deb) and it
-//! holds the binary, a man page per command, the shell completions and the docs. Slow (a
-//! release build), so it runs only with `GUDANG_PACKAGING=1` and where `cargo deb` and
-//! `dpkg-deb` are installed; otherwise it says so and passes.
+//! The Debian package: `packaging/deb.sh` builds it with cargo-deb and it holds the binary, a
+//! man page per command, the shell completions and the docs. Where `cargo deb` and `dpkg-deb`
+//! are installed (CI installs cargo-deb) it packs the debug build the tests already made, which
+//! checks the package's layout in seconds; `GUDANG_PACKAGING=1` packs a release build as a
+//! packager would (minutes). Without cargo-deb it says so and passes.
 
 mod cliutil;
 
 use std::path::Path;
 use std::process::Command;
 
-fn available(program: &str, arg: &str) -> bool {
+fn available(program: &str, args: &[&str]) -> bool {
     Command::new(program)
-        .arg(arg)
+        .args(args)
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn the_debian_package_holds_binary_man_pages_completions_and_docs() {
-    if std::env::var("GUDANG_PACKAGING").as_deref() != Ok("1") {
-        eprintln!("skipped: set GUDANG_PACKAGING=1 to build the Debian package (a release build)");
-        return;
-    }
-    if !available("cargo", "deb") && !available("cargo-deb", "--version") {
+    // `cargo deb` alone would build a whole release package: ask for its version only.
+    if !available("cargo", &["deb", "--version"]) {
         eprintln!("skipped: cargo-deb is not installed (cargo install --locked cargo-deb)");
         return;
     }
-    if !available("dpkg-deb", "--version") {
+    if !available("dpkg-deb", &["--version"]) {
         eprintln!("skipped: dpkg-deb is not installed");
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().expect("temp dir");
+    let release = std::env::var("GUDANG_PACKAGING").as_deref() == Ok("1");
     let built = Command::new("bash")
         .arg(root.join("packaging/deb.sh"))
+        .env(
+            "GUDANG_DEB_PROFILE",
+            if release { "release" } else { "dev" },
+        )
         .arg("--output")
         .arg(out.path())
         .current_dir(root)
