@@ -27,14 +27,16 @@ pub fn prepare(config: &Config) -> Result<Vec<String>> {
     Ok(notes)
 }
 
-/// For the app: [`prepare`], then the log file, then the warnings into it.
-pub fn start(config: &Config) -> Result<()> {
+/// For the app: [`prepare`], then the log file, then the warnings into it. Returns the
+/// warnings, for the app to show as well (an admin starting it should not have to read the log
+/// to learn that the data directory was open or the config shows a password).
+pub fn start(config: &Config) -> Result<Vec<String>> {
     let notes = prepare(config)?;
     init_file(config)?;
-    for note in notes {
+    for note in &notes {
         tracing::warn!("{note}");
     }
-    Ok(())
+    Ok(notes)
 }
 
 /// Sends `tracing` output to the log file in the data directory (which must exist).

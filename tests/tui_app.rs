@@ -239,3 +239,31 @@ async fn keys_and_frames_go_on_while_a_shard_is_slow() {
     })
     .await;
 }
+
+/// What start-up warned about (here: a data directory others could read, tightened) is on the
+/// app's message line, not only in the log.
+#[tokio::test]
+async fn start_up_warnings_show_on_the_message_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(data.join("notes.txt"), b"x").unwrap();
+    std::fs::set_permissions(
+        data.join("notes.txt"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let config = common::sqlite_config(&data);
+    let notes = gudang::logging::prepare(&config).expect("prepare");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    let mut ui = Ui::new(tui_support::fresh_services(&data).await).await;
+    ui.rt.start_warnings(&notes);
+    ui.tick(1).await;
+    let screen = ui.screen().replace('\n', " ");
+    assert!(
+        screen.contains("2 start-up warnings (all in the log): data directory"),
+        "{screen}"
+    );
+}

@@ -456,6 +456,7 @@ texts! {
     RptChartByCategory => "Value by category", "Nilai per kategori";
     RptExportTitle => "Export to a file", "Ekspor ke berkas";
     RptExportPath => "File", "Berkas";
+    StartWarningsMore => "{} start-up warnings (all in the log): {}", "{} peringatan saat mulai (semua di log): {}";
     RptExportIntro => "A path ending in .csv or .xlsx; a relative one is from the export folder (ui.export_dir) or else the folder the app started in.", "Path berakhiran .csv atau .xlsx; path relatif dihitung dari folder ekspor (ui.export_dir) atau dari folder tempat aplikasi dijalankan.";
     RptExportFormat => "end the name in .csv or .xlsx", "akhiri nama dengan .csv atau .xlsx";
     RptExported => "Exported {} rows to {}", "{} baris diekspor ke {}";

@@ -41,7 +41,7 @@ pub fn local_now() -> chrono::NaiveDateTime {
 
 /// Opens the shards and runs the app on this terminal until the user quits.
 pub async fn run(config: Config) -> Result<()> {
-    crate::logging::start(&config)?;
+    let notes = crate::logging::start(&config)?;
     let services = Services::open(config).await?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "app started");
     let recovery = recovery::spawn_periodic(services.clone());
@@ -50,6 +50,7 @@ pub async fn run(config: Config) -> Result<()> {
     let theme = theme::Theme::from_env(services.config.ui.color);
     let (term, guard) = terminal::enter()?;
     let mut rt = runtime::Runtime::new(term, services.clone(), theme, local_now());
+    rt.start_warnings(&notes);
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(rt.sender(), stop.clone());
     let ticker = spawn_ticker(rt.sender(), services.clone());

@@ -17,6 +17,8 @@ use tokio::task::AbortHandle;
 
 use super::app::{App, update};
 use super::event::{Event, PaneId, Reply, Request};
+use super::i18n::Msg;
+use super::shell::Toast;
 use super::theme::Theme;
 use super::view;
 use crate::error::{Error, Result};
@@ -71,6 +73,26 @@ impl<B: Backend> Runtime<B> {
         let first = rt.app.start();
         rt.execute(first);
         rt
+    }
+
+    /// Shows what start-up had to warn about (see `logging::start`) on the message line until
+    /// the next message: how many there are, and the first.
+    pub fn start_warnings(&mut self, notes: &[String]) {
+        let Some(first) = notes.first() else {
+            return;
+        };
+        let shell = &mut self.app.shell;
+        let first = shell.say(first);
+        let text = match notes.len() {
+            1 => first,
+            n => shell.tf(Msg::StartWarningsMore, &[&n.to_string(), &first]),
+        };
+        shell.toast = Some(Toast {
+            text,
+            error: true,
+            until: None,
+        });
+        self.app.dirty = true;
     }
 
     /// Where keys, ticks and replies are sent.
