@@ -12,7 +12,6 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use common::backend::{Db, TestEnv, line};
 use gudang::Error;
-use gudang::db::ShardName;
 use gudang::domain::{Money, Quantity, TxKind};
 use gudang::service::export::{Cell, Format};
 use gudang::service::posting::{LineRequest, PostRequest};
@@ -322,41 +321,6 @@ async fn card_equals_stock_while_clerks_post(db: Db) {
     }
 }
 
-/// Moves a posted document `days` back in time on both shards (header, lines, movements,
-/// decision), as if it had been posted then.
-async fn backdate(env: &TestEnv, number: &str, days: i64) {
-    env.services.finish_journal().await;
-    let id = env
-        .text(
-            ShardName::Transaction,
-            &format!("SELECT id FROM transactions WHERE number = '{number}'"),
-        )
-        .await;
-    let by = days * 86_400_000_000;
-    let at = env
-        .int(
-            ShardName::Transaction,
-            &format!("SELECT created_at FROM transactions WHERE id = '{id}'"),
-        )
-        .await
-        - by;
-    let day = gudang::domain::ids::local_day(at);
-    for sql in [
-        format!(
-            "UPDATE transactions SET created_at = created_at - {by}, decided_at = decided_at - {by}, day = '{day}' WHERE id = '{id}'"
-        ),
-        format!("UPDATE transaction_lines SET at = at - {by} WHERE txn_id = '{id}'"),
-    ] {
-        env.exec(ShardName::Transaction, &sql).await;
-    }
-    for sql in [
-        format!("UPDATE movements SET at = at - {by} WHERE txn_id = '{id}'"),
-        format!("UPDATE outcomes SET at = at - {by} WHERE txn_id = '{id}'"),
-    ] {
-        env.exec(ShardName::Location, &sql).await;
-    }
-}
-
 fn days_ago(n: i64) -> NaiveDate {
     today() - chrono::Duration::days(n)
 }
@@ -379,8 +343,8 @@ async fn movement_report_adds_up_and_equals_valuation(db: Db) {
     let env = setup(db).await;
     let s = &env.services;
     // The first receipt 40 days ago, the issue 20 days ago; the rest today.
-    backdate(&env, &doc(0), 40).await;
-    backdate(&env, &doc(2), 20).await;
+    env.backdate(&doc(0), 40).await;
+    env.backdate(&doc(2), 20).await;
     // The daily summaries keep every line on today, so the periods that end before today are
     // summed from the beginning of the journal and the others back from the stock: both ways
     // are checked against the same expectations and against each other.

@@ -7,28 +7,12 @@
 mod common;
 
 use chrono::{Duration, NaiveDate};
-use common::backend::{Db, TestEnv, line};
+use common::backend::{Db, TestEnv, line, req};
 use gudang::db::ShardName;
 use gudang::domain::TxKind;
-use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::service::reports::{
     CardQuery, Month, MovementQuery, MovementReport, Period, ValuationBy, ValuationQuery, today,
 };
-
-fn req(
-    kind: TxKind,
-    source: Option<&str>,
-    dest: Option<&str>,
-    lines: Vec<LineRequest>,
-) -> PostRequest {
-    PostRequest {
-        kind: Some(kind),
-        source: source.map(Into::into),
-        dest: dest.map(Into::into),
-        lines,
-        ..Default::default()
-    }
-}
 
 /// Day `day` of the month `back` months before this one.
 fn day_of(back: u32, day: u32) -> NaiveDate {
@@ -37,43 +21,6 @@ fn day_of(back: u32, day: u32) -> NaiveDate {
         m = m.prev();
     }
     m.first() + Duration::days(i64::from(day) - 1)
-}
-
-/// Moves a posted document back in time to `to` on both shards (header, lines, movements,
-/// decision), as if it had been posted then. The daily summaries are left; see
-/// [`rebuild_summaries`].
-async fn backdate(env: &TestEnv, number: &str, to: NaiveDate) {
-    env.services.finish_journal().await;
-    let days = (today() - to).num_days();
-    let id = env
-        .text(
-            ShardName::Transaction,
-            &format!("SELECT id FROM transactions WHERE number = '{number}'"),
-        )
-        .await;
-    let by = days * 86_400_000_000;
-    let at = env
-        .int(
-            ShardName::Transaction,
-            &format!("SELECT created_at FROM transactions WHERE id = '{id}'"),
-        )
-        .await
-        - by;
-    let day = gudang::domain::ids::local_day(at);
-    for sql in [
-        format!(
-            "UPDATE transactions SET created_at = created_at - {by}, decided_at = decided_at - {by}, day = '{day}' WHERE id = '{id}'"
-        ),
-        format!("UPDATE transaction_lines SET at = at - {by} WHERE txn_id = '{id}'"),
-    ] {
-        env.exec(ShardName::Transaction, &sql).await;
-    }
-    for sql in [
-        format!("UPDATE movements SET at = at - {by} WHERE txn_id = '{id}'"),
-        format!("UPDATE outcomes SET at = at - {by} WHERE txn_id = '{id}'"),
-    ] {
-        env.exec(ShardName::Location, &sql).await;
-    }
 }
 
 /// The daily summaries as journaling on those days would have left them.
@@ -136,7 +83,7 @@ async fn history(db: Db) -> TestEnv {
     for (r, day) in docs {
         let number = env.post_ok(&r).await;
         if day != today() {
-            backdate(&env, &number, day).await;
+            env.backdate(&number, (today() - day).num_days()).await;
         }
     }
     env
@@ -250,7 +197,8 @@ async fn stale_closing_is_not_used(db: Db) {
     let late = env
         .post_ok(&req(TxKind::Receipt, None, Some("B"), vec![line("P2", 7)]))
         .await;
-    backdate(&env, &late, day_of(2, 5)).await;
+    env.backdate(&late, (today() - day_of(2, 5)).num_days())
+        .await;
     rebuild_summaries(&env).await;
     let check = env.services.check().await.expect("check");
     assert!(

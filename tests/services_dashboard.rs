@@ -2,25 +2,9 @@
 
 mod common;
 
-use common::backend::{Db, TestEnv, line};
+use common::backend::{Db, TestEnv, line, req};
 use gudang::domain::{TxKind, TxStatus};
 use gudang::service::dashboard::DAYS;
-use gudang::service::posting::{LineRequest, PostRequest};
-
-fn req(
-    kind: TxKind,
-    source: Option<&str>,
-    dest: Option<&str>,
-    lines: Vec<LineRequest>,
-) -> PostRequest {
-    PostRequest {
-        kind: Some(kind),
-        source: source.map(Into::into),
-        dest: dest.map(Into::into),
-        lines,
-        ..Default::default()
-    }
-}
 
 async fn figures_follow_postings(db: Db) {
     let env = TestEnv::new(db).await;

@@ -3,26 +3,11 @@
 
 mod common;
 
-use common::backend::{Db, TestEnv, line};
+use common::backend::{Db, TestEnv, line, req};
 use gudang::Error;
 use gudang::db::ShardName;
 use gudang::domain::{Money, Quantity, TxKind, TxStatus};
 use gudang::service::posting::{LineRequest, PostRequest};
-
-fn req(
-    kind: TxKind,
-    source: Option<&str>,
-    dest: Option<&str>,
-    lines: Vec<LineRequest>,
-) -> PostRequest {
-    PostRequest {
-        kind: Some(kind),
-        source: source.map(Into::into),
-        dest: dest.map(Into::into),
-        lines,
-        ..Default::default()
-    }
-}
 
 async fn qty(env: &TestEnv, loc: &str, sku: &str) -> String {
     env.services

@@ -6,25 +6,10 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::Datelike;
-use common::backend::{Db, TestEnv, line};
+use common::backend::{Db, TestEnv, line, req};
 use gudang::db::ShardName;
 use gudang::domain::{TxKind, TxStatus, new_id};
-use gudang::service::posting::{LineRequest, PostRequest};
-
-fn req(
-    kind: TxKind,
-    source: Option<&str>,
-    dest: Option<&str>,
-    lines: Vec<LineRequest>,
-) -> PostRequest {
-    PostRequest {
-        kind: Some(kind),
-        source: source.map(Into::into),
-        dest: dest.map(Into::into),
-        lines,
-        ..Default::default()
-    }
-}
+use gudang::service::posting::PostRequest;
 
 async fn qty(env: &TestEnv, loc: &str, sku: &str) -> String {
     env.services

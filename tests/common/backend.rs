@@ -5,7 +5,7 @@
 
 use gudang::config::Config;
 use gudang::db::{Backend, ShardName};
-use gudang::domain::{Quantity, Role};
+use gudang::domain::{Quantity, Role, TxKind};
 use gudang::service::catalog::ProductInput;
 use gudang::service::posting::{LineRequest, PostRequest};
 use gudang::{Actor, Services};
@@ -172,6 +172,42 @@ impl TestEnv {
     }
 
     /// Adds a user with `role` (email `<role><n>@example.test`) and returns it as an actor.
+    /// Moves posted document `number` `days` back in time on both shards (header, lines,
+    /// movements, decision), as if it had been posted then. The daily summaries are left as
+    /// they were.
+    pub async fn backdate(&self, number: &str, days: i64) {
+        self.services.finish_journal().await;
+        let id = self
+            .text(
+                ShardName::Transaction,
+                &format!("SELECT id FROM transactions WHERE number = '{number}'"),
+            )
+            .await;
+        let by = days * 86_400_000_000;
+        let at = self
+            .int(
+                ShardName::Transaction,
+                &format!("SELECT created_at FROM transactions WHERE id = '{id}'"),
+            )
+            .await
+            - by;
+        let day = gudang::domain::ids::local_day(at);
+        for sql in [
+            format!(
+                "UPDATE transactions SET created_at = created_at - {by}, decided_at = decided_at - {by}, day = '{day}' WHERE id = '{id}'"
+            ),
+            format!("UPDATE transaction_lines SET at = at - {by} WHERE txn_id = '{id}'"),
+        ] {
+            self.exec(ShardName::Transaction, &sql).await;
+        }
+        for sql in [
+            format!("UPDATE movements SET at = at - {by} WHERE txn_id = '{id}'"),
+            format!("UPDATE outcomes SET at = at - {by} WHERE txn_id = '{id}'"),
+        ] {
+            self.exec(ShardName::Location, &sql).await;
+        }
+    }
+
     pub async fn user(&self, role: Role, n: u32) -> Actor {
         let email = format!("{role}{n}@example.test");
         self.services
@@ -224,6 +260,22 @@ pub fn product(sku: &str, name: &str, barcode: Option<&str>) -> ProductInput {
 }
 
 /// A document line of whole units at the product's price.
+/// A posting request of `kind` between `source` and `dest` (location codes).
+pub fn req(
+    kind: TxKind,
+    source: Option<&str>,
+    dest: Option<&str>,
+    lines: Vec<LineRequest>,
+) -> PostRequest {
+    PostRequest {
+        kind: Some(kind),
+        source: source.map(Into::into),
+        dest: dest.map(Into::into),
+        lines,
+        ..Default::default()
+    }
+}
+
 pub fn line(code: &str, units: i64) -> LineRequest {
     LineRequest {
         code: code.into(),
