@@ -16,7 +16,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::db::journal;
-use crate::db::{Backend, Shards};
+use crate::db::{Backend, ShardHandle, Shards};
 use crate::domain::TxStatus;
 use crate::error::{Error, Result};
 
@@ -53,46 +53,27 @@ fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-/// Which of `ids` the location shard has `table`'s rows for (`outcomes` or `outbox`).
-async fn on_location(
-    shards: &Shards,
+/// Which of `ids` appear in `column` of `table` on `shard` (outcomes or the outbox on the
+/// location shard, headers in the journal).
+async fn present(
+    shard: &ShardHandle,
     table: &'static str,
+    column: &'static str,
     ids: Vec<String>,
 ) -> Result<HashSet<String>> {
-    let lb = shards.location.backend();
-    shards
-        .location
+    let b = shard.backend();
+    let name = shard.name().as_str();
+    shard
         .read(move |p| {
             Box::pin(async move {
-                let mut q = sqlx::query_scalar::<_, String>(lb.dyn_sql(format!(
-                    "SELECT txn_id FROM {table} WHERE txn_id IN ({})",
+                let mut q = sqlx::query_scalar::<_, String>(b.dyn_sql(format!(
+                    "SELECT {column} FROM {table} WHERE {column} IN ({})",
                     marks(ids.len())
                 )));
                 for id in &ids {
                     q = q.bind(id.clone());
                 }
-                let found = q.fetch_all(&p).await.map_err(Error::db("location"))?;
-                Ok(found.into_iter().collect())
-            })
-        })
-        .await
-}
-
-/// Which of `ids` the journal has a header for.
-async fn journaled(shards: &Shards, ids: Vec<String>) -> Result<HashSet<String>> {
-    let tb = shards.transaction.backend();
-    shards
-        .transaction
-        .read(move |p| {
-            Box::pin(async move {
-                let mut q = sqlx::query_scalar::<_, String>(tb.dyn_sql(format!(
-                    "SELECT id FROM transactions WHERE id IN ({})",
-                    marks(ids.len())
-                )));
-                for id in &ids {
-                    q = q.bind(id.clone());
-                }
-                let found = q.fetch_all(&p).await.map_err(Error::db("transaction"))?;
+                let found = q.fetch_all(&p).await.map_err(Error::db(name))?;
                 Ok(found.into_iter().collect())
             })
         })
@@ -124,7 +105,7 @@ async fn remove_undecided(shards: &Shards, r: &mut ReconcileReport) -> Result<()
             return Ok(());
         };
         after = last.clone();
-        let decided = on_location(shards, "outcomes", page.clone()).await?;
+        let decided = present(&shards.location, "outcomes", "txn_id", page.clone()).await?;
         let undecided: Vec<String> = page
             .into_iter()
             .filter(|id| !decided.contains(id))
@@ -262,8 +243,8 @@ async fn requeue_retained(shards: &Shards, r: &mut ReconcileReport) -> Result<()
         };
         after = (last.0, last.1.clone());
         let ids: Vec<String> = page.iter().map(|e| e.1.clone()).collect();
-        let have = journaled(shards, ids.clone()).await?;
-        let waiting = on_location(shards, "outbox", ids).await?;
+        let have = present(&shards.transaction, "transactions", "id", ids.clone()).await?;
+        let waiting = present(&shards.location, "outbox", "txn_id", ids).await?;
         let missing: Vec<Retained> = page
             .into_iter()
             .filter(|e| !have.contains(&e.1) && !waiting.contains(&e.1))
