@@ -103,8 +103,9 @@ impl Shards {
     }
 }
 
-/// The file of an embedded SQLite database URL (`sqlite://path?...`), if it names one.
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+/// The file of an embedded SQLite database URL (`sqlite://path?...`), if it names one (not an
+/// in-memory database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -125,24 +125,14 @@ pub fn embedded_files(config: &Config) -> Result<Vec<(ShardName, PathBuf)>> {
                 shard.as_str()
             )));
         }
-        out.push((shard, sqlite_path(&url)?));
+        let file = crate::db::sqlite_file(&url).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{url} is an in-memory database, which has nothing to back up"
+            ))
+        })?;
+        out.push((shard, file));
     }
     Ok(out)
-}
-
-/// The file of a `sqlite:` URL.
-fn sqlite_path(url: &str) -> Result<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    let path = rest.split('?').next().unwrap_or(rest);
-    if path.is_empty() || path.starts_with(":memory:") {
-        return Err(Error::Invalid(format!(
-            "{url} is an in-memory database, which has nothing to back up"
-        )));
-    }
-    Ok(PathBuf::from(path))
 }
 
 /// Takes every shard into the new directory `dest`, in [`ORDER`], and writes the manifest.

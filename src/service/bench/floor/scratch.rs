@@ -25,7 +25,9 @@ impl Scratch {
         let s = shard.as_str();
         let scratch = match b {
             Backend::Sqlite => {
-                let path = sqlite_path(url)?;
+                let path = crate::db::sqlite_file(url).ok_or_else(|| {
+                    Error::Invalid("the floor needs the shards in files, not in memory".into())
+                })?;
                 let name = format!(
                     "bench_floor_{}",
                     path.file_name()
@@ -147,21 +149,6 @@ impl Scratch {
     }
 }
 
-/// The file of a `sqlite:` URL.
-fn sqlite_path(url: &str) -> Result<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    let path = rest.split('?').next().unwrap_or(rest);
-    if path.is_empty() || path.starts_with(":memory:") {
-        return Err(Error::Invalid(
-            "the floor needs the shards in files, not in memory".into(),
-        ));
-    }
-    Ok(PathBuf::from(path))
-}
-
 /// `scheme://who@host:port`, the database, and `?options` of a server URL.
 fn split_db(url: &str) -> Result<(&str, &str, &str)> {
     let bad = || Error::Invalid(format!("cannot find the database in the URL of {url}"));
@@ -196,9 +183,9 @@ mod tests {
         assert!(split_db("mysql://g@h:1").is_err());
         assert!(split_db("mysql://g@h:1/").is_err());
         assert_eq!(
-            sqlite_path("sqlite:///tmp/d/location.db?mode=rwc").unwrap(),
-            PathBuf::from("/tmp/d/location.db")
+            crate::db::sqlite_file("sqlite:///tmp/d/location.db?mode=rwc"),
+            Some(PathBuf::from("/tmp/d/location.db"))
         );
-        assert!(sqlite_path("sqlite::memory:").is_err());
+        assert_eq!(crate::db::sqlite_file("sqlite::memory:"), None);
     }
 }
