@@ -243,6 +243,21 @@ impl Services {
         Ok(None)
     }
 
+    /// The balances closing `id` holds, by (product, location).
+    pub(crate) async fn closing_balances(
+        &self,
+        id: &str,
+    ) -> Result<HashMap<(String, String), i64>> {
+        let b = self.shards.transaction.backend();
+        let id = id.to_string();
+        let rows = self
+            .shards
+            .transaction
+            .read(move |p| Box::pin(async move { cq::rows(&p, b, &id).await }))
+            .await?;
+        Ok(rows.into_iter().map(|(p, l, q)| ((p, l), q)).collect())
+    }
+
     /// Whether `c` may still be used: the journal's fingerprint is unchanged.
     pub(crate) async fn closing_still_trusted(&self, route: Route, c: &Closing) -> Result<bool> {
         Ok(self.closing_fp(route, c.month).await? == c.fp)
@@ -279,16 +294,10 @@ impl Services {
         let first = Month::of(
             NaiveDate::parse_from_str(&local_day(first), "%Y-%m-%d").unwrap_or_else(|_| today()),
         );
-        let mut state: HashMap<(String, String), i64> = HashMap::new();
-        if let Some(c) = &base {
-            let id = c.id.clone();
-            let rows = self
-                .shards
-                .transaction
-                .read(move |p| Box::pin(async move { cq::rows(&p, b, &id).await }))
-                .await?;
-            state.extend(rows.into_iter().map(|(p, l, q)| ((p, l), q)));
-        }
+        let mut state = match &base {
+            Some(c) => self.closing_balances(&c.id).await?,
+            None => HashMap::new(),
+        };
         let mut m = base.as_ref().map_or(first, |c| c.month.next());
         while m <= upto {
             if self

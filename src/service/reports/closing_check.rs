@@ -53,17 +53,10 @@ impl Services {
         for c in trusted {
             self.add_month_sums(&mut state, since, c.end()).await?;
             since = c.end();
-            let id = c.id.clone();
-            let rows = self
-                .shards
-                .transaction
-                .read(move |p| Box::pin(async move { cq::rows(&p, b, &id).await }))
-                .await?;
+            let stored = self.closing_balances(&c.id).await?;
             if !self.closing_still_trusted(Route::Primary, &c).await? {
                 continue;
             }
-            let stored: HashMap<(String, String), i64> =
-                rows.into_iter().map(|(p, l, q)| ((p, l), q)).collect();
             let mut diffs: Vec<(String, String, i64, i64)> = Vec::new();
             for ((p, l), q) in &stored {
                 let j = state.get(&(p.clone(), l.clone())).copied().unwrap_or(0);
