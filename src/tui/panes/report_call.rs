@@ -135,10 +135,10 @@ pub enum Reply {
     Movement(Filters, Result<Box<MovementData>, String>),
     Valuation(Filters, Result<Box<Valuation>, String>),
     Reorder(Filters, Result<Box<ReorderReport>, String>),
-    /// The file written and its rows, or why not.
+    /// The export asked for as `path`: its rows and the file written (absolute), or why not.
     Exported {
         path: String,
-        result: Result<u64, String>,
+        result: Result<(u64, String), String>,
     },
     Card {
         key: CardKey,

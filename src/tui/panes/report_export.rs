@@ -49,13 +49,14 @@ pub fn check(shell: &Shell, typed: &str) -> Result<(PathBuf, Format), String> {
 }
 
 /// Writes the report `kind` with `filters` to `path` (computed afresh, in the order the
-/// screen shows it, through the reports' own tables): the number of rows written.
+/// screen shows it, through the reports' own tables): the number of rows written and the
+/// file's absolute path, so the user sees where a relative name went.
 pub async fn export(
     s: &Services,
     kind: Kind,
     filters: &Filters,
     path: &str,
-) -> Result<u64, String> {
+) -> Result<(u64, String), String> {
     let path = crate::service::export::export_target(&s.config, Path::new(path))
         .map_err(|e| e.to_string())?;
     let format =
@@ -71,9 +72,10 @@ pub async fn export(
     .map_err(|e| e.to_string())?;
     let rows = table.rows.len() as u64;
     // A spreadsheet of many rows takes a while: off the async workers.
+    let written = path.display().to_string();
     tokio::task::spawn_blocking(move || table.write(&path, format))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
-    Ok(rows)
+    Ok((rows, written))
 }

@@ -73,10 +73,10 @@ impl ReportsPane {
             Reply::Movement(f, d) => self.movement.answer(f, d, shell.now),
             Reply::Valuation(f, d) => self.valuation.answer(f, d, shell.now),
             Reply::Reorder(f, d) => self.reorder.answer(f, d, shell.now),
-            Reply::Exported { path, result } => match result {
-                Ok(n) => {
+            Reply::Exported { result, .. } => match result {
+                Ok((n, written)) => {
                     self.export_form = None;
-                    shell.info(shell.tf(Msg::RptExported, &[&n.to_string(), &path]));
+                    shell.info(shell.tf(Msg::RptExported, &[&n.to_string(), &written]));
                 }
                 Err(e) => {
                     if let Some((_, form)) = &mut self.export_form {

@@ -216,7 +216,7 @@ fn export_wants_a_csv_or_xlsx_name() {
         &mut sh,
         Reply::Exported {
             path: path.clone(),
-            result: Ok(12),
+            result: Ok((12, "/tmp/report.csv".into())),
         },
     );
     assert!(p.export_form.is_none());
