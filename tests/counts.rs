@@ -7,7 +7,7 @@ mod counts_parts;
 
 use counts_parts::{crash::*, flow::*, posting::*, rules::*};
 
-use common::backend::{Db, TestEnv, line, product};
+use common::backend::{Db, TestEnv, line, product, req};
 use gudang::Error;
 use gudang::db::ShardName;
 use gudang::domain::{Money, Quantity, Role, TxKind, TxStatus};
@@ -15,21 +15,6 @@ use gudang::service::counts::{
     CountStart, CountStatus, LineState, ReviewFilter, ScanLine, parse_scan,
 };
 use gudang::service::posting::{LineRequest, PostRequest};
-
-pub(crate) fn req(
-    kind: TxKind,
-    source: Option<&str>,
-    dest: Option<&str>,
-    lines: Vec<LineRequest>,
-) -> PostRequest {
-    PostRequest {
-        kind: Some(kind),
-        source: source.map(Into::into),
-        dest: dest.map(Into::into),
-        lines,
-        ..Default::default()
-    }
-}
 
 pub(crate) fn start(at: &str, with_children: bool, category: Option<&str>) -> CountStart {
     CountStart {
